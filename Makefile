@@ -1,0 +1,51 @@
+# ganxun — 干部教育培训管理信息系统
+# `make demo` and `make test` each prepare everything they need first (via `make install`).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ASSETS := src/ganxun/web/static/vendor/.copied
+
+.PHONY: install demo test test-sqlite test-postgres test-e2e serve clean bench
+
+install: $(STAMP) $(ASSETS) chromium
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+$(ASSETS): package.json package-lock.json scripts/vendor_assets.py
+	npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python scripts/vendor_assets.py
+	touch $(ASSETS)
+
+# Browser tests drive Debian's Chromium; Playwright's own browser download does not work offline.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "安装 Debian 的 chromium（浏览器测试需要）…"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+
+demo: install
+	$(BIN)/ganxun demo
+
+serve: install
+	$(BIN)/ganxun serve
+
+test: install
+	$(BIN)/python scripts/run_tests.py
+
+test-sqlite: install
+	$(BIN)/python scripts/run_tests.py --only sqlite
+
+test-postgres: install
+	$(BIN)/python scripts/run_tests.py --only postgres
+
+test-e2e: install
+	$(BIN)/python scripts/run_tests.py --only e2e
+
+clean:
+	rm -rf $(VENV) node_modules src/ganxun/web/static/vendor var

@@ -1,0 +1,144 @@
+"""Users and API tokens. The CLI, the pages and the API all go through these functions."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ganxun.accounts.models import ApiToken, Role, User, hash_token
+from ganxun.audit.events import EventType, record_event
+from ganxun.core.errors import DomainError
+from ganxun.orgs.selectors import all_orgs_unscoped
+
+TOKEN_PREFIX = "gx_"
+
+
+PASSWORD_MESSAGES = {
+    "password_too_short": "密码至少 10 位",
+    "password_too_similar": "密码与用户名或姓名过于相似",
+    "password_too_common": "密码过于常见",
+    "password_entirely_numeric": "密码不能全是数字",
+}
+
+
+def _password_errors(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        messages = [PASSWORD_MESSAGES.get(e.code, " ".join(e.messages)) for e in exc.error_list]
+        raise DomainError("密码不符合要求：" + "；".join(messages), code="weak_password") from None
+
+
+@transaction.atomic
+def user_create(*, acting_user, username: str, password: str, role: str, scope_code: str = "",
+                person_code: str = "", institution_code: str = "", display_name: str = "") -> User:
+    """Create a login with a role and its scope; the password policy applies to every caller."""
+    from ganxun.cadres.selectors import all_cadres_unscoped
+
+    username = username.strip()
+    if not username:
+        raise DomainError("用户名不能为空", code="required")
+    if role not in Role.values:
+        raise DomainError(f"角色应为 {', '.join(Role.values)} 之一，而不是 {role}", code="invalid_role")
+    if User.objects.filter(username=username).exists():
+        raise DomainError(f"用户名 {username} 已存在", code="duplicate_username")
+    user = User(username=username, role=role, display_name=display_name.strip(),
+                institution_code=institution_code.strip(), is_superuser=role == Role.SUPERUSER,
+                is_staff=role == Role.SUPERUSER)
+    if role in (Role.ORG_ADMIN, Role.UNIT_HR, Role.LEADER):
+        if not scope_code:
+            raise DomainError("该角色必须指定管理范围（--scope 单位编码）", code="scope_required")
+        user.scope_org = all_orgs_unscoped().filter(code=scope_code).first()
+        if user.scope_org is None:
+            raise DomainError(f"单位编码 {scope_code} 不存在", code="unknown_org")
+    if role == Role.CADRE:
+        if not person_code:
+            raise DomainError("干部角色必须指定人员编码（--person）", code="person_required")
+        user.person = all_cadres_unscoped().filter(person_code=person_code).first()
+        if user.person is None:
+            raise DomainError(f"人员编码 {person_code} 不存在", code="unknown_person")
+        user.display_name = user.display_name or user.person.name
+    if role == Role.INSTITUTION and not institution_code:
+        raise DomainError("培训机构角色必须指定机构编码（--institution）", code="institution_required")
+    _password_errors(password, user)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    record_event(actor=acting_user, event_type=EventType.USER_CREATED, subject_type="user",
+                 subject_code=user.username,
+                 extra={"after": {"role": role, "scope": scope_code, "person": person_code,
+                                  "institution": institution_code}})
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, acting_user, username: str, password: str) -> User:
+    user = User.objects.get(username=username)
+    _password_errors(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, acting_user, username: str, reason: str = "") -> User:
+    """Disable a login: its sessions end and its API tokens stop working at once."""
+    user = User.objects.select_for_update().get(username=username)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    now = timezone.now()
+    user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=now)
+    for session in Session.objects.filter(expire_date__gt=now).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()
+    record_event(actor=acting_user, event_type=EventType.USER_DEACTIVATED, subject_type="user",
+                 subject_code=user.username, reason=reason)
+    return user
+
+
+@transaction.atomic
+def token_create(*, acting_user, username: str, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
+    """Return the token row and the raw token, which is never stored and shown only once."""
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise DomainError(f"用户 {username} 不存在或已停用", code="unknown_user")
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=raw[:10], key_hash=hash_token(raw),
+        expires_at=timezone.now() + timedelta(days=days or settings.GANXUN_API_TOKEN_DAYS),
+    )
+    record_event(actor=acting_user, event_type=EventType.TOKEN_CREATED, subject_type="user",
+                 subject_code=username, extra={"after": {"prefix": token.prefix, "expires_at": token.expires_at.isoformat()}})
+    return token, raw
+
+
+@transaction.atomic
+def token_revoke(*, acting_user, username: str, prefix: str | None = None) -> int:
+    """Revoke one token (by its prefix) or every token of a user; returns how many."""
+    tokens = ApiToken.objects.filter(user__username=username, revoked_at__isnull=True)
+    if prefix:
+        tokens = tokens.filter(prefix=prefix[:10])
+    count = tokens.update(revoked_at=timezone.now())
+    if count == 0:
+        raise DomainError("没有找到可吊销的令牌", code="token_not_found")
+    record_event(actor=acting_user, event_type=EventType.TOKEN_REVOKED, subject_type="user",
+                 subject_code=username, extra={"count": count, "prefix": prefix or "全部"})
+    return count
+
+
+def user_for_token(raw: str) -> User | None:
+    """The active user behind a valid, unexpired, unrevoked token, or None."""
+    if not raw or not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = (ApiToken.objects.select_related("user", "user__scope_org")
+             .filter(key_hash=hash_token(raw), revoked_at__isnull=True, expires_at__gt=timezone.now(),
+                     user__is_active=True).first())
+    if token is None:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user

@@ -1,0 +1,57 @@
+from django.conf import settings
+from django.db import models
+
+
+class EventType(models.TextChoices):
+    LOGIN = "login", "登录"
+    LOGIN_FAILED = "login_failed", "登录失败"
+    LOGIN_LOCKED = "login_locked", "账号锁定"
+    LOGOUT = "logout", "退出"
+    USER_CREATED = "user_created", "新建用户"
+    USER_DEACTIVATED = "user_deactivated", "停用用户"
+    TOKEN_CREATED = "token_created", "创建令牌"
+    TOKEN_REVOKED = "token_revoked", "吊销令牌"
+    ORG_CREATED = "org_created", "新增单位"
+    ORG_UPDATED = "org_updated", "修改单位"
+    ORG_MOVED = "org_moved", "调整隶属"
+    CADRE_CREATED = "cadre_created", "新增干部"
+    CADRE_UPDATED = "cadre_updated", "修改干部"
+    ID_REVEALED = "id_revealed", "查看身份证号"
+    IMPORTED = "imported", "导入"
+    EXPORTED = "exported", "导出"
+
+
+class Outcome(models.TextChoices):
+    SUCCESS = "success", "成功"
+    FAILURE = "failure", "失败"
+
+
+class AuditEvent(models.Model):
+    """One row per write, login, import, export or reveal; written in the change's transaction.
+
+    ``extra`` holds ``{"before": {...}, "after": {...}}`` for changes. 身份证号 in it is masked.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    actor_name = models.CharField("操作人", max_length=150, blank=True)
+    actor_role = models.CharField("角色", max_length=32, blank=True)
+    actor_scope = models.CharField("管理范围", max_length=64, blank=True)
+    address = models.CharField("地址", max_length=64, blank=True)
+    event_type = models.CharField("事件", max_length=32, choices=EventType.choices)
+    subject_type = models.CharField("对象类型", max_length=32, blank=True)
+    subject_code = models.CharField("对象编码", max_length=64, blank=True, db_index=True)
+    subject_label = models.CharField("对象", max_length=200, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+    outcome = models.CharField("结果", max_length=16, choices=Outcome.choices, default=Outcome.SUCCESS)
+    reason = models.CharField("原因", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["subject_type", "subject_code", "-created_at"])]
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_event_type_display()}"

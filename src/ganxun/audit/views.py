@@ -1,0 +1,20 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from ganxun.audit.models import EventType
+from ganxun.audit.selectors import audit_events_visible_to
+
+
+@login_required
+def audit_list(request):
+    events = audit_events_visible_to(request.user)
+    event_type = request.GET.get("event_type", "")
+    if event_type in EventType.values:
+        events = events.filter(event_type=event_type)
+    q = request.GET.get("q", "").strip()
+    if q:
+        events = events.filter(subject_code=q) | events.filter(actor_name=q)
+    page = Paginator(events.order_by("-created_at", "-id"), 30).get_page(request.GET.get("page"))
+    return render(request, "audit/list.html", {"page": page, "event_types": EventType.choices,
+                                               "event_type": event_type, "q": q})

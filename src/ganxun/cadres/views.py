@@ -1,0 +1,142 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from ganxun.cadres.forms import CadreForm
+from ganxun.cadres.models import CadreCategory, Gender
+from ganxun.cadres.ranks import Rank, Tier
+from ganxun.cadres.selectors import (FLAG_FILTERS, CadreFilter, access_cadre, cadre_counts, cadre_history,
+                                     cadres_filtered, can_reveal_id_number)
+from ganxun.cadres.services import EDITABLE_FIELDS, cadre_create, cadre_reveal_id_number, cadre_update
+from ganxun.core.errors import DomainError, NotFound, PermissionDenied
+from ganxun.orgs.permissions import can_write_registry
+from ganxun.orgs.selectors import access_org, org_tree_rows
+
+
+def _filter_from(request) -> CadreFilter:
+    g = request.GET
+    return CadreFilter(q=g.get("q", ""), org_code=g.get("org", ""), tier=g.get("tier", ""),
+                       category=g.get("category", ""), rank=g.get("rank", ""), gender=g.get("gender", ""),
+                       flag=g.get("flag", ""), sort=g.get("sort", "person_code"))
+
+
+def _scoped(fn):
+    """Out of scope and missing look the same: a 404 page."""
+    def wrapper(request, *args, **kwargs):
+        try:
+            return fn(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from None
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return login_required(wrapper)
+
+
+@_scoped
+def cadre_list(request):
+    flt = _filter_from(request)
+    qs = cadres_filtered(request.user, flt)
+    page = Paginator(qs, int(request.GET.get("page_size", 20)) if request.GET.get("page_size", "20").isdigit() else 20
+                     ).get_page(request.GET.get("page"))
+    selected_org = access_org(request.user, flt.org_code) if flt.org_code else None
+    tree = [r for r in org_tree_rows(request.user) if r["org"].kind != "org_department" or r["direct_count"]]
+    return render(request, "cadres/list.html", {
+        "page": page, "flt": flt, "counts": cadre_counts(qs), "tree": tree, "selected_org": selected_org,
+        "tiers": Tier.choices, "categories": CadreCategory.choices, "ranks": Rank.choices,
+        "genders": Gender.choices, "flags": [(k, v[0]) for k, v in FLAG_FILTERS.items()],
+        "can_write": can_write_registry(request.user),
+        "query": request.GET.urlencode(),
+    })
+
+
+@_scoped
+def cadre_detail(request, person_code):
+    cadre = access_cadre(request.user, person_code)
+    return render(request, "cadres/detail.html", {
+        "cadre": cadre, "history": cadre_history(request.user, person_code)[:100],
+        "can_reveal": can_reveal_id_number(request.user, cadre),
+        "can_write": can_write_registry(request.user) and request.user.role != "cadre",
+        "tab": request.GET.get("tab", "info"),
+    })
+
+
+@_scoped
+@require_POST
+def cadre_reveal(request, person_code):
+    try:
+        full = cadre_reveal_id_number(acting_user=request.user, person_code=person_code)
+    except PermissionDenied as exc:
+        return HttpResponse(f'<span class="text-danger">{exc.message}</span>', status=403)
+    return HttpResponse(f'<code data-testid="id-full">{full}</code> <span class="badge text-bg-warning">已记录查看日志</span>')
+
+
+def _form_page(request, form, *, cadre=None):
+    template = "cadres/form_dialog.html" if request.htmx else "cadres/form_page.html"
+    return render(request, template, {"form": form, "cadre": cadre})
+
+
+@_scoped
+def cadre_new(request):
+    if not can_write_registry(request.user):
+        raise Http404("无权新增干部")
+    form = CadreForm(request.POST or None, initial={"org_code": request.GET.get("org", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            cadre = cadre_create(acting_user=request.user, org_code=form.cleaned_data["org_code"],
+                                 person_code=form.cleaned_data["person_code"], values=form.values())
+        except DomainError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, f"已新增干部 {cadre.name}（{cadre.person_code}）")
+            return _done(request, cadre.person_code)
+    return _form_page(request, form)
+
+
+@_scoped
+def cadre_edit(request, person_code):
+    cadre = access_cadre(request.user, person_code)
+    if not can_write_registry(request.user) or request.user.role == "cadre":
+        raise Http404("无权修改干部")
+    initial = {f: getattr(cadre, f) for f in EDITABLE_FIELDS}
+    initial.update(person_code=cadre.person_code, org_code=cadre.org.code, id_number=cadre.id_number_masked)
+    form = CadreForm(request.POST or None, initial=initial, editing=cadre)
+    if request.method == "POST" and form.is_valid():
+        values = form.values()
+        if values.get("id_number") == cadre.id_number_masked:
+            values.pop("id_number")
+        try:
+            cadre_update(acting_user=request.user, person_code=person_code, values=values,
+                         org_code=form.cleaned_data["org_code"], reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, "已保存")
+            return _done(request, person_code)
+    return _form_page(request, form, cadre=cadre)
+
+
+def _attach(form, exc: DomainError) -> None:
+    fields = exc.extra.get("fields") or {}
+    for field, message in fields.items():
+        form.add_error(field if field in form.fields else None, message)
+    if not fields:
+        form.add_error(None, exc.message)
+
+
+def _done(request, person_code):
+    target = f"/cadres/{person_code}/"
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = target
+        return response
+    return redirect(target)
+
+
+@_scoped
+def cadre_export(request):
+    from ganxun.cadres.exporters import export_cadres_response
+
+    return export_cadres_response(request.user, _filter_from(request))

@@ -1,0 +1,57 @@
+"""The ``ganxun`` command: a thin front over Django management commands.
+
+干训系统命令行。常用：
+  ganxun demo [--port 8000] [--size small|city|province]   生成演示数据并启动 (demo)
+  ganxun serve [--host 127.0.0.1] [--port 8000]             启动服务 (serve)
+  ganxun migrate                                            建立/升级数据库 (migrate)
+  ganxun createadmin                                        创建系统管理员 (create admin)
+  ganxun import KIND FILE [--dry-run]                       导入 orgs|cadres|… (import)
+  ganxun export KIND FILE                                   导出 (export)
+  ganxun user add USERNAME --role ROLE [--scope ORG_CODE] [--person PERSON_CODE] --password-stdin
+  ganxun token create USERNAME | ganxun token revoke USERNAME [--prefix P]
+"""
+
+import os
+import sys
+
+COMMANDS = {
+    "serve": "serve",
+    "demo": "demo",
+    "migrate": "migrate",
+    "createadmin": "createadmin",
+    "import": "import_data",
+    "export": "export_data",
+    "user": "user",
+    "token": "token",
+    "compliance": "compliance",
+    "check": "check",
+    "shell": "shell",
+    "dbshell": "dbshell",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(__doc__.split("\n", 2)[2] if __doc__ else "")
+        return 0
+    name = argv[0]
+    if name not in COMMANDS:
+        print(f"未知命令：{name}（unknown command）。运行 ganxun --help 查看可用命令。", file=sys.stderr)
+        return 2
+    if name == "demo":
+        os.environ.setdefault("GANXUN_MODE", "demo")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ganxun.settings")
+    import django
+    from django.core.management import execute_from_command_line
+
+    django.setup()
+    try:
+        execute_from_command_line(["ganxun", COMMANDS[name], *argv[1:]])
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OrgsConfig(AppConfig):
+    name = "ganxun.orgs"
+    verbose_name = "组织机构"

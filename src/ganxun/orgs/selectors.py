@@ -1,0 +1,128 @@
+"""Data scope (分级管理), computed in one place.
+
+A user's scope is a set of org-tree path prefixes. Every ``*_visible_to(user)`` in the project starts
+from ``scope_of(user)``; a single object is fetched with ``access_*`` and answers ``NotFound`` when
+it is missing or outside the scope. The scope fails closed: a role that grants nothing sees nothing.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from ganxun.core.errors import NotFound
+from ganxun.orgs.models import Org, OrgType
+
+
+@dataclass(frozen=True)
+class Scope:
+    everything: bool = False
+    paths: tuple[str, ...] = ()
+    # A cadre's own login sees only their own record.
+    person_id: int | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.everything and not self.paths and self.person_id is None
+
+
+NOTHING = Scope()
+EVERYTHING = Scope(everything=True)
+
+
+def scope_root(org: Org) -> Org:
+    """The subtree a grant on ``org`` opens: an organisation department manages its region."""
+    if org.org_type == OrgType.ORG_DEPARTMENT and org.depth > 1:
+        return Org.objects.get_parent(org)
+    return org
+
+
+def scope_of(user) -> Scope:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    if user.is_superuser or user.role == "superuser":
+        return EVERYTHING
+    if user.role == "cadre":
+        return Scope(person_id=user.person_id) if user.person_id else NOTHING
+    if user.role in ("org_admin", "unit_hr", "leader") and user.scope_org_id:
+        return Scope(paths=(scope_root(user.scope_org).path,))
+    # institution staff see no registry data until the classes module grants it.
+    return NOTHING
+
+
+def path_q(scope: Scope, field: str = "path") -> Q:
+    """A filter on an org path field; empty scope gives a filter that matches nothing."""
+    if scope.everything:
+        return Q()
+    if not scope.paths:
+        return Q(pk__in=[])
+    q = Q()
+    for prefix in scope.paths:
+        q |= Q(**{f"{field}__startswith": prefix})
+    return q
+
+
+def org_in_scope(scope: Scope, org: Org) -> bool:
+    """The same predicate as ``path_q`` for one object already in memory."""
+    if scope.everything:
+        return True
+    return any(org.path.startswith(prefix) for prefix in scope.paths)
+
+
+def orgs_visible_to(user) -> QuerySet[Org]:
+    scope = scope_of(user)
+    if scope.person_id is not None and not scope.everything:
+        return Org.objects.filter(cadres__id=scope.person_id)
+    return Org.objects.filter(path_q(scope)).order_by("path")
+
+
+def access_org(user, code: str) -> Org:
+    org = orgs_visible_to(user).filter(code=code).first()
+    if org is None:
+        raise NotFound("单位不存在或不在您的管理范围内")
+    return org
+
+
+def all_orgs_unscoped() -> QuerySet[Org]:
+    """Every org, for the CLI run by an operator and for internal lookups. Never for a user's page."""
+    return Org.objects.all()
+
+
+def org_tree_rows(user, *, query: str = "") -> list[dict]:
+    """The visible tree as flat rows with depth and cadre counts under each node (subtree totals)."""
+    from django.db.models import Count
+
+    from ganxun.cadres.models import Cadre
+
+    scope = scope_of(user)
+    orgs = list(orgs_visible_to(user).only("id", "path", "depth", "numchild", "code", "name", "org_type", "level"))
+    if scope.person_id is not None and not scope.everything:
+        cadres = Cadre.objects.filter(id=scope.person_id)
+    else:
+        cadres = Cadre.objects.filter(path_q(scope, "org__path"))
+    direct = dict(cadres.order_by().values_list("org_id").annotate(n=Count("id")))
+    totals: dict[str, int] = {}
+    for org in orgs:
+        n = direct.get(org.id, 0)
+        for prefix in [org.path[:i] for i in range(org.steplen, len(org.path) + 1, org.steplen)]:
+            totals[prefix] = totals.get(prefix, 0) + n
+    base_depth = min((o.depth for o in orgs), default=1)
+    needle = query.strip()
+    matching_paths: set[str] | None = None
+    if needle:
+        hits = [o for o in orgs if needle in o.name or needle in o.code]
+        matching_paths = set()
+        for o in hits:
+            matching_paths.update(o.ancestor_paths())
+            matching_paths.add(o.path)
+    rows = []
+    for org in orgs:
+        if matching_paths is not None and org.path not in matching_paths:
+            continue
+        rows.append({
+            "org": org,
+            "indent": org.depth - base_depth,
+            "cadre_count": totals.get(org.path, 0),
+            "direct_count": direct.get(org.id, 0),
+            "hit": bool(needle) and (needle in org.name or needle in org.code),
+        })
+    return rows

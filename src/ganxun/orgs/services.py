@@ -1,0 +1,93 @@
+"""Writes to the org tree. Every function is one transaction with its audit row."""
+
+from django.db import transaction
+
+from ganxun.audit.events import EventType, diff, record_event
+from ganxun.core.errors import DomainError, NotFound
+from ganxun.orgs.models import LEVEL_ORDER, Level, Org, OrgType
+from ganxun.orgs.permissions import require_org_write
+from ganxun.orgs.selectors import access_org, org_in_scope, scope_of
+
+
+def _snapshot(org: Org) -> dict:
+    parent = Org.objects.get_parent(org)
+    return {"name": org.name, "org_type": org.org_type, "level": org.level,
+            "parent": parent.code if parent else ""}
+
+
+def _check_level(*, parent: Org | None, level: str) -> None:
+    if parent is not None and LEVEL_ORDER[Level(level)] < LEVEL_ORDER[Level(parent.level)]:
+        raise DomainError(f"级别「{Level(level).label}」高于上级单位「{parent.name}」的级别「{parent.get_level_display()}」",
+                          code="level_above_parent")
+
+
+def org_create(*, acting_user, code: str, name: str, org_type: str, level: str,
+               parent_code: str | None) -> Org:
+    """Add an org under ``parent_code`` (a root only for a superuser)."""
+    code, name = code.strip(), name.strip()
+    if not code or not name:
+        raise DomainError("单位编码和单位名称不能为空", code="required")
+    if org_type not in OrgType.values or level not in Level.values:
+        raise DomainError("类型或级别不在可选范围内", code="invalid_choice")
+    with transaction.atomic():
+        if Org.objects.filter(code=code).exists():
+            raise DomainError(f"单位编码 {code} 已存在", code="duplicate_code")
+        if parent_code:
+            parent = access_org(acting_user, parent_code)
+            require_org_write(acting_user, parent)
+            _check_level(parent=parent, level=level)
+            org = Org.objects.add_child(parent, dict(code=code, name=name, org_type=org_type, level=level))
+        else:
+            if not scope_of(acting_user).everything:
+                raise NotFound("上级单位不能为空")
+            org = Org.objects.add_root(dict(code=code, name=name, org_type=org_type, level=level))
+        record_event(actor=acting_user, event_type=EventType.ORG_CREATED, subject_type="org",
+                     subject_code=org.code, subject_label=org.name,
+                     extra={"after": _snapshot(org)})
+    return org
+
+
+def org_update(*, acting_user, code: str, name: str, org_type: str, level: str) -> Org:
+    """Rename an org or change its type and level."""
+    name = name.strip()
+    if not name:
+        raise DomainError("单位名称不能为空", code="required")
+    if org_type not in OrgType.values or level not in Level.values:
+        raise DomainError("类型或级别不在可选范围内", code="invalid_choice")
+    with transaction.atomic():
+        org = access_org(acting_user, code)
+        require_org_write(acting_user, org)
+        _check_level(parent=Org.objects.get_parent(org), level=level)
+        before = _snapshot(org)
+        org.name, org.org_type, org.level = name, org_type, level
+        org.save(update_fields=["name", "org_type", "level", "updated_at"])
+        change = diff(before, _snapshot(org))
+        if change["after"]:
+            record_event(actor=acting_user, event_type=EventType.ORG_UPDATED, subject_type="org",
+                         subject_code=org.code, subject_label=org.name, extra=change)
+    return org
+
+
+def org_move(*, acting_user, code: str, new_parent_code: str, reason: str = "") -> Org:
+    """Put an org (and everything under it) under another parent inside the user's scope."""
+    with transaction.atomic():
+        org = access_org(acting_user, code)
+        parent = access_org(acting_user, new_parent_code)
+        require_org_write(acting_user, org)
+        require_org_write(acting_user, parent)
+        if parent.path.startswith(org.path):
+            raise DomainError("不能把单位移到它自己或它的下级单位之下", code="move_into_self")
+        scope = scope_of(acting_user)
+        if not scope.everything and not any(org.path != p and org.path.startswith(p) for p in scope.paths):
+            raise DomainError("不能移动您管理范围的根节点", code="move_scope_root")
+        _check_level(parent=parent, level=org.level)
+        before = _snapshot(org)
+        Org.objects.move(org, parent, pos="last-child")
+        org.refresh_from_db()
+        record_event(actor=acting_user, event_type=EventType.ORG_MOVED, subject_type="org",
+                     subject_code=org.code, subject_label=org.name,
+                     extra=diff(before, _snapshot(org)), reason=reason)
+    return org
+
+
+__all__ = ["org_create", "org_update", "org_move", "org_in_scope"]

@@ -1,0 +1,197 @@
+"""Settings for ganxun.
+
+Everything that differs between deployments comes from environment variables:
+
+- ``GANXUN_DATABASE_URL``: ``sqlite:///ABSOLUTE/PATH`` or ``postgres://USER:PASS@HOST:PORT/NAME``;
+  without it, a SQLite file under ``var/`` in the working directory.
+- ``GANXUN_SECRET_KEY``: required in production; the demo and tests make one up.
+- ``GANXUN_MODE``: ``production`` (default), ``demo`` or ``test``. The demo relaxes only what a
+  laptop without TLS needs (secure cookies, HSTS, DEBUG stays off).
+- ``GANXUN_ALLOWED_HOSTS``: comma separated, production only.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from ganxun.envtools import env_bool, env_list, env_str, read_or_create_secret
+
+BASE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(env_str("GANXUN_VAR_DIR", str(Path.cwd() / "var")))
+
+MODE = env_str("GANXUN_MODE", "production")
+if MODE not in {"production", "demo", "test"}:
+    raise ImproperlyConfigured(f"GANXUN_MODE 只能是 production、demo 或 test，而不是 {MODE!r}")
+PRODUCTION = MODE == "production"
+
+SECRET_KEY = env_str("GANXUN_SECRET_KEY", "")
+if not SECRET_KEY:
+    if MODE == "test":
+        SECRET_KEY = "ganxun-test-only-" + "x" * 50
+    else:
+        SECRET_KEY = read_or_create_secret(VAR_DIR / "secret.key")
+
+DEBUG = env_bool("GANXUN_DEBUG", False)
+ALLOWED_HOSTS = env_list("GANXUN_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "treebeard",
+    "axes",
+    "django_htmx",
+    "ganxun.core",
+    "ganxun.audit",
+    "ganxun.orgs",
+    "ganxun.accounts",
+    "ganxun.cadres",
+    "ganxun.resources",
+    "ganxun.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "ganxun.audit.middleware.RequestContextMiddleware",
+    # axes must come last: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "ganxun.urls"
+WSGI_APPLICATION = "ganxun.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "ganxun.web.context.layout",
+            ],
+        },
+    },
+]
+
+
+def _database_from_env():
+    url = env_str("GANXUN_DATABASE_URL", "")
+    if not url:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{VAR_DIR / 'ganxun.sqlite3'}"
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except Exception as exc:  # dj_database_url raises several kinds
+        raise ImproperlyConfigured(f"GANXUN_DATABASE_URL 无法识别：{exc}") from exc
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    return config
+
+
+DATABASES = {"default": _database_from_env()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "ganxun.accounts.passwords.CharacterClassValidator"},
+    {"NAME": "ganxun.accounts.passwords.NoUsernameValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Lockout (等保 level 3): the 6th wrong try for a username within 15 minutes is refused.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+# The rule is per username (security.md); a per-address limit would lock out a whole office behind one NAT.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Idle sessions end after 30 minutes.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+# Production collects static files under var/; the demo and tests serve them from the package.
+STATIC_ROOT = Path(env_str("GANXUN_STATIC_ROOT", str(VAR_DIR / "static"))) if PRODUCTION else None
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# The demo serves static files straight from the package, no collectstatic step.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = False
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+GANXUN_MAX_UPLOAD_BYTES = 30 * 1024 * 1024
+GANXUN_MAX_IMPORT_ROWS = 200_000
+GANXUN_API_TOKEN_DAYS = 365
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("GANXUN_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"ganxun": {"level": "INFO"}},
+}

@@ -1,0 +1,52 @@
+"""The left menu, by module. Entries appear as later modules land; roles hide what they cannot use."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url_name: str
+    icon: str
+    roles: frozenset = frozenset({"org_admin", "unit_hr", "leader", "superuser"})
+    prefix: str = ""
+
+
+@dataclass(frozen=True)
+class MenuGroup:
+    label: str
+    icon: str
+    items: tuple = field(default_factory=tuple)
+
+
+ALL = frozenset({"org_admin", "unit_hr", "leader", "superuser", "cadre", "institution"})
+ADMINS = frozenset({"org_admin", "superuser"})
+
+MENU = (
+    MenuGroup("首页", "bi-house", (MenuItem("工作台", "home", "bi-speedometer2", ALL, "/"),)),
+    MenuGroup("组织与干部", "bi-diagram-3", (
+        MenuItem("组织机构", "orgs:tree", "bi-diagram-3", prefix="/orgs/"),
+        MenuItem("干部名册", "cadres:list", "bi-people", prefix="/cadres/"),
+        MenuItem("数据导入", "cadres:import", "bi-upload", frozenset({"org_admin", "unit_hr", "superuser"}),
+                 prefix="/cadres/import"),
+    )),
+    MenuGroup("系统管理", "bi-gear", (
+        MenuItem("操作日志", "audit:list", "bi-journal-text", ADMINS, prefix="/audit/"),
+    )),
+)
+
+
+def menu_for(user, path: str) -> list[dict]:
+    role = "superuser" if user.is_superuser else user.role
+    groups = []
+    for group in MENU:
+        items = [i for i in group.items if role in i.roles]
+        if items:
+            groups.append({"group": group, "items": items})
+    # The deepest matching prefix is the active entry.
+    best = max((i for g in groups for i in g["items"] if i.prefix and path.startswith(i.prefix)),
+               key=lambda i: len(i.prefix), default=None)
+    for g in groups:
+        g["active"] = [i for i in g["items"] if i is best]
+    return [{"label": g["group"].label, "icon": g["group"].icon,
+             "items": [{"item": i, "active": i is best} for i in g["items"]]} for g in groups]

@@ -1,0 +1,106 @@
+"""Role × endpoint: inside the scope 200, outside 404 (like a missing object), anonymous 302 or 401."""
+
+import pytest
+
+from ganxun.accounts.services import token_create
+
+# Which cadres each persona may see (from tests/conftest.py).
+VISIBLE = {
+    "admin": {"C-CITY-1", "C-CITY-2", "C-DC-1", "C-DC-2", "C-XC-1", "C-OTHER-1"},
+    "province": {"C-CITY-1", "C-CITY-2", "C-DC-1", "C-DC-2", "C-XC-1", "C-OTHER-1"},
+    "city": {"C-CITY-1", "C-CITY-2", "C-DC-1", "C-DC-2", "C-XC-1"},
+    "dc": {"C-DC-1", "C-DC-2"},
+    "dc_hr": {"C-DC-1", "C-DC-2"},
+    "leader": {"C-CITY-1", "C-CITY-2", "C-DC-1", "C-DC-2", "C-XC-1"},
+    "other": {"C-OTHER-1"},
+    "cadre": {"C-DC-2"},
+    "institution": set(),
+}
+ALL_CADRES = VISIBLE["admin"]
+ORG_OF = {"C-CITY-1": "4199JYJ", "C-CITY-2": "4199JYJ", "C-DC-1": "419901CZJ", "C-DC-2": "419901CZJ",
+          "C-XC-1": "419902NYJ", "C-OTHER-1": "4198FGW"}
+WRITERS = {"admin", "province", "city", "dc", "dc_hr", "other"}
+
+
+@pytest.fixture
+def as_user(client, world):
+    def login(persona):
+        client.force_login(world.users[persona])
+        return client
+    return login
+
+
+@pytest.mark.parametrize("persona", sorted(VISIBLE))
+def test_cadre_pages_and_api_follow_the_scope(as_user, persona, world):
+    client = as_user(persona)
+    for code in sorted(ALL_CADRES):
+        expected = 200 if code in VISIBLE[persona] else 404
+        assert client.get(f"/cadres/{code}/").status_code == expected, (persona, code, "detail page")
+        assert client.get(f"/api/v1/cadres/{code}").status_code == expected, (persona, code, "api detail")
+        edit = client.get(f"/cadres/{code}/edit/").status_code
+        if code not in VISIBLE[persona] or persona not in WRITERS:
+            assert edit == 404, (persona, code, "edit page")
+        else:
+            assert edit == 200, (persona, code, "edit page")
+        org = ORG_OF[code]
+        org_visible = org in {ORG_OF[c] for c in VISIBLE[persona]}
+        listing = client.get(f"/cadres/?org={org}")
+        assert listing.status_code == (200 if org_visible else 404), (persona, org, "list filtered by org")
+    page = client.get("/cadres/?page_size=100")
+    assert page.status_code == 200
+    shown = {c.person_code for c in page.context["page"].object_list}
+    assert shown == VISIBLE[persona]
+    api = client.get("/api/v1/cadres/?page_size=100").json()
+    assert {c["person_code"] for c in api["items"]} == VISIBLE[persona]
+    assert api["count"] == len(VISIBLE[persona])
+
+
+@pytest.mark.parametrize("persona", sorted(VISIBLE))
+def test_export_contains_only_the_scope(as_user, persona, world):
+    from io import BytesIO
+
+    from python_calamine import CalamineWorkbook
+
+    response = as_user(persona).get("/cadres/export.xlsx")
+    assert response.status_code == 200
+    rows = CalamineWorkbook.from_filelike(BytesIO(response.content)).get_sheet_by_index(0).to_python()
+    assert {r[0] for r in rows[1:]} == VISIBLE[persona]
+
+
+def test_anonymous_pages_redirect_to_login_and_api_answers_401(client, world):
+    for url in ["/", "/cadres/", "/cadres/C-DC-1/", "/orgs/", "/cadres/export.xlsx", "/audit/"]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+    for url in ["/api/v1/cadres/", "/api/v1/cadres/C-DC-1", "/api/v1/orgs/4199"]:
+        assert client.get(url).status_code == 401, url
+
+
+def test_bearer_token_applies_the_token_owners_scope(client, world):
+    _, raw = token_create(acting_user=None, username="dc_admin")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    assert client.get("/api/v1/cadres/C-DC-1", **auth).status_code == 200
+    outside = client.get("/api/v1/cadres/C-XC-1", **auth)
+    missing = client.get("/api/v1/cadres/NOBODY", **auth)
+    assert outside.status_code == missing.status_code == 404
+    assert outside.json() == missing.json()
+    assert client.get("/api/v1/cadres/", HTTP_AUTHORIZATION="Bearer gx_wrong").status_code == 401
+
+
+def test_api_never_returns_a_full_id_number(as_user, world):
+    import re
+
+    body = as_user("admin").get("/api/v1/cadres/?page_size=100").content.decode()
+    assert not re.search(r"\d{17}[\dX]", body)
+
+
+@pytest.mark.parametrize("persona, org, expected", [
+    ("city", "419901", 200), ("dc", "419902", 404), ("dc", "419901CZJ", 200), ("other", "4199", 404),
+    ("dc_hr", "419901", 404), ("cadre", "4199", 404),
+])
+def test_org_api_follows_the_scope(as_user, persona, org, expected):
+    assert as_user(persona).get(f"/api/v1/orgs/{org}").status_code == expected
+
+
+def test_healthz_needs_no_login(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json()["status"] == "ok"
