@@ -1,0 +1,89 @@
+"""Login, lockout, logout and idle timeout, as a user meets them on the pages."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from ganxun.audit.models import AuditEvent
+from tests.conftest import PASSWORD
+
+
+def _login(client, username, password):
+    return client.post("/accounts/login/", {"username": username, "password": password})
+
+
+def test_login_changes_the_session_id_and_is_audited(client, world):
+    # given an anonymous visit that already holds a session
+    client.get("/accounts/login/")
+    client.session.save()
+    before = client.session.session_key
+    # when the user logs in
+    response = _login(client, "city_admin", PASSWORD)
+    # then they land on the home page with a new session id and a login audit row
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.session.session_key != before
+    assert AuditEvent.objects.filter(event_type="login", subject_code="city_admin").count() == 1
+
+
+def test_sixth_try_is_refused_even_with_the_right_password(client, world):
+    # given five wrong passwords (the fifth already answers with the lockout page)
+    for attempt in range(5):
+        response = _login(client, "city_admin", "Wrong#Password1")
+        expected = "已锁定" if attempt == 4 else "用户名或密码不正确"
+        assert expected in response.content.decode()
+    # when the right password comes sixth
+    response = _login(client, "city_admin", PASSWORD)
+    # then it is refused and nobody is logged in
+    assert response.status_code == 429
+    assert "已锁定" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    # five wrong passwords and the refused sixth try are all audited
+    assert AuditEvent.objects.filter(event_type="login_failed", subject_code="city_admin").count() == 6
+    assert AuditEvent.objects.filter(event_type="login_locked", subject_code="city_admin").exists()
+
+
+def test_lockout_ends_after_fifteen_minutes(client, world):
+    from axes.models import AccessAttempt
+
+    for _ in range(5):
+        _login(client, "city_admin", "Wrong#Password1")
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    response = _login(client, "city_admin", PASSWORD)
+    assert response.status_code == 302
+
+
+def test_lockout_of_one_user_does_not_lock_another(client, world):
+    for _ in range(6):
+        _login(client, "city_admin", "Wrong#Password1")
+    assert _login(client, "dc_admin", PASSWORD).status_code == 302
+
+
+def test_logout_ends_the_session(client, world):
+    _login(client, "city_admin", PASSWORD)
+    assert client.get("/cadres/").status_code == 200
+    client.post("/accounts/logout/")
+    assert client.get("/cadres/").status_code == 302
+    assert AuditEvent.objects.filter(event_type="logout", subject_code="city_admin").exists()
+
+
+def test_idle_sessions_expire_after_thirty_minutes_and_activity_extends_them():
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def test_idle_session_past_its_age_is_logged_out(client, world):
+    from django.contrib.sessions.models import Session
+
+    _login(client, "city_admin", PASSWORD)
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert client.get("/cadres/").status_code == 302
+
+
+def test_disabled_user_is_logged_out_at_once(client, world):
+    from ganxun.accounts.services import user_deactivate
+
+    _login(client, "city_admin", PASSWORD)
+    user_deactivate(acting_user=world.users["admin"], username="city_admin", reason="调离")
+    assert client.get("/cadres/").status_code == 302
+    assert _login(client, "city_admin", PASSWORD).status_code == 200  # form shown again with an error

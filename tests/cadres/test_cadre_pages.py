@@ -1,0 +1,95 @@
+"""The cadre pages as a user meets them: forms answer bad input in Chinese and change nothing."""
+
+import re
+
+from ganxun.audit.models import AuditEvent
+from ganxun.cadres.models import Cadre
+from tests.factories import make_id_number
+
+FORM = {"name": "周敏", "ethnicity": "汉族", "political_status": "中共党员", "org_code": "419901CZJ",
+        "rank": "clerk_1", "category": "civil_servant", "local_team": ""}
+
+
+def test_new_cadre_form_with_a_wrong_check_digit_names_the_field(client, world):
+    client.force_login(world.users["dc"])
+    bad = make_id_number()[:17] + ("0" if make_id_number()[17] != "0" else "1")
+    response = client.post("/cadres/new/", {**FORM, "id_number": bad})
+    assert response.status_code == 200
+    assert "校验位不正确" in response.content.decode()
+    assert not Cadre.objects.filter(name="周敏").exists()
+
+
+def test_new_cadre_form_creates_and_redirects_to_the_detail_page(client, world):
+    client.force_login(world.users["dc"])
+    response = client.post("/cadres/new/", {**FORM, "id_number": make_id_number(female=True)})
+    cadre = Cadre.objects.get(name="周敏")
+    assert response.status_code == 302 and response["Location"] == f"/cadres/{cadre.person_code}/"
+
+
+def test_script_in_a_name_is_refused(client, world):
+    client.force_login(world.users["dc"])
+    response = client.post("/cadres/new/", {**FORM, "name": "<script>alert(1)</script>", "id_number": make_id_number()})
+    assert "不能包含" in response.content.decode()
+
+
+def test_rare_characters_in_a_name_are_kept(client, world):
+    client.force_login(world.users["dc"])
+    client.post("/cadres/new/", {**FORM, "name": "刘龑𠮷", "id_number": make_id_number()})
+    assert Cadre.objects.filter(name="刘龑𠮷").exists()
+
+
+def test_edit_keeps_the_id_number_when_the_masked_value_is_left_alone(client, world):
+    client.force_login(world.users["dc"])
+    cadre = world.cadres["dc1"]
+    response = client.get(f"/cadres/{cadre.person_code}/edit/")
+    assert cadre.id_number not in response.content.decode()
+    data = {**FORM, "name": cadre.name, "id_number": cadre.id_number_masked, "rank": "section_chief",
+            "post_title": "局长（兼）", "is_leader": "on", "reason": "兼任"}
+    response = client.post(f"/cadres/{cadre.person_code}/edit/", data)
+    assert response.status_code == 302
+    cadre.refresh_from_db()
+    assert cadre.post_title == "局长（兼）" and cadre.id_number == world.cadres["dc1"].id_number
+
+
+def test_list_and_detail_pages_never_show_a_full_id_number(client, world):
+    client.force_login(world.users["admin"])
+    for url in ["/cadres/", "/cadres/C-DC-1/", "/cadres/C-DC-1/?tab=history", "/"]:
+        body = client.get(url).content.decode()
+        assert not re.search(r"\d{17}[\dX]", body), url
+
+
+def test_reveal_by_the_managing_department_shows_the_number_and_is_audited(client, world):
+    client.force_login(world.users["dc"])
+    response = client.post("/cadres/C-DC-2/reveal/")
+    assert world.cadres["dc2"].id_number in response.content.decode()
+    assert AuditEvent.objects.filter(event_type="id_revealed", actor=world.users["dc"]).count() == 1
+
+
+def test_reveal_by_a_unit_hr_is_refused(client, world):
+    client.force_login(world.users["dc_hr"])
+    response = client.post("/cadres/C-DC-2/reveal/")
+    assert response.status_code == 403 and world.cadres["dc2"].id_number not in response.content.decode()
+
+
+def test_history_tab_shows_the_change(client, world):
+    from ganxun.cadres.services import cadre_update
+
+    cadre_update(acting_user=world.users["city"], person_code="C-DC-1", values={"post_title": "党组书记、局长"},
+                 reason="任职")
+    client.force_login(world.users["dc"])
+    body = client.get("/cadres/C-DC-1/?tab=history").content.decode()
+    assert "党组书记、局长" in body and "任职" in body
+
+
+def test_list_filters_by_tier_and_searches_by_name(client, world):
+    client.force_login(world.users["city"])
+    page = client.get("/cadres/?tier=division").context["page"]
+    assert [c.person_code for c in page.object_list] == ["C-CITY-1"]
+    page = client.get("/cadres/?q=赵婷").context["page"]
+    assert [c.person_code for c in page.object_list] == ["C-DC-2"]
+
+
+def test_list_query_count_does_not_grow_with_rows(client, world, django_assert_max_num_queries):
+    client.force_login(world.users["admin"])
+    with django_assert_max_num_queries(12):
+        client.get("/cadres/?page_size=100")
