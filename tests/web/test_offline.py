@@ -1,0 +1,28 @@
+"""Deployments sit on isolated intranets: no page, stylesheet or script may load from the internet."""
+
+import re
+from pathlib import Path
+
+import ganxun
+
+SRC = Path(ganxun.__file__).resolve().parent
+EXTERNAL = re.compile(r"""(src|href)\s*=\s*["']?(https?:)?//""", re.IGNORECASE)
+CSS_EXTERNAL = re.compile(r"""url\(\s*["']?(https?:)?//""", re.IGNORECASE)
+
+
+def test_templates_reference_no_external_assets():
+    offenders = [str(p.relative_to(SRC)) for p in SRC.rglob("*.html") if EXTERNAL.search(p.read_text("utf-8"))]
+    assert offenders == []
+
+
+def test_shipped_stylesheets_load_fonts_and_images_locally():
+    offenders = [str(p.relative_to(SRC)) for p in (SRC / "web" / "static").rglob("*.css")
+                 if CSS_EXTERNAL.search(p.read_text("utf-8", errors="ignore"))]
+    assert offenders == []
+
+
+def test_pages_are_served_with_the_shipped_chinese_font(client, world):
+    client.force_login(world.users["city"])
+    body = client.get("/cadres/").content.decode()
+    assert "/static/vendor/noto-sans-sc/400.css" in body
+    assert client.get("/static/vendor/noto-sans-sc/400.css").status_code == 200
