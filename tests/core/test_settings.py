@@ -5,7 +5,8 @@ from pathlib import Path
 
 
 def _run(args, env_extra, tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GANXUN_") and k != "DJANGO_SETTINGS_MODULE"}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("GANXUN_") and k not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update({"DJANGO_SETTINGS_MODULE": "ganxun.settings", "GANXUN_VAR_DIR": str(tmp_path), **env_extra})
     return subprocess.run([sys.executable, "-m", "django", *args], env=env, capture_output=True, text=True,
                           cwd=tmp_path)
