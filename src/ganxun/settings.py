@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "treebeard",
     "axes",
     "django_htmx",
+    "ninja",
     "ganxun.core",
     "ganxun.audit",
     "ganxun.orgs",

@@ -26,3 +26,11 @@ def test_pages_are_served_with_the_shipped_chinese_font(client, world):
     body = client.get("/cadres/").content.decode()
     assert "/static/vendor/noto-sans-sc/400.css" in body
     assert client.get("/static/vendor/noto-sans-sc/400.css").status_code == 200
+
+
+def test_api_docs_use_the_shipped_swagger_files(client, db):
+    body = client.get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle.js" in body
+    assert not EXTERNAL.search(body)
+    spec = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/cadres/{person_code}" in spec["paths"]
