@@ -74,3 +74,18 @@ def test_only_the_managing_department_may_reveal_the_id_number(world):
         cadre_reveal_id_number(acting_user=world.users["city"], person_code="C-DC-2")
     with pytest.raises(PermissionDenied):
         cadre_reveal_id_number(acting_user=world.users["dc_hr"], person_code="C-DC-2")
+
+
+def test_managing_department_can_be_set_per_cadre_and_survives_a_rank_change(world):
+    # given a county cadre whose authority the city takes over
+    cadre_update(acting_user=world.users["city"], person_code="C-DC-2", values={}, managing_code="4199ZZB")
+    # when their rank changes
+    cadre = cadre_update(acting_user=world.users["city"], person_code="C-DC-2", values={"rank": "principal_clerk_4"})
+    # then the override stays
+    assert cadre.managing_department.code == "4199ZZB" and cadre.managing_overridden
+
+
+def test_managing_department_must_be_an_org_department(world):
+    with pytest.raises(DomainError) as exc:
+        cadre_update(acting_user=world.users["city"], person_code="C-DC-2", values={}, managing_code="419901CZJ")
+    assert "组织部" in exc.value.message

@@ -28,6 +28,8 @@ class CadreForm(forms.Form):
     is_selected_graduate = forms.BooleanField(label="选调生", required=False)
     rank_since = forms.DateField(label="任现职级时间", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     hired_on = forms.DateField(label="录用时间", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    managing_code = forms.CharField(label="干部管理权限（组织部编码）", required=False, max_length=32,
+                                    help_text="留空按默认：省管厅级、市管处级、县管科级及以下")
     reason = forms.CharField(label="修改原因", required=False, max_length=200)
 
     def __init__(self, *args, editing: Cadre | None = None, **kwargs):
@@ -42,6 +44,6 @@ class CadreForm(forms.Form):
 
     def values(self) -> dict:
         data = dict(self.cleaned_data)
-        for key in ("person_code", "org_code", "reason"):
+        for key in ("person_code", "org_code", "reason", "managing_code"):
             data.pop(key, None)
         return data

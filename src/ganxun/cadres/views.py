@@ -39,8 +39,8 @@ def _scoped(fn):
 def cadre_list(request):
     flt = _filter_from(request)
     qs = cadres_filtered(request.user, flt)
-    page = Paginator(qs, int(request.GET.get("page_size", 20)) if request.GET.get("page_size", "20").isdigit() else 20
-                     ).get_page(request.GET.get("page"))
+    size = request.GET.get("page_size", "20")
+    page = Paginator(qs, min(int(size), 200) if size.isdigit() and int(size) > 0 else 20).get_page(request.GET.get("page"))
     selected_org = access_org(request.user, flt.org_code) if flt.org_code else None
     tree = [r for r in org_tree_rows(request.user) if r["org"].kind != "org_department" or r["direct_count"]]
     return render(request, "cadres/list.html", {
@@ -86,7 +86,8 @@ def cadre_new(request):
     if request.method == "POST" and form.is_valid():
         try:
             cadre = cadre_create(acting_user=request.user, org_code=form.cleaned_data["org_code"],
-                                 person_code=form.cleaned_data["person_code"], values=form.values())
+                                 person_code=form.cleaned_data["person_code"], values=form.values(),
+                                 managing_code=form.cleaned_data["managing_code"] or None)
         except DomainError as exc:
             _attach(form, exc)
         else:
@@ -101,7 +102,8 @@ def cadre_edit(request, person_code):
     if not can_write_registry(request.user) or request.user.role == "cadre":
         raise Http404("无权修改干部")
     initial = {f: getattr(cadre, f) for f in EDITABLE_FIELDS}
-    initial.update(person_code=cadre.person_code, org_code=cadre.org.code, id_number=cadre.id_number_masked)
+    initial.update(person_code=cadre.person_code, org_code=cadre.org.code, id_number=cadre.id_number_masked,
+                   managing_code=cadre.managing_department.code if cadre.managing_overridden else "")
     form = CadreForm(request.POST or None, initial=initial, editing=cadre)
     if request.method == "POST" and form.is_valid():
         values = form.values()
@@ -109,7 +111,8 @@ def cadre_edit(request, person_code):
             values.pop("id_number")
         try:
             cadre_update(acting_user=request.user, person_code=person_code, values=values,
-                         org_code=form.cleaned_data["org_code"], reason=form.cleaned_data["reason"])
+                         org_code=form.cleaned_data["org_code"], reason=form.cleaned_data["reason"],
+                         managing_code=form.cleaned_data["managing_code"] or None)
         except DomainError as exc:
             _attach(form, exc)
         else:
