@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from ganxun.accounts.models import ApiToken, Role, User, hash_token
 from ganxun.audit.events import EventType, record_event
-from ganxun.core.errors import DomainError
-from ganxun.orgs.selectors import all_orgs_unscoped
+from ganxun.core.errors import DomainError, PermissionDenied
+from ganxun.accounts.selectors import access_user
+from ganxun.orgs.selectors import access_org, all_orgs_unscoped
 
 TOKEN_PREFIX = "gx_"
 
@@ -38,7 +39,7 @@ def _password_errors(password: str, user: User) -> None:
 def user_create(*, acting_user, username: str, password: str, role: str, scope_code: str = "",
                 person_code: str = "", institution_code: str = "", display_name: str = "") -> User:
     """Create a login with a role and its scope; the password policy applies to every caller."""
-    from ganxun.cadres.selectors import all_cadres_unscoped
+    from ganxun.cadres.selectors import access_cadre, all_cadres_unscoped
 
     username = username.strip()
     if not username:
@@ -47,19 +48,26 @@ def user_create(*, acting_user, username: str, password: str, role: str, scope_c
         raise DomainError(f"角色应为 {', '.join(Role.values)} 之一，而不是 {role}", code="invalid_role")
     if User.objects.filter(username=username).exists():
         raise DomainError(f"用户名 {username} 已存在", code="duplicate_username")
+    scoped = acting_user is not None and not (acting_user.is_superuser or acting_user.role == Role.SUPERUSER)
+    if scoped and (acting_user.role != Role.ORG_ADMIN or role == Role.SUPERUSER):
+        raise PermissionDenied("只有组织部门管理员可以在本级范围内新增用户，且不能新增系统管理员")
     user = User(username=username, role=role, display_name=display_name.strip(),
                 institution_code=institution_code.strip(), is_superuser=role == Role.SUPERUSER,
                 is_staff=role == Role.SUPERUSER)
     if role in (Role.ORG_ADMIN, Role.UNIT_HR, Role.LEADER):
         if not scope_code:
             raise DomainError("该角色必须指定管理范围（--scope 单位编码）", code="scope_required")
-        user.scope_org = all_orgs_unscoped().filter(code=scope_code).first()
+        if scoped:
+            user.scope_org = access_org(acting_user, scope_code)
+        else:
+            user.scope_org = all_orgs_unscoped().filter(code=scope_code).first()
         if user.scope_org is None:
             raise DomainError(f"单位编码 {scope_code} 不存在", code="unknown_org")
     if role == Role.CADRE:
         if not person_code:
             raise DomainError("干部角色必须指定人员编码（--person）", code="person_required")
-        user.person = all_cadres_unscoped().filter(person_code=person_code).first()
+        user.person = (access_cadre(acting_user, person_code) if scoped
+                       else all_cadres_unscoped().filter(person_code=person_code).first())
         if user.person is None:
             raise DomainError(f"人员编码 {person_code} 不存在", code="unknown_person")
         user.display_name = user.display_name or user.person.name
@@ -88,6 +96,8 @@ def user_set_password(*, acting_user, username: str, password: str) -> User:
 @transaction.atomic
 def user_deactivate(*, acting_user, username: str, reason: str = "") -> User:
     """Disable a login: its sessions end and its API tokens stop working at once."""
+    if acting_user is not None:
+        access_user(acting_user, username)
     user = User.objects.select_for_update().get(username=username)
     user.is_active = False
     user.save(update_fields=["is_active"])

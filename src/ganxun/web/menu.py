@@ -31,6 +31,7 @@ MENU = (
                  prefix="/cadres/import"),
     )),
     MenuGroup("系统管理", "bi-gear", (
+        MenuItem("用户管理", "users", "bi-person-gear", ADMINS, prefix="/accounts/users/"),
         MenuItem("操作日志", "audit:list", "bi-journal-text", ADMINS, prefix="/audit/"),
     )),
 )

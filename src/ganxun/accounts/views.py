@@ -1,0 +1,79 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from ganxun.accounts.forms import UserForm
+from ganxun.accounts.models import Role
+from ganxun.accounts.selectors import users_visible_to
+from ganxun.accounts.services import user_create, user_deactivate
+from ganxun.core.errors import DomainError, NotFound
+
+
+def _admin_only(fn):
+    def wrapper(request, *args, **kwargs):
+        if not (request.user.is_superuser or request.user.role == Role.ORG_ADMIN):
+            raise Http404()
+        try:
+            return fn(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from None
+    wrapper.__name__ = fn.__name__
+    return login_required(wrapper)
+
+
+def _roles_for(user):
+    if user.is_superuser or user.role == Role.SUPERUSER:
+        return Role.choices
+    return [(v, label) for v, label in Role.choices if v != Role.SUPERUSER]
+
+
+@_admin_only
+def user_list(request):
+    users = users_visible_to(request.user)
+    q = request.GET.get("q", "").strip()
+    role = request.GET.get("role", "")
+    if q:
+        users = users.filter(username__contains=q) | users.filter(display_name__contains=q)
+    if role in Role.values:
+        users = users.filter(role=role)
+    page = Paginator(users, 30).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"page": page, "q": q, "role": role, "roles": Role.choices})
+
+
+@_admin_only
+def user_new(request):
+    form = UserForm(request.POST or None, roles=_roles_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = user_create(acting_user=request.user, username=data["username"], password=data["password"],
+                               role=data["role"], scope_code=data["scope_code"], person_code=data["person_code"],
+                               institution_code=data["institution_code"], display_name=data["display_name"])
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已新增用户 {user.username}（{user.role_label}）")
+            if request.htmx:
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = "/accounts/users/"
+                return response
+            return redirect("users")
+    template = "accounts/user_dialog.html" if request.htmx else "accounts/user_form_page.html"
+    return render(request, template, {"form": form})
+
+
+@_admin_only
+@require_POST
+def user_disable(request, username):
+    try:
+        user_deactivate(acting_user=request.user, username=username, reason=request.POST.get("reason", ""))
+    except NotFound:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已停用用户 {username}，其登录会话和接口令牌已失效")
+    return redirect("users")
