@@ -1,0 +1,304 @@
+"""The demo city as a visitor meets it: a believable 示例市, valid people, the institutions the plans
+name, and a login for every role that sees only its own part of the tree."""
+
+import hashlib
+import re
+from collections import Counter
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from ganxun.accounts.models import User
+from ganxun.cadres.models import Cadre
+from ganxun.core.idnumbers import birth_date, gender_of, normalise_id_number
+from ganxun.demo.generator import DEMO_PASSWORD, DEMO_USERNAMES, REFERENCE_DATE, build_demo
+from ganxun.orgs.authority import default_managing_department
+from ganxun.orgs.models import Org
+from ganxun.resources.models import Institution
+
+
+@pytest.fixture
+def demo(db):
+    return build_demo("small")
+
+
+def _org(code: str) -> Org:
+    return Org.objects.get(code=code)
+
+
+def _under(org: Org):
+    return Cadre.objects.filter(org__path__startswith=org.path)
+
+
+def _share(qs, **flt) -> float:
+    return qs.filter(**flt).count() / qs.count()
+
+
+def _login(client, username, password=DEMO_PASSWORD):
+    return client.post("/accounts/login/", {"username": username, "password": password})
+
+
+def _fingerprint() -> str:
+    rows = Cadre.objects.order_by("person_code").values_list(
+        "person_code", "id_number", "name", "org__code", "rank", "birth_date", "is_young_talent")
+    orgs = Org.objects.order_by("path").values_list("path", "code", "name")
+    text = repr(list(rows)) + repr(list(orgs))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _wipe() -> None:
+    from ganxun.audit.models import AuditEvent
+
+    User.objects.all().delete()
+    Cadre.objects.all().delete()
+    Institution.objects.all().delete()
+    Org.objects.all().delete()
+    AuditEvent.objects.all().delete()
+
+
+# -- the city --------------------------------------------------------------------------------
+
+
+def test_small_demo_is_a_city_of_henan_with_counties_townships_and_about_500_cadres(demo):
+    # given a small demo
+    henan, city, other = _org("41"), _org("4199"), _org("4198")
+    # then 示例市 and a second city sit under 河南省, each with its organisation department
+    assert (henan.name, city.name, other.name) == ("河南省", "示例市", "另一市")
+    assert Org.objects.get_parent(city) == henan and Org.objects.get_parent(other) == henan
+    assert _org("41ZZB").name == "河南省委组织部" and _org("4199ZZB").name == "示例市委组织部"
+    # and 示例市 has counties with their own 组织部, townships under them and villages under those
+    counties = list(Org.objects.filter(path__startswith=city.path, org_type="region", level="county"))
+    assert len(counties) >= 2 and "东城区" in [c.name for c in counties]
+    for county in counties:
+        assert Org.objects.filter(code=county.code + "ZZB", org_type="org_department").exists()
+        townships = Org.objects.filter(path__startswith=county.path, org_type="township")
+        assert townships.exists()
+        assert Org.objects.filter(path__startswith=townships[0].path, org_type="community").exists()
+        assert Org.objects.filter(path__startswith=county.path, org_type="agency").count() >= 5
+    # and about 500 cadres, most of them in 示例市
+    assert 450 <= Cadre.objects.count() <= 550
+    assert _under(city).count() > 0.9 * Cadre.objects.count()
+    assert demo.cadres == Cadre.objects.count()
+    assert all(re.fullmatch(r"GB\d{8}", code) for code in Cadre.objects.values_list("person_code", flat=True))
+
+
+def test_the_registry_has_the_shares_of_a_real_city(demo):
+    everyone = Cadre.objects.all()
+    # women, minorities, non-party cadres, young talents and branch secretaries in believable shares
+    assert 0.25 <= _share(everyone, gender="female") <= 0.40
+    minorities = everyone.exclude(ethnicity="汉族")
+    assert 0.005 <= minorities.count() / everyone.count() <= 0.08
+    assert "回族" in set(minorities.values_list("ethnicity", flat=True))
+    non_party = everyone.exclude(political_status__in=["中共党员", "中共预备党员"]).count() / everyone.count()
+    assert 0.04 <= non_party <= 0.14
+    assert 0.03 <= _share(everyone, is_young_talent=True) <= 0.08
+    assert 0.05 <= _share(everyone, is_branch_secretary=True) <= 0.15
+    assert everyone.filter(is_selected_graduate=True).exists()
+    # a few bureau-tier leaders, more division, many section, and staff the largest tier
+    tiers = Counter(everyone.values_list("tier", flat=True))
+    assert 0 < tiers["bureau"] <= 0.05 * everyone.count()
+    assert tiers["staff"] > tiers["section"] > tiers["division"] > tiers["bureau"]
+    # every category of cadre appears
+    assert set(everyone.values_list("category", flat=True)) == {
+        "leadership_team", "civil_servant", "enterprise_leader", "institution_leader", "professional", "grassroots"}
+    # ages 23 to 60 at the reference date, and dates that follow from them
+    for c in everyone:
+        age = (REFERENCE_DATE - c.birth_date).days / 365.25
+        assert 23 <= age < 60, c.person_code
+        assert c.birth_date + timedelta(days=18 * 365) < c.hired_on <= c.rank_since < REFERENCE_DATE, c.person_code
+
+
+def test_city_and_county_leadership_teams_sit_in_their_party_and_government_offices(demo):
+    city_team = Cadre.objects.filter(local_team="city", org__path__startswith=_org("4199").path)
+    assert set(city_team.values_list("org__code", flat=True)) == {"4199SWB", "4199ZFB"}
+    assert set(city_team.values_list("tier", flat=True)) == {"bureau"}
+    assert city_team.get(post_title="市委书记").is_principal
+    for county in Org.objects.filter(path__startswith=_org("4199").path, org_type="region", level="county"):
+        team = Cadre.objects.filter(local_team="county", org__path__startswith=county.path)
+        assert 10 <= team.count() <= 12, county.name
+        assert set(team.values_list("org__code", flat=True)) == {county.code + "WB", county.code + "ZFB"}
+        assert team.filter(is_principal=True).count() == 2
+        assert team.filter(gender="female").exists(), f"{county.name}的班子里没有女干部"
+        assert all(c.is_team_member and c.is_leader and c.tier == "division" for c in team)
+
+
+def test_every_unit_has_a_leader_and_at_most_one_principal(demo):
+    for org in Org.objects.filter(org_type__in=["agency", "public_institution", "state_enterprise", "university"]):
+        cadres = Cadre.objects.filter(org=org, local_team="")
+        if not cadres.exists():
+            continue
+        assert cadres.filter(is_leader=True, is_team_member=True).exists(), org.name
+        assert cadres.filter(is_principal=True).count() <= 1, org.name
+
+
+# -- people ----------------------------------------------------------------------------------
+
+
+def test_every_id_number_is_valid_unique_and_agrees_with_birth_date_and_gender(demo):
+    rows = list(Cadre.objects.values_list("id_number", "birth_date", "gender"))
+    assert len({r[0] for r in rows}) == len(rows)
+    for number, born, gender in rows:
+        assert normalise_id_number(number) == number
+        assert number[:4] in ("4199", "4198")
+        assert birth_date(number) == born
+        assert gender_of(number) == gender
+
+
+def test_the_city_size_has_ten_thousand_cadres_in_the_shares_the_issue_asks_for(db):
+    summary = build_demo("city")
+    everyone = Cadre.objects.all()
+    assert 9500 <= everyone.count() <= 10500 and 250 <= summary.units <= 350
+    tiers = Counter(everyone.values_list("tier", flat=True))
+    assert 0 < tiers["bureau"] <= 40
+    assert 0.04 <= tiers["division"] / everyone.count() <= 0.06
+    assert 0.25 <= tiers["section"] / everyone.count() <= 0.31
+    assert 0.30 <= _share(everyone, gender="female") <= 0.35
+    assert 0.04 <= _share(everyone, is_young_talent=True) <= 0.06
+    assert 0.07 <= _share(everyone, is_branch_secretary=True) <= 0.10
+    # names are Chinese, and a few carry rare characters (生僻字)
+    names = list(everyone.values_list("name", flat=True))
+    assert all(2 <= len(n) <= 4 and all("\u3400" <= ch <= "\u9fff" for ch in n) for n in names)
+    assert any(ch in n for n in names for ch in "龑䶮堃喆昇珺燚犇淼赟頔彧翀昉玥琇旻璟")
+
+
+def test_every_cadre_has_the_managing_department_the_authority_rules_give(demo):
+    for cadre in Cadre.objects.select_related("org", "managing_department"):
+        assert cadre.managing_department is not None, cadre.person_code
+        assert cadre.managing_department == default_managing_department(cadre.org, cadre.tier), cadre.person_code
+    # the city's leaders answer to the province, county leaders to the city, county staff to the county
+    assert set(Cadre.objects.filter(local_team="city").values_list("managing_department__code", flat=True)) == {"41ZZB"}
+    assert set(Cadre.objects.filter(local_team="county", org__code__startswith="4199")
+               .values_list("managing_department__code", flat=True)) == {"4199ZZB"}
+    assert set(Cadre.objects.filter(org__code__startswith="419901", tier="staff")
+               .values_list("managing_department__code", flat=True)) == {"419901ZZB"}
+
+
+# -- institutions ----------------------------------------------------------------------------
+
+
+def test_the_institutions_the_seed_plans_name_are_there(demo):
+    kinds = Counter(Institution.objects.values_list("kind", flat=True))
+    for kind in ("party_school", "cadre_college", "party_spirit_base", "university_base", "online_academy",
+                 "socialist_college", "sector_institution", "private_provider"):
+        assert kinds[kind] >= 1, kind
+    # the province's, the city's and every county's party school
+    assert "河南省委党校" in Institution.objects.get(code="DX41").name.replace("中共", "")
+    assert Institution.objects.get(code="DX4199").owner_org.code == "4199DX"
+    for county in Org.objects.filter(path__startswith=_org("4199").path, org_type="region", level="county"):
+        school = Institution.objects.get(code=f"DX{county.code}")
+        assert school.kind == "party_school" and school.level == "county" and county.name in school.name
+    # 三学院三基地: six flagship institutions, all recognised
+    flagship = Institution.objects.filter(is_flagship=True)
+    assert flagship.count() == 6 and all(i.recognised for i in flagship)
+    assert {"焦裕禄干部学院", "红旗渠干部学院", "大别山干部学院"} <= set(flagship.values_list("name", flat=True))
+    assert Institution.objects.get(kind="online_academy").name == "河南干部网络学院"
+    # a private provider is not recognised; everything else is
+    assert not Institution.objects.filter(kind="private_provider", recognised=True).exists()
+    assert not Institution.objects.exclude(kind="private_provider").filter(recognised=False).exists()
+
+
+# -- accounts --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("username", DEMO_USERNAMES)
+def test_every_demo_account_logs_in_with_the_printed_password(demo, client, username):
+    response = _login(client, username)
+    assert response.status_code == 302 and response["Location"] == "/", username
+    assert client.get("/").status_code == 200
+
+
+def _listed(client) -> int:
+    response = client.get("/cadres/")
+    assert response.status_code == 200
+    return response.context["page"].paginator.count
+
+
+def test_each_demo_account_sees_only_its_part_of_the_tree(demo, client):
+    expected = {
+        "admin": Cadre.objects.count(),
+        "sheng_zzb": Cadre.objects.count(),
+        "shi_zzb": _under(_org("4199")).count(),
+        "shi_leader": _under(_org("4199")).count(),
+        "dongcheng_zzb": _under(_org("419901")).count(),
+        "jyj_rs": _under(_org("4199JYJ")).count(),
+        "ganbu": 1,
+        "dangxiao": 0,
+    }
+    assert expected["dongcheng_zzb"] < expected["shi_zzb"] < expected["admin"]
+    for username, count in expected.items():
+        client.logout()
+        _login(client, username)
+        assert _listed(client) == count, username
+    # the county's organisation department cannot open a cadre of another county
+    client.logout()
+    _login(client, "dongcheng_zzb")
+    elsewhere = Cadre.objects.filter(org__code__startswith="419921").first()
+    assert client.get(f"/cadres/{elsewhere.person_code}/").status_code == 404
+    own = Cadre.objects.filter(org__code__startswith="419901").first()
+    assert client.get(f"/cadres/{own.person_code}/").status_code == 200
+
+
+def test_the_cadre_account_is_a_young_talent_in_a_county(demo):
+    person = User.objects.get(username="ganbu").person
+    assert person.is_young_talent and person.org.code.startswith("419901")
+    assert User.objects.get(username="dangxiao").institution_code == "DX4199"
+
+
+# -- determinism -----------------------------------------------------------------------------
+
+
+def test_the_same_seed_gives_the_same_people_and_another_seed_does_not(db):
+    build_demo("small", seed=7)
+    first = _fingerprint()
+    _wipe()
+    build_demo("small", seed=7)
+    assert _fingerprint() == first
+    _wipe()
+    build_demo("small", seed=8)
+    assert _fingerprint() != first
+
+
+# -- the command -----------------------------------------------------------------------------
+
+
+def test_demo_command_builds_the_city_and_prints_the_url_and_accounts(db):
+    out = StringIO()
+    call_command("demo", "--size", "small", "--no-serve", "--port", "8123", stdout=out)
+    text = out.getvalue()
+    assert 450 <= Cadre.objects.count() <= 550
+    assert "http://127.0.0.1:8123/" in text
+    for username in DEMO_USERNAMES:
+        assert username in text
+    assert DEMO_PASSWORD in text and "组织部门管理员" in text and "用时" in text
+    # run again: the existing demo is reused, not built twice
+    again = StringIO()
+    call_command("demo", "--size", "small", "--no-serve", stdout=again)
+    assert "已有演示数据" in again.getvalue() and "shi_zzb" in again.getvalue()
+    assert 450 <= Cadre.objects.count() <= 550
+
+
+def test_demo_command_refuses_a_database_that_is_not_the_demo(db):
+    from tests.factories import add_org
+
+    add_org(None, "42", "某省", "region", "province")
+    err = StringIO()
+    with pytest.raises(SystemExit) as exc:
+        call_command("demo", "--size", "small", "--no-serve", stderr=err)
+    assert exc.value.code == 2
+    assert "不是演示数据" in err.getvalue()
+    with pytest.raises(SystemExit):
+        call_command("demo", "--size", "small", "--no-serve", "--refresh", stderr=StringIO())
+    assert Org.objects.filter(code="42").exists() and not Cadre.objects.exists()
+
+
+def test_refresh_rebuilds_the_demo_from_scratch(transactional_db):
+    # (outside a test transaction: PostgreSQL will not TRUNCATE tables with pending deferred checks)
+    call_command("demo", "--size", "small", "--no-serve", stdout=StringIO())
+    Cadre.objects.filter(person_code="GB00000001").update(name="改过的名字")
+    out = StringIO()
+    call_command("demo", "--size", "small", "--no-serve", "--refresh", stdout=out)
+    assert "正在生成演示数据" in out.getvalue()
+    assert Cadre.objects.get(person_code="GB00000001").name != "改过的名字"
+    assert 450 <= Cadre.objects.count() <= 550 and User.objects.filter(username="admin").count() == 1
