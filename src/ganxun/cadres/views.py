@@ -42,14 +42,27 @@ def cadre_list(request):
     size = request.GET.get("page_size", "20")
     page = Paginator(qs, min(int(size), 200) if size.isdigit() and int(size) > 0 else 20).get_page(request.GET.get("page"))
     selected_org = access_org(request.user, flt.org_code) if flt.org_code else None
-    tree = [r for r in org_tree_rows(request.user) if r["org"].kind != "org_department" or r["direct_count"]]
+    tree = _side_tree(org_tree_rows(request.user), selected_org)
     return render(request, "cadres/list.html", {
         "page": page, "flt": flt, "counts": cadre_counts(qs), "tree": tree, "selected_org": selected_org,
+        "scope_total": sum(r["cadre_count"] for r in tree if r["indent"] == 0),
         "tiers": Tier.choices, "categories": CadreCategory.choices, "ranks": Rank.choices,
         "genders": Gender.choices, "flags": [(k, v[0]) for k, v in FLAG_FILTERS.items()],
         "can_write": can_write_registry(request.user),
         "query": request.GET.urlencode(),
     })
+
+
+def _side_tree(rows: list[dict], selected) -> list[dict]:
+    """The top two levels, opened along the path to the selected org (like a file browser)."""
+    open_paths = set(selected.ancestor_paths() + [selected.path]) if selected else set()
+    shown = []
+    for row in rows:
+        org = row["org"]
+        parent_path = org.path[: -org.steplen]
+        if row["indent"] <= 1 or parent_path in open_paths:
+            shown.append(row)
+    return shown
 
 
 @_scoped

@@ -23,3 +23,8 @@ document.addEventListener("click", function (e) {
     if (btn && !open) { btn.setAttribute("aria-expanded", "true"); btn.querySelector("i").className = "bi bi-caret-down-fill"; }
   });
 });
+// Side tree: keep the selected org in view.
+document.addEventListener("DOMContentLoaded", function () {
+  var active = document.querySelector(".gx-orgside a.active");
+  if (active && active.scrollIntoView) active.scrollIntoView({ block: "center" });
+});
