@@ -100,3 +100,11 @@ def test_list_query_count_does_not_grow_with_rows(client, world):
             assert client.get(f"/cadres/?page_size={size}").status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_a_cadres_own_login_goes_straight_to_their_record(client, world):
+    client.force_login(world.users["cadre"])
+    response = client.get("/cadres/")
+    assert response.status_code == 302 and response["Location"] == "/cadres/C-DC-2/"
+    body = client.get("/cadres/C-DC-2/").content.decode()
+    assert "赵婷" in body and "修改" not in body.split("gx-main")[1].split("基本信息")[0]

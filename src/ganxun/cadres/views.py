@@ -37,6 +37,9 @@ def _scoped(fn):
 
 @_scoped
 def cadre_list(request):
+    if request.user.role == "cadre" and request.user.person_id and not request.GET:
+        # A cadre's own login has one record to see: their own.
+        return redirect("cadres:detail", person_code=request.user.person.person_code)
     flt = _filter_from(request)
     qs = cadres_filtered(request.user, flt)
     size = request.GET.get("page_size", "20")

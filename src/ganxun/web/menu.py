@@ -24,6 +24,8 @@ ADMINS = frozenset({"org_admin", "superuser"})
 
 MENU = (
     MenuGroup("首页", "bi-house", (MenuItem("工作台", "home", "bi-speedometer2", ALL, "/"),)),
+    MenuGroup("我的", "bi-person", (MenuItem("我的信息", "cadres:list", "bi-person-vcard", frozenset({"cadre"}),
+                                          prefix="/cadres/"),)),
     MenuGroup("组织与干部", "bi-diagram-3", (
         MenuItem("组织机构", "orgs:tree", "bi-diagram-3", prefix="/orgs/"),
         MenuItem("干部名册", "cadres:list", "bi-people", prefix="/cadres/"),
