@@ -89,3 +89,18 @@ def test_managing_department_must_be_an_org_department(world):
     with pytest.raises(DomainError) as exc:
         cadre_update(acting_user=world.users["city"], person_code="C-DC-2", values={}, managing_code="419901CZJ")
     assert "组织部" in exc.value.message
+
+
+def test_correcting_a_middle_digit_of_the_id_number_is_audited(world):
+    # given a number that differs only in the hidden middle digits
+    old = world.cadres["dc1"].id_number
+    from ganxun.core.idnumbers import check_char
+
+    body = old[:4] + ("7" if old[4] != "7" else "6") + old[5:17]
+    new = body + check_char(body)
+    # when
+    cadre_update(acting_user=world.users["city"], person_code="C-DC-1", values={"id_number": new}, reason="更正")
+    # then
+    event = AuditEvent.objects.get(event_type="cadre_updated", subject_code="C-DC-1")
+    assert "id_number" in event.extra["after"]
+    assert old not in str(event.extra) and new not in str(event.extra)

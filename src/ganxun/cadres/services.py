@@ -87,6 +87,7 @@ def cadre_update(*, acting_user, person_code: str, values: dict, org_code: str |
     if acting_user.role == "cadre":
         raise PermissionDenied()
     before = snapshot(cadre)
+    old_id_number = cadre.id_number
     merged = {f: getattr(cadre, f) for f in EDITABLE_FIELDS}
     merged.update(values)
     clean, errors = check_cadre_values(merged)
@@ -103,6 +104,10 @@ def cadre_update(*, acting_user, person_code: str, values: dict, org_code: str |
     cadre.full_clean()
     cadre.save()
     change = diff(before, snapshot(cadre))
+    if cadre.id_number != old_id_number and "id_number" not in change["after"]:
+        # Masks can hide a corrected middle digit: the correction must still show in the history.
+        change["before"]["id_number"] = mask_id_number(old_id_number) + "（更正前）"
+        change["after"]["id_number"] = mask_id_number(cadre.id_number) + "（已更正）"
     if change["after"]:
         record_event(actor=acting_user, event_type=EventType.CADRE_UPDATED, subject_type="cadre",
                      subject_code=cadre.person_code, subject_label=cadre.name, extra=change, reason=reason)
