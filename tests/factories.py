@@ -38,3 +38,11 @@ def add_cadre(org: Org, person_code: str, name: str, *, rank: str = "clerk_1", c
     cadre.managing_department = default_managing_department(org, tier)
     cadre.save()
     return cadre
+
+
+def add_institution(code: str, name: str, kind: str, *, level: str = "city", recognised: bool = True,
+                    owner: Org | None = None):
+    from ganxun.resources.models import Institution
+
+    return Institution.objects.create(code=code, name=name, kind=kind, level=level, recognised=recognised,
+                                      owner_org=owner)

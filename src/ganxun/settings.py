@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "ganxun.accounts",
     "ganxun.cadres",
     "ganxun.resources",
+    "ganxun.records",
+    "ganxun.plans",
     "ganxun.web",
 ]
 

@@ -19,6 +19,10 @@ class EventType(models.TextChoices):
     ID_REVEALED = "id_revealed", "查看身份证号"
     IMPORTED = "imported", "导入"
     EXPORTED = "exported", "导出"
+    RECORD_ADDED = "record_added", "登记学时"
+    RECORD_REVERSED = "record_reversed", "冲销学时"
+    RECORD_REVIEWED = "record_reviewed", "审核自学"
+    ARCHIVE_ISSUED = "archive_issued", "出具电子档案"
 
 
 class Outcome(models.TextChoices):

@@ -1,4 +1,6 @@
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
+
+from ganxun.plans.api_schemas import ComplianceQuery, OrgComplianceOut, plan_or_400
 
 from ganxun.orgs.models import Org
 from ganxun.orgs.selectors import access_org, orgs_visible_to
@@ -31,3 +33,15 @@ def get_org(request, org_code: str):
 def _out(org, code_by_path: dict) -> dict:
     return {"code": org.code, "name": org.name, "org_type": org.org_type, "level": org.level,
             "depth": org.depth, "parent_code": code_by_path.get(org.path[: -org.steplen])}
+
+
+@router.get("{org_code}/compliance", response=OrgComplianceOut,
+            summary="单位或地区的指标达标情况与报告数据（调训率、参训率、人均学时等）")
+def org_compliance(request, org_code: str, query: Query[ComplianceQuery], subtree: bool = False):
+    from ganxun.plans.compliance import org_figures, org_verdicts
+
+    plan = plan_or_400(query.plan)
+    verdicts = org_verdicts(request.auth, plan, query.as_of, org_code=org_code, subtree=subtree)
+    figures = org_figures(request.auth, plan, query.as_of, org_code=org_code)
+    return {"plan": plan.id, "as_of": query.as_of, "results": [v.as_dict() for v in verdicts],
+            "figures": [f.as_dict() for f in figures]}

@@ -1,0 +1,75 @@
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from ganxun.core.errors import DomainError
+from ganxun.core.management.base import GanxunCommand
+from ganxun.plans.compliance import cadre_verdicts, compliance_scope, org_figures, org_verdicts
+from ganxun.plans.output import XLSX_HEADERS, table, xlsx_row
+from ganxun.plans.spec import PlanFileError, load_plan
+
+
+def _as_of(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise DomainError(f"--as-of 应为 YYYY-MM-DD 日期，而不是 {text!r}", code="invalid_date") from None
+
+
+class Command(GanxunCommand):
+    help = "规划指标达标评估（compliance）：按规划逐人、逐单位给出结论、差距和依据"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--plan", required=True, help="规划编号，如 henan-2019-2022、xuchang-2019-2022")
+        parser.add_argument("--as-of", required=True, help="评估日期 YYYY-MM-DD")
+        parser.add_argument("--subject", default="all", choices=["cadres", "classes", "orgs", "all"],
+                            help="评估对象：干部、班次、单位/地区或全部")
+        parser.add_argument("--org", default=None, help="只评估该单位编码及其下级")
+        parser.add_argument("--person", default=None, help="只评估该人员编码")
+        parser.add_argument("--format", default="json", choices=["json", "xlsx", "table"], help="输出格式")
+        parser.add_argument("--output", default=None, help="输出文件；省略则写到标准输出（xlsx 必须指定）")
+        parser.add_argument("--all-verdicts", action="store_true", help="也列出“不适用”的结论")
+        parser.add_argument("--no-evidence", action="store_true", help="不列出证据记录（更快）")
+
+    def handle(self, *args, **opts):
+        try:
+            plan = load_plan(opts["plan"])
+        except PlanFileError as exc:
+            raise DomainError(str(exc), code="unknown_plan") from None
+        as_of = _as_of(opts["as_of"])
+        if opts["subject"] == "classes":
+            raise DomainError("班次指标随班次模块提供，目前可评估 cadres、orgs 或 all", code="not_available")
+        verdicts, figures = [], []
+        if opts["subject"] in ("cadres", "all"):
+            cadres = compliance_scope(None, org_code=opts["org"], person_code=opts["person"])
+            verdicts += cadre_verdicts(plan, as_of, cadres, with_evidence=not opts["no_evidence"],
+                                       include_not_applicable=opts["all_verdicts"])
+        if opts["subject"] in ("orgs", "all") and not opts["person"]:
+            verdicts += org_verdicts(None, plan, as_of, org_code=opts["org"],
+                                     include_not_applicable=opts["all_verdicts"])
+            figures = [f.as_dict() for f in org_figures(None, plan, as_of, org_code=opts["org"])]
+        fmt, output = opts["format"], opts["output"]
+        if fmt == "json":
+            body = {"plan": plan.id, "as_of": as_of.isoformat(), "results": [v.as_dict() for v in verdicts]}
+            if figures:
+                body["figures"] = figures
+            text = json.dumps(body, ensure_ascii=False, indent=1)
+            self._emit(text, output)
+        elif fmt == "table":
+            self._emit(table(verdicts), output)
+        else:
+            if not output:
+                raise DomainError("xlsx 格式需要 --output 文件名", code="output_required")
+            from ganxun.core.xlsx import write_xlsx
+
+            with open(output, "wb") as handle:
+                write_xlsx(XLSX_HEADERS, (xlsx_row(v) for v in verdicts), sheet="达标评估", target=handle)
+            self.stderr.write(f"已写入 {output}：{len(verdicts)} 条结论")
+
+    def _emit(self, text: str, output: str | None) -> None:
+        if output:
+            Path(output).write_text(text + "\n", encoding="utf-8")
+            self.stderr.write(f"已写入 {output}")
+        else:
+            sys.stdout.write(text + "\n")

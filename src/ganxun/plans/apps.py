@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PlansConfig(AppConfig):
+    name = "ganxun.plans"
+    verbose_name = "规划与指标"

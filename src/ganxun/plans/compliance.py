@@ -1,0 +1,227 @@
+"""Compliance for what a user may see: cadres, orgs (units and regions) and the report figures.
+
+These are the reads every surface shares (pages, API, CLI, reports). The data scope comes from the
+selectors; ``user=None`` is the operator at the command line and sees everything.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from ganxun.cadres.models import Cadre
+from ganxun.cadres.selectors import access_cadre, all_cadres_unscoped, cadres_visible_to
+from ganxun.orgs.models import Org
+from ganxun.orgs.selectors import access_org, all_orgs_unscoped, orgs_visible_to, scope_of, scope_root
+from ganxun.plans.engine import (MET, NOT_APPLICABLE, Span, Tally, Verdict, evaluate_cadre, evaluate_share,
+                                 span_for)
+from ganxun.plans.fetch import applies_q, window_tallies
+from ganxun.plans.spec import Counts, Indicator, Plan, load_plan
+
+__all__ = ["load_plan", "cadre_verdicts", "org_verdicts", "org_figures", "Figure", "compliance_scope"]
+
+
+def compliance_scope(user, *, org_code: str | None = None, person_code: str | None = None) -> QuerySet[Cadre]:
+    """The cadres to evaluate: the user's scope, narrowed to an org subtree or one person."""
+    if user is None:
+        cadres = all_cadres_unscoped()
+        if org_code:
+            org = all_orgs_unscoped().filter(code=org_code).first()
+            if org is None:
+                from ganxun.core.errors import NotFound
+
+                raise NotFound(f"单位编码 {org_code} 不存在")
+            cadres = cadres.filter(org__path__startswith=org.path)
+        if person_code:
+            cadres = cadres.filter(person_code=person_code)
+            if not cadres.exists():
+                from ganxun.core.errors import NotFound
+
+                raise NotFound(f"人员编码 {person_code} 不存在")
+        return cadres
+    cadres = cadres_visible_to(user)
+    if org_code:
+        org = access_org(user, org_code)
+        cadres = cadres.filter(org__path__startswith=org.path)
+    if person_code:
+        cadre = access_cadre(user, person_code)
+        cadres = cadres.filter(pk=cadre.pk)
+    return cadres
+
+
+def cadre_verdicts(plan: Plan, as_of: date, cadres: QuerySet[Cadre], *, with_evidence: bool = True,
+                   codes: list[str] | None = None, include_not_applicable: bool = False) -> list[Verdict]:
+    """Every applicable cadre indicator of ``plan`` for every cadre in ``cadres``; one query per indicator."""
+    cadres = cadres.order_by()
+    names = {pk: (code, name) for pk, code, name in cadres.values_list("pk", "person_code", "name")}
+    results: list[Verdict] = []
+    for ind in plan.of_subject("cadre"):
+        if codes and ind.code not in codes:
+            continue
+        span = span_for(plan, ind, as_of)
+        applicable = cadres.filter(applies_q(ind.applies_to))
+        ids = set(applicable.values_list("pk", flat=True)) if span else set()
+        if ids:
+            tallies = window_tallies(applicable, ind.counts, span, need_dates=ind.measure.kind == "gap",
+                                     need_evidence=with_evidence)
+            for pk in sorted(ids, key=lambda i: names[i][0]):
+                results.append(evaluate_cadre(plan, ind, span, tallies.get(pk, Tally()), subject=names[pk][0],
+                                              subject_name=names[pk][1]))
+        if include_not_applicable:
+            empty = span or Span(plan.start, plan.end, as_of)
+            for pk in sorted(set(names) - ids, key=lambda i: names[i][0]):
+                results.append(Verdict("cadre", names[pk][0], ind.code, NOT_APPLICABLE, {}, {}, empty, {},
+                                       name=ind.name, source=ind.source, subject_name=names[pk][1]))
+    results.sort(key=lambda v: (v.subject, _order(plan, v.indicator)))
+    return results
+
+
+def _order(plan: Plan, code: str) -> int:
+    return next(i for i, ind in enumerate(plan.indicators) if ind.code == code)
+
+
+# ---- orgs -------------------------------------------------------------------------------------
+
+
+def _org_nodes(user, org_code: str | None) -> tuple[Org, list[Org]]:
+    """The root org to report on and every visible org under it (root included)."""
+    if user is None:
+        root = all_orgs_unscoped().filter(code=org_code).first() if org_code else \
+            all_orgs_unscoped().filter(depth=1).first()
+        if root is None:
+            from ganxun.core.errors import NotFound
+
+            raise NotFound(f"单位编码 {org_code} 不存在" if org_code else "还没有任何组织机构")
+        nodes = list(all_orgs_unscoped().filter(path__startswith=root.path))
+        return root, nodes
+    if org_code:
+        root = access_org(user, org_code)
+    else:
+        scope = scope_of(user)
+        if scope.everything:
+            root = Org.objects.filter(depth=1).first()
+        elif user.scope_org_id:
+            root = scope_root(user.scope_org)
+        else:
+            from ganxun.core.errors import NotFound
+
+            raise NotFound("您的角色没有可统计的单位范围")
+    nodes = list(orgs_visible_to(user).filter(path__startswith=root.path))
+    return root, nodes
+
+
+def _rollup(nodes: list[Org], per_cadre: dict[int, tuple[str, int]]) -> dict[str, list[int]]:
+    """Sum (part, whole) per org path over its whole subtree. ``per_cadre``: id -> (org path, part 0/1)."""
+    known = {n.path for n in nodes}
+    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for path, part in per_cadre.values():
+        for i in range(4, len(path) + 1, 4):
+            prefix = path[:i]
+            if prefix in known:
+                s = sums[prefix]
+                s[0] += part
+                s[1] += 1
+    return sums
+
+
+def _trained(plan: Plan, ind: Indicator, span: Span, cadres: QuerySet[Cadre]) -> dict[int, tuple[str, int]]:
+    population = cadres.filter(applies_q(ind.population))
+    paths = dict(population.values_list("pk", "org__path"))
+    tallies = window_tallies(population, ind.counts, span)
+    return {pk: (path, 1 if tallies.get(pk, Tally()).count > 0 else 0) for pk, path in paths.items()}
+
+
+def _met(plan: Plan, code: str, as_of: date, cadres: QuerySet[Cadre]) -> dict[int, tuple[str, int]]:
+    ind = plan.indicator(code)
+    verdicts = {v.subject: v.verdict for v in cadre_verdicts(plan, as_of, cadres, with_evidence=False, codes=[code])}
+    rows = cadres.filter(applies_q(ind.applies_to)).values_list("pk", "person_code", "org__path")
+    return {pk: (path, 1 if verdicts.get(code_) == MET else 0) for pk, code_, path in rows}
+
+
+def org_verdicts(user, plan: Plan, as_of: date, *, org_code: str | None = None, subtree: bool = True,
+                 include_not_applicable: bool = False) -> list[Verdict]:
+    """Unit and region indicators for the root org (and, with ``subtree``, every org under it)."""
+    root, nodes = _org_nodes(user, org_code)
+    cadres = compliance_scope(user).filter(org__path__startswith=root.path)
+    targets = nodes if subtree else [root]
+    results: list[Verdict] = []
+    for ind in plan.of_subject("org"):
+        span = span_for(plan, ind, as_of)
+        if span is None:
+            continue
+        per_cadre = _met(plan, ind.of_indicator, as_of, cadres) if ind.measure.kind == "share_met" else \
+            _trained(plan, ind, span, cadres)
+        sums = _rollup(nodes, per_cadre)
+        for org in targets:
+            part, whole = sums.get(org.path, (0, 0))
+            verdict = evaluate_share(ind, span, part=part, whole=whole, subject=org.code, subject_name=org.name)
+            if verdict.verdict != NOT_APPLICABLE or include_not_applicable:
+                results.append(verdict)
+    order = {n.path: i for i, n in enumerate(sorted(nodes, key=lambda n: n.path))}
+    by_code = {n.code: n.path for n in nodes}
+    results.sort(key=lambda v: (order.get(by_code.get(v.subject, ""), 0), _order(plan, v.indicator)))
+    return results
+
+
+@dataclass
+class Figure:
+    code: str
+    name: str
+    value: float | None
+    unit: str
+    target: str = ""
+    note: str = ""
+    numerator: float | None = None
+    denominator: int | None = None
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "name": self.name, "value": self.value, "unit": self.unit, "target": self.target,
+                "note": self.note, "numerator": self.numerator, "denominator": self.denominator}
+
+
+def org_figures(user, plan: Plan, as_of: date, *, org_code: str | None = None) -> list[Figure]:
+    """The figures every report quotes, for one org's subtree in the calendar year of ``as_of``."""
+    root, _ = _org_nodes(user, org_code)
+    cadres = compliance_scope(user).filter(org__path__startswith=root.path)
+    total = cadres.count()
+    year = Span(date(as_of.year, 1, 1), date(as_of.year, 12, 31), as_of)
+    any_training = window_tallies(cadres, Counts(exclude_sources=("self_study",)), year)
+    participants = sum(1 for t in any_training.values() if t.count > 0)
+    full_time = window_tallies(cadres, Counts(sources=("full_time",)), year)
+    online = window_tallies(cadres, Counts(sources=("online",)), year)
+    ft_hours = sum((t.hours for t in full_time.values()), Decimal("0"))
+    online_hours = sum((t.hours for t in online.values()), Decimal("0"))
+
+    def rate(part, whole):
+        return round(part / whole, 4) if whole else None
+
+    hours_met = hours_all = 0
+    for code in plan.hours_indicators:
+        verdicts = cadre_verdicts(plan, as_of, cadres, with_evidence=False, codes=[code])
+        hours_all += len(verdicts)
+        hours_met += sum(1 for v in verdicts if v.verdict == MET)
+    figures = [
+        Figure("call_up_rate", "调训率", None, "share", note="调训模块上线后按调训名单计算"),
+        Figure("participation_rate", "参训率", rate(participants, total), "share", numerator=participants,
+               denominator=total, note=f"{as_of.year} 年内有结业培训记录（不含在职自学）的干部占比"),
+        Figure("avg_full_time_hours", "人均脱产培训学时", round(float(ft_hours) / total, 1) if total else None,
+               "hours", numerator=float(ft_hours), denominator=total),
+        Figure("avg_online_hours", "人均网络培训学时", round(float(online_hours) / total, 1) if total else None,
+               "hours", numerator=float(online_hours), denominator=total),
+        Figure("hours_compliance_rate", "学时达标率", rate(hours_met, hours_all), "share", numerator=hours_met,
+               denominator=hours_all, note="学时指标（" + "、".join(plan.hours_indicators) + "）达标的干部占比"),
+    ]
+    if plan.rotation_indicator and plan.hours_indicators:
+        rot = plan.indicator(plan.rotation_indicator)
+        leaders = cadres.filter(applies_q(plan.indicator(plan.hours_indicators[0]).applies_to))
+        tallies = window_tallies(leaders, rot.counts, Span(plan.start, plan.end, as_of)) \
+            if as_of >= plan.start else {}
+        done, whole = sum(1 for t in tallies.values() if t.count > 0), leaders.count()
+        figures.append(Figure("rotation_progress", "五年轮训完成率", rate(done, whole), "share", target="100%",
+                              numerator=done, denominator=whole,
+                              note="规划期内接受过系统理论教育和严格党性教育的县处级以上领导干部占比"))
+    return figures

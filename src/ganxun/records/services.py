@@ -1,0 +1,231 @@
+"""Writes to the learning ledger. Every function is one transaction: the entries, the totals, the audit.
+
+The ledger is append-only: ``record_reverse`` appends a negative twin, ``record_correct`` reverses and
+appends the corrected entry. The only state change of an existing entry is the review of a cadre's
+self-study, which never counted while it waited.
+"""
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from ganxun.audit.events import EventType, build_event, record_event, record_events
+from ganxun.cadres.selectors import access_cadre
+from ganxun.core.errors import DomainError, NotFound, PermissionDenied
+from ganxun.orgs.permissions import can_write_registry
+from ganxun.records.models import EntryKind, LearningRecord, RecordOrigin, RecordSource, RecordStatus
+from ganxun.records.selectors import access_record
+from ganxun.records.totals import apply_entries
+from ganxun.records.validation import LABELS, check_record_values
+
+RECORD_FIELDS = ("title", "source", "content_category", "start_date", "end_date", "days", "hours",
+                 "is_system_training", "completed")
+
+
+def set_credit(record: LearningRecord) -> LearningRecord:
+    """What an entry counts: nothing unless completed and approved; days only for full-time training."""
+    if record.kind == EntryKind.REVERSAL:
+        return record
+    if record.completed and record.status == RecordStatus.APPROVED:
+        record.credit_hours = Decimal(record.hours)
+        record.credit_days = record.days if record.source == RecordSource.FULL_TIME else 0
+    else:
+        record.credit_hours, record.credit_days = Decimal("0.0"), 0
+    return record
+
+
+def set_institution(record: LearningRecord, institution) -> None:
+    """Copy the institution's kind and recognition onto the entry (history must not move with it)."""
+    record.institution = institution
+    if institution is not None:
+        record.institution_name = institution.name
+        record.institution_kind = institution.kind
+        record.institution_recognised = bool(institution.recognised)
+
+
+def snapshot(record: LearningRecord) -> dict:
+    data = {f: getattr(record, f) for f in RECORD_FIELDS}
+    data.update(institution=record.institution_name, credit_hours=record.credit_hours,
+                credit_days=record.credit_days, status=record.status, reference=record.reference)
+    return {k: (str(v) if isinstance(v, Decimal) else v.isoformat() if hasattr(v, "isoformat") else v)
+            for k, v in data.items()}
+
+
+def _raise(errors: list[tuple[str, str]]) -> None:
+    if errors:
+        raise DomainError("；".join(f"{LABELS.get(f, f)}：{m}" for f, m in errors), code="invalid",
+                          extra={"fields": {f: m for f, m in errors}})
+
+
+def _require_ledger_write(user) -> None:
+    if not can_write_registry(user):
+        raise PermissionDenied("您的角色不能登记学时")
+
+
+def _find_institution(acting_user, code: str | None):
+    if not code:
+        return None
+    from ganxun.resources.models import Institution
+
+    institution = Institution.objects.filter(code=code).first() or Institution.objects.filter(name=code).first()
+    if institution is None:
+        raise DomainError(f"培训机构「{code}」不存在（填机构编码或准确的机构名称）", code="unknown_institution",
+                          extra={"fields": {"institution": "不存在"}})
+    return institution
+
+
+@transaction.atomic
+def record_append(*, acting_user, person_code: str, values: dict, institution_code: str | None = None,
+                  institution_name: str = "", external_id: str | None = None,
+                  origin: str = RecordOrigin.MANUAL) -> LearningRecord:
+    """Record training a cadre completed (a unit's personnel office or the department)."""
+    _require_ledger_write(acting_user)
+    cadre = access_cadre(acting_user, person_code)
+    clean, errors = check_record_values(values)
+    if external_id and LearningRecord.objects.filter(external_id=external_id).exists():
+        errors.append(("external_id", f"外部编号 {external_id} 已存在"))
+    institution = _find_institution(acting_user, institution_code)
+    _raise(errors)
+    record = LearningRecord(cadre=cadre, external_id=external_id or None, origin=origin, recorded_by=acting_user,
+                            institution_name=institution_name.strip(),
+                            **{f: clean[f] for f in RECORD_FIELDS})
+    set_institution(record, institution)
+    set_credit(record)
+    record.full_clean(exclude=["cadre", "institution", "reverses", "recorded_by", "reviewed_by"])
+    record.save()
+    apply_entries([record])
+    record_event(actor=acting_user, event_type=EventType.RECORD_ADDED, subject_type="cadre",
+                 subject_code=cadre.person_code, subject_label=cadre.name, extra={"after": snapshot(record)})
+    return record
+
+
+def record_append_many(*, acting_user, records: Sequence[LearningRecord], reason: str = "") -> int:
+    """Append many prepared entries (imports, class completion, the demo) in the caller's transaction.
+
+    The entries must already be validated and scoped by the caller; credits and totals are set here.
+    """
+    for record in records:
+        set_credit(record)
+        record.recorded_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    LearningRecord.objects.bulk_create(records, batch_size=2000)
+    apply_entries(records)
+    record_events(
+        build_event(actor=acting_user, event_type=EventType.RECORD_ADDED, subject_type="cadre",
+                    subject_code=r.cadre.person_code if r.cadre_id else "", subject_label=r.title,
+                    extra={"after": snapshot(r)}, reason=reason)
+        for r in records)
+    return len(records)
+
+
+def _reversal_of(original: LearningRecord, acting_user, reason: str) -> LearningRecord:
+    twin = LearningRecord(
+        cadre_id=original.cadre_id, title=original.title, source=original.source,
+        content_category=original.content_category, institution=original.institution,
+        institution_name=original.institution_name, institution_kind=original.institution_kind,
+        institution_recognised=original.institution_recognised, start_date=original.start_date,
+        end_date=original.end_date, days=original.days, hours=original.hours,
+        is_system_training=original.is_system_training, completed=original.completed, status=original.status,
+        kind=EntryKind.REVERSAL, reverses=original, credit_hours=-original.credit_hours,
+        credit_days=-original.credit_days, origin=original.origin, reason=reason, recorded_by=acting_user)
+    twin.save()
+    apply_entries([twin])
+    return twin
+
+
+def _lock_entry(acting_user, record_id: int) -> LearningRecord:
+    record = access_record(acting_user, record_id)
+    record = LearningRecord.objects.select_for_update().select_related("cadre").get(pk=record.pk)
+    if record.kind != EntryKind.ENTRY:
+        raise DomainError("冲销记录本身不能再冲销或更正", code="not_an_entry")
+    if LearningRecord.objects.filter(reverses=record).exists():
+        raise DomainError("该记录已冲销", code="already_reversed")
+    return record
+
+
+@transaction.atomic
+def record_reverse(*, acting_user, record_id: int, reason: str) -> LearningRecord:
+    """Cancel an entry by appending its negative twin; the original stays visible in the history."""
+    _require_ledger_write(acting_user)
+    if not reason.strip():
+        raise DomainError("冲销必须填写原因", code="reason_required", extra={"fields": {"reason": "不能为空"}})
+    original = _lock_entry(acting_user, record_id)
+    twin = _reversal_of(original, acting_user, reason.strip())
+    record_event(actor=acting_user, event_type=EventType.RECORD_REVERSED, subject_type="cadre",
+                 subject_code=original.cadre.person_code, subject_label=original.cadre.name,
+                 extra={"before": snapshot(original), "after": {"reference": twin.reference}}, reason=reason)
+    return twin
+
+
+@transaction.atomic
+def record_correct(*, acting_user, record_id: int, values: dict, reason: str,
+                   institution_code: str | None = None) -> LearningRecord:
+    """Reverse an entry and append the corrected one; returns the new entry."""
+    _require_ledger_write(acting_user)
+    if not reason.strip():
+        raise DomainError("更正必须填写原因", code="reason_required", extra={"fields": {"reason": "不能为空"}})
+    original = _lock_entry(acting_user, record_id)
+    merged = {f: getattr(original, f) for f in RECORD_FIELDS}
+    merged.update(values)
+    clean, errors = check_record_values(merged)
+    institution = _find_institution(acting_user, institution_code) if institution_code else original.institution
+    _raise(errors)
+    _reversal_of(original, acting_user, f"更正：{reason.strip()}")
+    corrected = LearningRecord(cadre_id=original.cadre_id, origin=original.origin, recorded_by=acting_user,
+                               reason=f"更正 {original.reference}：{reason.strip()}",
+                               institution_name=original.institution_name,
+                               **{f: clean[f] for f in RECORD_FIELDS})
+    set_institution(corrected, institution)
+    set_credit(corrected)
+    corrected.save()
+    apply_entries([corrected])
+    record_event(actor=acting_user, event_type=EventType.RECORD_ADDED, subject_type="cadre",
+                 subject_code=original.cadre.person_code, subject_label=original.cadre.name,
+                 extra={"before": snapshot(original), "after": snapshot(corrected)}, reason=reason)
+    return corrected
+
+
+@transaction.atomic
+def self_study_submit(*, acting_user, values: dict) -> LearningRecord:
+    """A cadre reports self-study; it waits for their unit's approval and counts nothing until then."""
+    if acting_user.role != "cadre" or not acting_user.person_id:
+        raise PermissionDenied("只有干部本人可以申报在职自学")
+    values = {**values, "source": RecordSource.SELF_STUDY, "days": 0}
+    clean, errors = check_record_values(values)
+    _raise(errors)
+    record = LearningRecord(cadre_id=acting_user.person_id, origin=RecordOrigin.SELF_REPORTED,
+                            status=RecordStatus.PENDING, recorded_by=acting_user,
+                            **{f: clean[f] for f in RECORD_FIELDS})
+    set_credit(record)
+    record.save()
+    record_event(actor=acting_user, event_type=EventType.RECORD_ADDED, subject_type="cadre",
+                 subject_code=acting_user.person.person_code, subject_label=acting_user.person.name,
+                 extra={"after": snapshot(record)}, reason="本人申报，待审核")
+    return record
+
+
+@transaction.atomic
+def record_review(*, acting_user, record_id: int, approve: bool, reason: str = "") -> LearningRecord:
+    """The unit approves or rejects a cadre's self-study report."""
+    _require_ledger_write(acting_user)
+    record = access_record(acting_user, record_id)
+    record = LearningRecord.objects.select_for_update().select_related("cadre").get(pk=record.pk)
+    if record.status != RecordStatus.PENDING:
+        raise DomainError("该记录不是待审核状态", code="not_pending")
+    if not approve and not reason.strip():
+        raise DomainError("退回必须填写原因", code="reason_required", extra={"fields": {"reason": "不能为空"}})
+    before = snapshot(record)
+    record.status = RecordStatus.APPROVED if approve else RecordStatus.REJECTED
+    record.reviewed_by, record.reviewed_at = acting_user, timezone.now()
+    set_credit(record)
+    record.save(update_fields=["status", "reviewed_by", "reviewed_at", "credit_hours", "credit_days"])
+    apply_entries([record])
+    record_event(actor=acting_user, event_type=EventType.RECORD_REVIEWED, subject_type="cadre",
+                 subject_code=record.cadre.person_code, subject_label=record.cadre.name,
+                 extra={"before": before, "after": snapshot(record)}, reason=reason)
+    return record
+
+
+__all__ = ["record_append", "record_append_many", "record_reverse", "record_correct", "self_study_submit",
+           "record_review", "NotFound"]

@@ -1,0 +1,110 @@
+"""Keeping ``CadreYearTotal`` equal to the ledger, incrementally.
+
+Every service that appends to the ledger passes its new entries to ``apply_entries`` inside its own
+transaction. ``rebuild_totals`` recomputes from the ledger in one aggregate query (operations and the
+property test that the two always agree).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+
+from ganxun.records.models import CadreYearTotal, EntryKind, LearningRecord
+
+DIMENSIONS = ("source", "content_category", "institution_kind", "institution_recognised", "is_system_training")
+CHUNK = 500
+
+
+def _key(record: LearningRecord) -> tuple:
+    return (record.cadre_id, record.end_date.year, record.source, record.content_category or "",
+            record.institution_kind or "", bool(record.institution_recognised), bool(record.is_system_training))
+
+
+def _delta(record: LearningRecord) -> tuple[Decimal, int, int]:
+    counting = record.credit_hours != 0 or record.credit_days != 0
+    step = (1 if record.kind == EntryKind.ENTRY else -1) if counting else 0
+    return Decimal(record.credit_hours), int(record.credit_days), step
+
+
+def apply_entries(records: Iterable[LearningRecord]) -> None:
+    """Add the credits of newly written entries (reversals subtract) to the totals."""
+    deltas: dict[tuple, list] = defaultdict(lambda: [Decimal("0"), 0, 0])
+    for record in records:
+        hours, days, count = _delta(record)
+        if hours == 0 and days == 0 and count == 0:
+            continue
+        bucket = deltas[_key(record)]
+        bucket[0] += hours
+        bucket[1] += days
+        bucket[2] += count
+    if deltas:
+        _write(deltas)
+
+
+def _write(deltas: dict[tuple, list]) -> None:
+    by_cadre: dict[int, list[tuple]] = defaultdict(list)
+    for key in deltas:
+        by_cadre[key[0]].append(key)
+    cadre_ids = sorted(by_cadre)
+    for i in range(0, len(cadre_ids), CHUNK):
+        chunk = cadre_ids[i: i + CHUNK]
+        years = {k[1] for cid in chunk for k in by_cadre[cid]}
+        existing = {
+            (t.cadre_id, t.year, t.source, t.content_category, t.institution_kind, t.institution_recognised,
+             t.is_system_training): t
+            for t in CadreYearTotal.objects.select_for_update().filter(cadre_id__in=chunk, year__in=years)
+        }
+        changed, new = [], []
+        for cid in chunk:
+            for key in by_cadre[cid]:
+                hours, days, count = deltas[key]
+                row = existing.get(key)
+                if row is None:
+                    new.append(CadreYearTotal(cadre_id=key[0], year=key[1], **dict(zip(DIMENSIONS, key[2:])),
+                                              hours=hours, days=days, records=count))
+                else:
+                    row.hours += hours
+                    row.days += days
+                    row.records += count
+                    changed.append(row)
+        if changed:
+            CadreYearTotal.objects.bulk_update(changed, ["hours", "days", "records"], batch_size=1000)
+        if new:
+            CadreYearTotal.objects.bulk_create(new, batch_size=1000)
+
+
+def ledger_sums(cadre_ids: Iterable[int] | None = None):
+    """The totals as a fresh aggregate over the ledger (what the incremental table must equal)."""
+    qs = LearningRecord.objects.all()
+    if cadre_ids is not None:
+        qs = qs.filter(cadre_id__in=list(cadre_ids))
+    from django.db.models import Case, IntegerField, Value, When
+    from django.db.models.functions import ExtractYear
+
+    step = Case(
+        When(Q(credit_hours=0) & Q(credit_days=0), then=Value(0)),
+        When(kind=EntryKind.ENTRY, then=Value(1)),
+        default=Value(-1), output_field=IntegerField())
+    return (qs.annotate(year=ExtractYear("end_date"), step=step)
+            .values("cadre_id", "year", *DIMENSIONS)
+            .annotate(hours=Sum("credit_hours"), days=Sum("credit_days"), records=Sum("step"), n=Count("id"))
+            .order_by())
+
+
+@transaction.atomic
+def rebuild_totals(cadre_ids: Iterable[int] | None = None) -> int:
+    """Recompute the totals from the ledger; returns the number of total rows written."""
+    ids = None if cadre_ids is None else list(cadre_ids)
+    target = CadreYearTotal.objects.all() if ids is None else CadreYearTotal.objects.filter(cadre_id__in=ids)
+    target.delete()
+    rows = [
+        CadreYearTotal(cadre_id=r["cadre_id"], year=r["year"], **{d: r[d] for d in DIMENSIONS},
+                       hours=r["hours"] or 0, days=r["days"] or 0, records=r["records"] or 0)
+        for r in ledger_sums(ids)
+        if (r["hours"] or r["days"] or r["records"])
+    ]
+    CadreYearTotal.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
