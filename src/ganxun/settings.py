@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "ganxun.resources",
     "ganxun.records",
     "ganxun.plans",
+    "ganxun.archive",
+    "ganxun.reports",
     "ganxun.web",
 ]
 

@@ -10,6 +10,10 @@ urlpatterns = [
     path("orgs/", include("ganxun.orgs.urls")),
     path("cadres/", include("ganxun.cadres.urls")),
     path("audit/", include("ganxun.audit.urls")),
+    path("records/", include("ganxun.records.urls")),
+    path("plans/", include("ganxun.plans.urls")),
+    path("archive/", include("ganxun.archive.urls")),
+    path("reports/", include("ganxun.reports.urls")),
     path("api/v1/", api.urls),
 ]
 

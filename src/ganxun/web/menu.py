@@ -24,13 +24,26 @@ ADMINS = frozenset({"org_admin", "superuser"})
 
 MENU = (
     MenuGroup("首页", "bi-house", (MenuItem("工作台", "home", "bi-speedometer2", ALL, "/"),)),
-    MenuGroup("我的", "bi-person", (MenuItem("我的信息", "cadres:list", "bi-person-vcard", frozenset({"cadre"}),
-                                          prefix="/cadres/"),)),
+    MenuGroup("我的", "bi-person", (
+        MenuItem("我的档案", "archive:mine", "bi-person-vcard", frozenset({"cadre"}), prefix="/archive/"),
+        MenuItem("我的信息", "cadres:list", "bi-person", frozenset({"cadre"}), prefix="/cadres/"),
+        MenuItem("自学申报", "records:self_study", "bi-journal-plus", frozenset({"cadre"}),
+                 prefix="/records/self_study/"),
+    )),
     MenuGroup("组织与干部", "bi-diagram-3", (
         MenuItem("组织机构", "orgs:tree", "bi-diagram-3", prefix="/orgs/"),
         MenuItem("干部名册", "cadres:list", "bi-people", prefix="/cadres/"),
         MenuItem("数据导入", "cadres:import", "bi-upload", frozenset({"org_admin", "unit_hr", "superuser"}),
                  prefix="/cadres/import"),
+    )),
+    MenuGroup("学时与档案", "bi-journal-check", (
+        MenuItem("学习记录", "records:list", "bi-journal-text", prefix="/records/"),
+        MenuItem("自学审核", "records:review", "bi-check2-square", frozenset({"org_admin", "unit_hr", "superuser"}),
+                 prefix="/records/review/"),
+    )),
+    MenuGroup("规划与指标", "bi-bullseye", (
+        MenuItem("达标评估", "reports:dashboard", "bi-bar-chart", prefix="/reports/"),
+        MenuItem("规划指标", "plans:list", "bi-list-check", prefix="/plans/"),
     )),
     MenuGroup("系统管理", "bi-gear", (
         MenuItem("用户管理", "users", "bi-person-gear", ADMINS, prefix="/accounts/users/"),
