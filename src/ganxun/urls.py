@@ -6,9 +6,11 @@ from ganxun.web import views as web_views
 urlpatterns = [
     path("", web_views.home, name="home"),
     path("healthz", web_views.healthz, name="healthz"),
+    path("", include("ganxun.archive.public_urls")),
     path("accounts/", include("ganxun.accounts.urls")),
     path("orgs/", include("ganxun.orgs.urls")),
     path("cadres/", include("ganxun.cadres.urls")),
+    path("resources/", include("ganxun.resources.urls")),
     path("audit/", include("ganxun.audit.urls")),
     path("records/", include("ganxun.records.urls")),
     path("plans/", include("ganxun.plans.urls")),

@@ -85,7 +85,7 @@ def test_a_missing_file_exits_2(world, tmp_path):
     assert code == 2 and "文件不存在" in err
 
 
-@pytest.mark.parametrize("kind", ["records", "classes"])
+@pytest.mark.parametrize("kind", ["sessions", "classes"])
 def test_a_kind_not_yet_supported_says_which_kinds_are(world, tmp_path, kind):
     path = tmp_path / "x.xlsx"
     path.write_bytes(xlsx_bytes(["外部编号"], [["1"]]))

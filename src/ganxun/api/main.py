@@ -40,6 +40,8 @@ def _invalid(request, exc: ValidationError):
 
 from ganxun.cadres.api import router as cadres_router  # noqa: E402
 from ganxun.orgs.api import router as orgs_router  # noqa: E402
+from ganxun.resources.api import router as institutions_router  # noqa: E402
 
 api.add_router("/cadres/", cadres_router)
 api.add_router("/orgs/", orgs_router)
+api.add_router("/institutions/", institutions_router)

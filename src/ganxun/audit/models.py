@@ -16,6 +16,8 @@ class EventType(models.TextChoices):
     ORG_MOVED = "org_moved", "调整隶属"
     CADRE_CREATED = "cadre_created", "新增干部"
     CADRE_UPDATED = "cadre_updated", "修改干部"
+    INSTITUTION_CREATED = "institution_created", "新增培训机构"
+    INSTITUTION_UPDATED = "institution_updated", "修改培训机构"
     ID_REVEALED = "id_revealed", "查看身份证号"
     IMPORTED = "imported", "导入"
     EXPORTED = "exported", "导出"

@@ -108,6 +108,7 @@ class DemoSummary:
     units: int = 0
     orgs: int = 0
     cadres: int = 0
+    records: int = 0
     institutions: int = 0
     accounts: list[DemoAccount] = field(default_factory=list)
     seconds: float = 0.0
@@ -742,8 +743,13 @@ class DemoBuilder:
         return result
 
 
-def build_demo(size: str = "city", seed: int = DEFAULT_SEED) -> DemoSummary:
-    """Build the demo world in an empty database and say what was made."""
+def build_demo(size: str = "city", seed: int = DEFAULT_SEED, *, records: bool = True) -> DemoSummary:
+    """Build the demo world in an empty database and say what was made.
+
+    ``records=False`` leaves the ledger empty (the benchmarks load theirs with COPY).
+    """
+    from ganxun.demo.records import build_records
+
     started = time.perf_counter()
     builder = DemoBuilder(size, seed)
     with transaction.atomic():
@@ -752,6 +758,7 @@ def build_demo(size: str = "city", seed: int = DEFAULT_SEED) -> DemoSummary:
         index = AuthorityIndex(builder.orgs)
         cadres = builder.build_cadres(index)
         accounts = builder.build_accounts()
+        written = build_records(seed, last_day=REFERENCE_DATE - timedelta(days=1)) if records else 0
     orgs = builder.orgs
     summary = DemoSummary(
         size=size, seed=seed, cities=[info.org.name for info in builder.cities],
@@ -760,7 +767,7 @@ def build_demo(size: str = "city", seed: int = DEFAULT_SEED) -> DemoSummary:
         townships=sum(1 for o in orgs if o.org_type == OrgType.TOWNSHIP),
         org_departments=sum(1 for o in orgs if o.kind == OrgKind.ORG_DEPARTMENT),
         units=sum(1 for o in orgs if o.kind == OrgKind.UNIT),
-        orgs=len(orgs), cadres=cadres, institutions=len(institutions), accounts=accounts,
+        orgs=len(orgs), cadres=cadres, records=written, institutions=len(institutions), accounts=accounts,
     )
     summary.seconds = time.perf_counter() - started
     return summary

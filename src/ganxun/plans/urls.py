@@ -1,13 +1,9 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
 from django.urls import path
 
+from ganxun.plans import views
+
 app_name = "plans"
-
-@login_required
-def _pending(request):
-    return render(request, "web/home.html", {"summary": {}})
-
 urlpatterns = [
-    path("list/", _pending, name="list"),
+    path("list/", views.plan_list, name="list"),
+    path("<str:plan_id>/", views.plan_detail, name="detail"),
 ]

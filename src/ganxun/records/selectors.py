@@ -1,6 +1,8 @@
 """Reads of the ledger that users see: a record is visible when its cadre is."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+from dataclasses import asdict, dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from ganxun.cadres.selectors import access_cadre, cadres_visible_to
 from ganxun.core.errors import NotFound
@@ -27,6 +29,65 @@ def with_reversal_flag(qs: QuerySet[LearningRecord]) -> QuerySet[LearningRecord]
     return qs.annotate(is_reversed=Exists(LearningRecord.objects.filter(reverses=OuterRef("pk"))))
 
 
+@dataclass
+class RecordFilter:
+    """What the 学习记录 page and its export accept as filters."""
+
+    q: str = ""            # the cadre's name (part of it) or 人员编码
+    org_code: str = ""     # the cadre's unit, with its subtree
+    source: str = ""
+    category: str = ""
+    year: str = ""         # of the end date: records count on their end date
+    status: str = ""       # approved / pending / rejected
+    show_reversed: bool = False  # also the reversed entries and their reversal twins
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v}
+
+
+def records_filtered(user, flt: RecordFilter) -> QuerySet[LearningRecord]:
+    """The visible entries narrowed by ``flt``, newest first. An org filter outside the scope is 'not found'."""
+    qs = records_visible_to(user)
+    if flt.org_code:
+        from ganxun.orgs.selectors import access_org
+
+        org = access_org(user, flt.org_code)
+        qs = qs.filter(cadre__org__path__startswith=org.path)
+    needle = flt.q.strip()
+    if needle:
+        qs = qs.filter(Q(cadre__name__contains=needle) | Q(cadre__person_code=needle) | Q(external_id=needle))
+    if flt.source:
+        qs = qs.filter(source=flt.source)
+    if flt.category:
+        qs = qs.filter(content_category=flt.category)
+    if flt.year.isdigit() and len(flt.year) == 4:
+        year = int(flt.year)
+        from datetime import date
+
+        qs = qs.filter(end_date__gte=date(year, 1, 1), end_date__lte=date(year, 12, 31))
+    if flt.status:
+        qs = qs.filter(status=flt.status)
+    qs = with_reversal_flag(qs)
+    if not flt.show_reversed:
+        qs = qs.filter(kind=EntryKind.ENTRY, is_reversed=False)
+    return qs.select_related("cadre__org", "institution", "reverses").order_by("-end_date", "-id")
+
+
+def record_counts(qs: QuerySet[LearningRecord]) -> dict:
+    """Headline figures of a filtered list, in one query.
+
+    The credits are summed as they stand: a reversal twin always passes the same filters as the entry
+    it cancels (same cadre, dates, form and status), so the two net to zero when both are listed.
+    """
+    return qs.order_by().aggregate(
+        total=Count("id"),
+        pending=Count("id", filter=Q(status=RecordStatus.PENDING)),
+        cadres=Count("cadre", distinct=True),
+        hours=Sum("credit_hours"),
+        days=Sum("credit_days"),
+    )
+
+
 def records_of_cadre(user, person_code: str) -> QuerySet[LearningRecord]:
     """One cadre's ledger, newest first, each entry flagged when it has been reversed."""
     cadre = access_cadre(user, person_code)
@@ -42,3 +103,30 @@ def counted_entries(qs: QuerySet[LearningRecord]) -> QuerySet[LearningRecord]:
 
 def pending_self_study_visible_to(user) -> QuerySet[LearningRecord]:
     return records_visible_to(user).filter(status=RecordStatus.PENDING).order_by("recorded_at")
+
+
+def all_records_unscoped() -> QuerySet[LearningRecord]:
+    """Every ledger entry, for imports (which scope by the cadre) and operator commands. Never for a page."""
+    return LearningRecord.objects.all()
+
+
+def institutions_named(texts) -> tuple[dict, dict]:
+    """Institutions whose 机构编码 or exact 机构名称 is among ``texts``: ``(by_code, by_name)``.
+
+    ``by_name`` maps a name to every institution carrying it (names need not be unique). Institutions
+    are not personal data: the ledger may name any of them, as ``record_append`` does.
+    """
+    from django.db.models import Q
+
+    from ganxun.resources.models import Institution
+
+    texts = sorted({t for t in texts if t})
+    by_code: dict = {}
+    by_name: dict = {}
+    for i in range(0, len(texts), 450):
+        chunk = texts[i:i + 450]
+        for inst in Institution.objects.filter(Q(code__in=chunk) | Q(name__in=chunk)).only(
+                "id", "code", "name", "kind", "recognised"):
+            by_code[inst.code] = inst
+            by_name.setdefault(inst.name, {})[inst.pk] = inst
+    return by_code, {name: list(found.values()) for name, found in by_name.items()}

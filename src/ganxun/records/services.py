@@ -1,20 +1,26 @@
 """Writes to the learning ledger. Every function is one transaction: the entries, the totals, the audit.
 
 The ledger is append-only: ``record_reverse`` appends a negative twin, ``record_correct`` reverses and
-appends the corrected entry. The only state change of an existing entry is the review of a cadre's
-self-study, which never counted while it waited.
+appends the corrected entry. An existing entry's values never change. Two things do: the review of a
+cadre's self-study (which never counted while it waited), and, on a correction, the 外部编号 moving
+from the reversed entry to the corrected one, so that the other system's key always names the entry
+that counts now (a later import or correction of that key finds it; compliance evidence cites it).
 """
 
+import json
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ganxun.audit.events import EventType, build_event, record_event, record_events
+from ganxun.audit.models import AuditEvent
 from ganxun.cadres.selectors import access_cadre
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
+from ganxun.core.idnumbers import mask_all_in_text
 from ganxun.orgs.permissions import can_write_registry
+from ganxun.records.bulk import FAST_VENDORS, Columns, insert_instances, insert_rows
 from ganxun.records.models import EntryKind, LearningRecord, RecordOrigin, RecordSource, RecordStatus
 from ganxun.records.selectors import access_record
 from ganxun.records.totals import apply_entries
@@ -24,15 +30,19 @@ RECORD_FIELDS = ("title", "source", "content_category", "start_date", "end_date"
                  "is_system_training", "completed")
 
 
+_REVERSAL, _APPROVED, _FULL_TIME = EntryKind.REVERSAL.value, RecordStatus.APPROVED.value, RecordSource.FULL_TIME.value
+_ZERO = Decimal("0.0")
+
+
 def set_credit(record: LearningRecord) -> LearningRecord:
     """What an entry counts: nothing unless completed and approved; days only for full-time training."""
-    if record.kind == EntryKind.REVERSAL:
+    if record.kind == _REVERSAL:
         return record
-    if record.completed and record.status == RecordStatus.APPROVED:
+    if record.completed and record.status == _APPROVED:
         record.credit_hours = Decimal(record.hours)
-        record.credit_days = record.days if record.source == RecordSource.FULL_TIME else 0
+        record.credit_days = record.days if record.source == _FULL_TIME else 0
     else:
-        record.credit_hours, record.credit_days = Decimal("0.0"), 0
+        record.credit_hours, record.credit_days = _ZERO, 0
     return record
 
 
@@ -45,12 +55,18 @@ def set_institution(record: LearningRecord, institution) -> None:
         record.institution_recognised = bool(institution.recognised)
 
 
+def _plain(value):
+    return str(value) if isinstance(value, Decimal) else value.isoformat() if hasattr(value, "isoformat") else value
+
+
 def snapshot(record: LearningRecord) -> dict:
-    data = {f: getattr(record, f) for f in RECORD_FIELDS}
-    data.update(institution=record.institution_name, credit_hours=record.credit_hours,
-                credit_days=record.credit_days, status=record.status, reference=record.reference)
-    return {k: (str(v) if isinstance(v, Decimal) else v.isoformat() if hasattr(v, "isoformat") else v)
-            for k, v in data.items()}
+    """An entry as the audit log keeps it (JSON-ready). Written out field by field: imports call it per entry."""
+    r = record
+    return {"title": r.title, "source": r.source, "content_category": r.content_category,
+            "start_date": _plain(r.start_date), "end_date": _plain(r.end_date), "days": r.days,
+            "hours": _plain(r.hours), "is_system_training": r.is_system_training, "completed": r.completed,
+            "institution": r.institution_name, "credit_hours": _plain(r.credit_hours), "credit_days": r.credit_days,
+            "status": r.status, "reference": r.external_id or f"R{r.pk}"}
 
 
 def _raise(errors: list[tuple[str, str]]) -> None:
@@ -106,20 +122,51 @@ def record_append_many(*, acting_user, records: Sequence[LearningRecord], reason
 
     The entries must already be validated and scoped by the caller; credits and totals are set here.
     """
+    user_id = acting_user.pk if getattr(acting_user, "is_authenticated", False) else None
     for record in records:
         set_credit(record)
-        record.recorded_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
-    LearningRecord.objects.bulk_create(records, batch_size=2000)
+        record.recorded_by_id = user_id
+    insert_instances(records)
     apply_entries(records)
-    record_events(
-        build_event(actor=acting_user, event_type=EventType.RECORD_ADDED, subject_type="cadre",
-                    subject_code=r.cadre.person_code if r.cadre_id else "", subject_label=r.title,
-                    extra={"after": snapshot(r)}, reason=reason)
-        for r in records)
+    _write_added_events(acting_user, reason, (
+        (r.cadre.person_code if r.cadre_id else "", r.title, None, snapshot(r)) for r in records))
     return len(records)
 
 
-def _reversal_of(original: LearningRecord, acting_user, reason: str) -> LearningRecord:
+def _masked(flat: dict) -> dict:
+    """A snapshot with any ID number in its texts masked (an 18-character text at least can hold one)."""
+    return {k: mask_all_in_text(v) if type(v) is str and len(v) >= 18 else v for k, v in flat.items()}
+
+
+def _write_added_events(acting_user, reason: str, items) -> None:
+    """One ``RECORD_ADDED`` event per ``(subject_code, label, before, after)``, written in bulk.
+
+    The same rows as ``build_event`` gives (one is built as the template), ID numbers masked alike; a
+    bulk import writes one per entry, so they go straight to the table rather than through a model
+    instance each.
+    """
+    if connection.vendor not in FAST_VENDORS:
+        record_events(build_event(actor=acting_user, event_type=EventType.RECORD_ADDED, subject_type="cadre",
+                                  subject_code=code, subject_label=label, reason=reason,
+                                  extra={"after": after} if before is None else {"before": before, "after": after})
+                      for code, label, before, after in items)
+        return
+    columns = Columns(AuditEvent)
+    template = columns.row(build_event(actor=acting_user, event_type=EventType.RECORD_ADDED, subject_type="cadre",
+                                       reason=reason))
+    at_code, at_label, at_extra = (columns.index("subject_code"), columns.index("subject_label"),
+                                   columns.index("extra"))
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    rows = []
+    for code, label, before, after in items:
+        cells = template.copy()
+        extra = {"after": _masked(after)} if before is None else {"before": _masked(before), "after": _masked(after)}
+        cells[at_code], cells[at_label], cells[at_extra] = code, mask_all_in_text(label)[:200], dumps(extra)
+        rows.append(cells)
+    insert_rows(AuditEvent, columns.names, rows, count=len(rows))
+
+
+def _reversal_of(original: LearningRecord, acting_user, reason: str, *, save: bool = True) -> LearningRecord:
     twin = LearningRecord(
         cadre_id=original.cadre_id, title=original.title, source=original.source,
         content_category=original.content_category, institution=original.institution,
@@ -128,10 +175,23 @@ def _reversal_of(original: LearningRecord, acting_user, reason: str) -> Learning
         end_date=original.end_date, days=original.days, hours=original.hours,
         is_system_training=original.is_system_training, completed=original.completed, status=original.status,
         kind=EntryKind.REVERSAL, reverses=original, credit_hours=-original.credit_hours,
-        credit_days=-original.credit_days, origin=original.origin, reason=reason, recorded_by=acting_user)
-    twin.save()
-    apply_entries([twin])
+        credit_days=-original.credit_days, origin=original.origin, reason=reason,
+        recorded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None)
+    if save:
+        twin.save()
+        apply_entries([twin])
     return twin
+
+
+def _move_external_ids(pairs: Sequence[tuple[LearningRecord, LearningRecord]]) -> None:
+    """Hand each reversed original's 外部编号 to its corrected entry (the key is unique: clear it first)."""
+    moving = [original.pk for original, corrected in pairs if original.external_id]
+    for i in range(0, len(moving), 900):
+        LearningRecord.objects.filter(pk__in=moving[i:i + 900]).update(external_id=None)
+    for original, corrected in pairs:
+        if original.external_id:
+            corrected.external_id = original.external_id
+            original.external_id = None
 
 
 def _lock_entry(acting_user, record_id: int) -> LearningRecord:
@@ -160,8 +220,12 @@ def record_reverse(*, acting_user, record_id: int, reason: str) -> LearningRecor
 
 @transaction.atomic
 def record_correct(*, acting_user, record_id: int, values: dict, reason: str,
-                   institution_code: str | None = None) -> LearningRecord:
-    """Reverse an entry and append the corrected one; returns the new entry."""
+                   institution_code: str | None = None, institution_name: str | None = None) -> LearningRecord:
+    """Reverse an entry and append the corrected one; returns the new entry.
+
+    The institution stays unless ``institution_code`` (a code or exact name) or ``institution_name`` (an
+    outside provider's name as free text; ``""`` for none) is given.
+    """
     _require_ledger_write(acting_user)
     if not reason.strip():
         raise DomainError("更正必须填写原因", code="reason_required", extra={"fields": {"reason": "不能为空"}})
@@ -169,21 +233,64 @@ def record_correct(*, acting_user, record_id: int, values: dict, reason: str,
     merged = {f: getattr(original, f) for f in RECORD_FIELDS}
     merged.update(values)
     clean, errors = check_record_values(merged)
-    institution = _find_institution(acting_user, institution_code) if institution_code else original.institution
+    free_text = original.institution_name
+    if institution_code:
+        institution = _find_institution(acting_user, institution_code)
+    elif institution_name is not None:
+        institution, free_text = None, institution_name.strip()
+    else:
+        institution = original.institution
     _raise(errors)
+    before = snapshot(original)
     _reversal_of(original, acting_user, f"更正：{reason.strip()}")
     corrected = LearningRecord(cadre_id=original.cadre_id, origin=original.origin, recorded_by=acting_user,
                                reason=f"更正 {original.reference}：{reason.strip()}",
-                               institution_name=original.institution_name,
+                               institution_name=free_text,
                                **{f: clean[f] for f in RECORD_FIELDS})
     set_institution(corrected, institution)
     set_credit(corrected)
+    _move_external_ids([(original, corrected)])
     corrected.save()
     apply_entries([corrected])
     record_event(actor=acting_user, event_type=EventType.RECORD_ADDED, subject_type="cadre",
                  subject_code=original.cadre.person_code, subject_label=original.cadre.name,
-                 extra={"before": snapshot(original), "after": snapshot(corrected)}, reason=reason)
+                 extra={"before": before, "after": snapshot(corrected)}, reason=reason)
     return corrected
+
+
+def record_correct_many(*, acting_user, pairs: Sequence[tuple[LearningRecord, LearningRecord]],
+                        reason: str) -> int:
+    """``record_correct`` in bulk (imports), in the caller's transaction.
+
+    Each pair is an original entry (loaded by the caller, scoped and checked) and its prepared, validated
+    replacement. The originals are locked and must still be unreversed entries; each gets its negative
+    twin, its 外部编号 moves to the replacement, and one audit event per pair keeps before and after.
+    """
+    if not pairs:
+        return 0
+    ids = [original.pk for original, _ in pairs]
+    for i in range(0, len(ids), 900):
+        chunk = ids[i:i + 900]
+        locked = list(LearningRecord.objects.select_for_update().filter(pk__in=chunk).values_list("pk", "kind"))
+        if len(locked) != len(chunk) or any(kind != EntryKind.ENTRY for _, kind in locked):
+            raise DomainError("要更正的记录已不存在或不是登记记录", code="not_an_entry")
+        if LearningRecord.objects.filter(reverses_id__in=chunk).exists():
+            raise DomainError("要更正的记录已被他人冲销", code="already_reversed")
+    user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    befores = [snapshot(original) for original, _ in pairs]
+    twins = [_reversal_of(original, acting_user, f"更正：{reason}", save=False) for original, _ in pairs]
+    for original, corrected in pairs:
+        corrected.recorded_by = user
+        corrected.reason = f"更正 {original.reference}：{reason}"[:500]
+        set_credit(corrected)
+    _move_external_ids(pairs)
+    insert_instances(twins)
+    insert_instances([c for _, c in pairs])
+    apply_entries(twins + [c for _, c in pairs])
+    _write_added_events(acting_user, reason, (
+        (corrected.cadre.person_code, corrected.cadre.name, before, snapshot(corrected))
+        for before, (_, corrected) in zip(befores, pairs)))
+    return len(pairs)
 
 
 @transaction.atomic
@@ -218,8 +325,10 @@ def record_review(*, acting_user, record_id: int, approve: bool, reason: str = "
     before = snapshot(record)
     record.status = RecordStatus.APPROVED if approve else RecordStatus.REJECTED
     record.reviewed_by, record.reviewed_at = acting_user, timezone.now()
+    if reason.strip():
+        record.reason = reason.strip()[:500]  # the cadre sees why on their 自学申报 page
     set_credit(record)
-    record.save(update_fields=["status", "reviewed_by", "reviewed_at", "credit_hours", "credit_days"])
+    record.save(update_fields=["status", "reviewed_by", "reviewed_at", "credit_hours", "credit_days", "reason"])
     apply_entries([record])
     record_event(actor=acting_user, event_type=EventType.RECORD_REVIEWED, subject_type="cadre",
                  subject_code=record.cadre.person_code, subject_label=record.cadre.name,
@@ -227,5 +336,5 @@ def record_review(*, acting_user, record_id: int, approve: bool, reason: str = "
     return record
 
 
-__all__ = ["record_append", "record_append_many", "record_reverse", "record_correct", "self_study_submit",
-           "record_review", "NotFound"]
+__all__ = ["record_append", "record_append_many", "record_reverse", "record_correct", "record_correct_many",
+           "self_study_submit", "record_review", "NotFound"]

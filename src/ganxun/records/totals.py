@@ -1,7 +1,9 @@
 """Keeping ``CadreYearTotal`` equal to the ledger, incrementally.
 
 Every service that appends to the ledger passes its new entries to ``apply_entries`` inside its own
-transaction. ``rebuild_totals`` recomputes from the ledger in one aggregate query (operations and the
+transaction. The deltas are summed per bucket in Python (exact ``Decimal``), then written: on
+PostgreSQL by one ``INSERT … ON CONFLICT DO UPDATE``; elsewhere (SQLite, whose decimals are floats
+underneath, so adding in SQL would drift) by reading the rows, adding, and writing them back. ``rebuild_totals`` recomputes from the ledger in one aggregate query (operations and the
 property test that the two always agree).
 """
 
@@ -9,12 +11,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 
+from ganxun.records.bulk import insert_rows
 from ganxun.records.models import CadreYearTotal, EntryKind, LearningRecord
 
 DIMENSIONS = ("source", "content_category", "institution_kind", "institution_recognised", "is_system_training")
+NEW_ROW_COLUMNS = ("cadre_id", "year", *DIMENSIONS, "hours", "days", "records")  # the order of ``_key`` + sums
 CHUNK = 500
 
 
@@ -23,9 +27,12 @@ def _key(record: LearningRecord) -> tuple:
             record.institution_kind or "", bool(record.institution_recognised), bool(record.is_system_training))
 
 
+_ENTRY = EntryKind.ENTRY.value
+
+
 def _delta(record: LearningRecord) -> tuple[Decimal, int, int]:
     counting = record.credit_hours != 0 or record.credit_days != 0
-    step = (1 if record.kind == EntryKind.ENTRY else -1) if counting else 0
+    step = (1 if record.kind == _ENTRY else -1) if counting else 0
     return Decimal(record.credit_hours), int(record.credit_days), step
 
 
@@ -45,6 +52,9 @@ def apply_entries(records: Iterable[LearningRecord]) -> None:
 
 
 def _write(deltas: dict[tuple, list]) -> None:
+    if connection.vendor == "postgresql":
+        _upsert(deltas)
+        return
     by_cadre: dict[int, list[tuple]] = defaultdict(list)
     for key in deltas:
         by_cadre[key[0]].append(key)
@@ -63,17 +73,53 @@ def _write(deltas: dict[tuple, list]) -> None:
                 hours, days, count = deltas[key]
                 row = existing.get(key)
                 if row is None:
-                    new.append(CadreYearTotal(cadre_id=key[0], year=key[1], **dict(zip(DIMENSIONS, key[2:])),
-                                              hours=hours, days=days, records=count))
+                    new.append((*key, hours, days, count))
                 else:
                     row.hours += hours
                     row.days += days
                     row.records += count
                     changed.append(row)
         if changed:
-            CadreYearTotal.objects.bulk_update(changed, ["hours", "days", "records"], batch_size=1000)
+            _update_sums(changed)
         if new:
-            CadreYearTotal.objects.bulk_create(new, batch_size=1000)
+            insert_rows(CadreYearTotal, NEW_ROW_COLUMNS, new, count=len(new))
+
+
+UPSERT_CHUNK = 20_000
+_UPSERT = """
+INSERT INTO {table} AS t ({columns})
+SELECT * FROM unnest(%s::integer[], %s::integer[], %s::text[], %s::text[], %s::text[], %s::boolean[],
+                     %s::boolean[], %s::numeric[], %s::integer[], %s::integer[]) AS d({columns})
+ORDER BY {key}
+ON CONFLICT ({key}) DO UPDATE
+SET hours = t.hours + EXCLUDED.hours, days = t.days + EXCLUDED.days, records = t.records + EXCLUDED.records
+"""
+
+
+def _upsert(deltas: dict[tuple, list]) -> None:
+    """PostgreSQL: add every bucket's delta in one statement (per chunk), exact in ``numeric``.
+
+    ``ON CONFLICT … DO UPDATE`` locks and adds in one step, so there is nothing to read first; the
+    rows go in key order, so two imports touching the same buckets wait for each other rather than
+    deadlock.
+    """
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in NEW_ROW_COLUMNS)
+    key = ", ".join(quote(c) for c in NEW_ROW_COLUMNS[:7])
+    sql = _UPSERT.format(table=quote(CadreYearTotal._meta.db_table), columns=columns, key=key)
+    keys = sorted(deltas)
+    with connection.cursor() as cursor:
+        for i in range(0, len(keys), UPSERT_CHUNK):
+            rows = [(*k, *deltas[k]) for k in keys[i:i + UPSERT_CHUNK]]
+            cursor.execute(sql, [list(column) for column in zip(*rows)])
+
+
+def _update_sums(rows: list[CadreYearTotal]) -> None:
+    """One prepared UPDATE for many rows (``bulk_update`` builds a CASE per row and is slow at scale)."""
+    table = connection.ops.quote_name(CadreYearTotal._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET hours = %s, days = %s, records = %s WHERE id = %s",
+                           [(r.hours, r.days, r.records, r.pk) for r in rows])
 
 
 def ledger_sums(cadre_ids: Iterable[int] | None = None):

@@ -13,6 +13,13 @@ LABELS = {
 }
 MAX_HOURS = Decimal("2000")
 NO_DAYS_SOURCES = {RecordSource.ONLINE, RecordSource.LECTURE, RecordSource.STUDY_GROUP, RecordSource.SELF_STUDY}
+# Django rebuilds an enum's values and labels on every access; an import asks 100,000 times.
+SOURCE_VALUES = frozenset(RecordSource.values)
+CATEGORY_VALUES = frozenset(ContentCategory.values)
+FULL_TIME = RecordSource.FULL_TIME.value
+SOURCE_HINT = "应为 " + "、".join(RecordSource.labels) + " 之一"
+CATEGORY_HINT = "应为 " + "、".join(ContentCategory.labels) + " 之一或留空"
+TENTH = Decimal("0.1")
 
 
 def parse_hours(value) -> Decimal:
@@ -27,11 +34,11 @@ def parse_hours(value) -> Decimal:
         raise ValueError(f"应为数字（最多一位小数），而不是“{str(value)[:20]}”") from None
     if not number.is_finite() or number < 0:
         raise ValueError("应为不小于 0 的数字")
-    if number != number.quantize(Decimal("0.1")):
+    if number != number.quantize(TENTH):
         raise ValueError("最多保留一位小数")
     if number > MAX_HOURS:
         raise ValueError(f"不能超过 {MAX_HOURS} 学时")
-    return number.quantize(Decimal("0.1"))
+    return number.quantize(TENTH)
 
 
 def check_record_values(values: dict, *, today: date | None = None) -> tuple[dict, list[tuple[str, str]]]:
@@ -46,11 +53,11 @@ def check_record_values(values: dict, *, today: date | None = None) -> tuple[dic
         errors.append(("title", "不能超过 200 个字"))
     clean["title"] = title
     source = values.get("source")
-    if source not in RecordSource.values:
-        errors.append(("source", "应为 " + "、".join(RecordSource.labels) + " 之一"))
+    if source not in SOURCE_VALUES:
+        errors.append(("source", SOURCE_HINT))
     category = values.get("content_category") or ""
-    if category and category not in ContentCategory.values:
-        errors.append(("content_category", "应为 " + "、".join(ContentCategory.labels) + " 之一或留空"))
+    if category and category not in CATEGORY_VALUES:
+        errors.append(("content_category", CATEGORY_HINT))
     clean["content_category"] = category
     start, end = values.get("start_date"), values.get("end_date")
     if not start:
@@ -63,7 +70,7 @@ def check_record_values(values: dict, *, today: date | None = None) -> tuple[dic
         errors.append(("end_date", "不能晚于今天（尚未结束的培训请结业后再登记）"))
     days = values.get("days")
     if days in (None, ""):
-        days = (end - start).days + 1 if (source == RecordSource.FULL_TIME and start and end and end >= start) else 0
+        days = (end - start).days + 1 if (source == FULL_TIME and start and end and end >= start) else 0
     try:
         days = int(days)
         if days < 0:

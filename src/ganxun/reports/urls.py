@@ -1,13 +1,12 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
 from django.urls import path
 
+from ganxun.reports import views
+
 app_name = "reports"
-
-@login_required
-def _pending(request):
-    return render(request, "web/home.html", {"summary": {}})
-
 urlpatterns = [
-    path("dashboard/", _pending, name="dashboard"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("cadres/", views.cadre_list, name="cadres"),
+    path("makeup/", views.makeup_list, name="makeup"),
+    path("at-risk/", views.at_risk_list, name="at_risk"),
+    path("export.xlsx", views.export, name="export"),
 ]

@@ -36,6 +36,12 @@ from ganxun.orgs.importers import import_orgs
 from ganxun.orgs.models import Level, OrgType
 from ganxun.orgs.permissions import can_write_orgs, can_write_registry
 from ganxun.orgs.selectors import orgs_visible_to, scope_root
+from ganxun.records import columns as record_columns
+from ganxun.records.importers import import_records
+from ganxun.resources import columns as institution_columns
+from ganxun.resources.importers import import_institutions
+from ganxun.resources.models import InstitutionKind
+from ganxun.resources.selectors import can_write_institutions
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 KEEP_SECONDS = 24 * 3600
@@ -80,6 +86,30 @@ KINDS = {
             "单位编码": "唯一编码，不超过 32 个字符", "单位名称": "不超过 100 个字",
             "上级编码": "上级单位的单位编码；可以是本文件中的另一行", "类型": "、".join(OrgType.labels),
             "级别": "、".join(Level.labels) + "；不能高于上级单位",
+        }),
+    "institutions": Kind(
+        "institutions", "培训机构", tuple(institution_columns.COLUMNS), tuple(institution_columns.REQUIRED_COLUMNS),
+        "机构编码", import_institutions, can_write_institutions, "resources:institutions", "查看培训机构",
+        {
+            "机构编码": "唯一编码，不超过 32 个字符，如 DX4199", "机构名称": "不超过 100 个字",
+            "类型": "、".join(InstitutionKind.labels), "级别": "、".join(Level.labels) + "；不能高于所属单位",
+            "认可": "是/否：是否为干部教育培训管理部门认可的培训机构", "所属单位编码": "您管理范围内的单位编码（见“组织机构”）",
+            "三学院三基地": "是/否；可不填此列（不填则保持原值）",
+        }),
+    "records": Kind(
+        "records", "学习记录", tuple(record_columns.COLUMNS), tuple(record_columns.REQUIRED_COLUMNS), "外部编号",
+        import_records, can_write_registry, "records:list", "查看学习记录",
+        {
+            "外部编号": "其他系统中这条记录的唯一编号，用于匹配已导入的记录；留空则按 人员编码/身份证号＋培训名称＋起止日期＋培训形式 匹配",
+            "人员编码": "您管理范围内干部的人员编码；与身份证号至少填写一项", "身份证号": "18 位；填写人员编码时可留空或填导出文件中的脱敏号码",
+            "姓名": "可留空；填写时须与干部名册一致", "培训名称": "不超过 200 个字",
+            "培训形式": "、".join(record_columns.SOURCE_LABELS.values()),
+            "内容类别": "、".join(record_columns.CATEGORY_LABELS.values()) + "；可留空",
+            "培训机构": "机构编码或准确的机构名称（见“培训机构”）；系统外的社会培训机构填写全称，计入学时但不属于认可机构",
+            "开始日期": "日期，如 2024-03-01", "结束日期": "不早于开始日期、不晚于今天；学时计入结束日期所在年度",
+            "天数": "脱产培训的天数，留空按起止日期计算；网络培训、专题讲座、中心组学习、在职自学为 0 或留空",
+            "学时": "不小于 0，最多一位小数", "系统培训": "是/否：系统理论教育和严格党性教育；留空为否",
+            "结业": "是/否；留空为是。否：记录保留，但不计学时和天数",
         }),
 }
 
@@ -261,6 +291,18 @@ def _example_id() -> str:
     return body + check_char(body)
 
 
+def _example_cadre(user):
+    from ganxun.cadres.selectors import cadres_visible_to
+
+    return cadres_visible_to(user).select_related(None).only("person_code", "name").first()
+
+
+def _example_institution(user):
+    from ganxun.resources.selectors import institutions_visible_to
+
+    return institutions_visible_to(user).filter(recognised=True).first()
+
+
 @login_required
 def import_template(request, kind: str):
     kind, _ = _kind_from(request, kind)
@@ -271,6 +313,16 @@ def import_template(request, kind: str):
         org_code = home.code if home else "单位编码"
         example = ["", _example_id(), "张三", "男", "1985-03-17", "汉族", "中共党员", org_code, "科员", "一级科员", "否",
                    "机关公务员", "否", "", "否", "否", "否", "2020-01-01", "2008-07-01"]
+    elif kind.key == "records":
+        cadre, institution = _example_cadre(user), _example_institution(user)
+        example = ["PX2024-0001", cadre.person_code if cadre else "人员编码", "", cadre.name if cadre else "",
+                   "学习贯彻党的二十届三中全会精神专题培训班", "脱产培训", "理论教育", institution.code if institution else "",
+                   "2024-09-02", "2024-09-06", 5, 40, "是", "是"]
+    elif kind.key == "institutions":
+        region = scope_root(home) if home else None
+        level = Level(region.level).label if region else "市"
+        example = [f"BM{region.code if region else '4199'}01", f"{region.name if region else '示例市'}示例干部培训中心",
+                   "部门培训机构", level, "是", home.code if home else "单位编码", "否"]
     else:
         parent = scope_root(home) if home else None
         parent_code = parent.code if parent else ""

@@ -36,6 +36,11 @@ MENU = (
         MenuItem("数据导入", "cadres:import", "bi-upload", frozenset({"org_admin", "unit_hr", "superuser"}),
                  prefix="/cadres/import"),
     )),
+    MenuGroup("培训资源", "bi-building", (
+        MenuItem("培训机构", "resources:institutions", "bi-building",
+                 frozenset({"org_admin", "unit_hr", "leader", "superuser", "institution"}),
+                 prefix="/resources/institutions/"),
+    )),
     MenuGroup("学时与档案", "bi-journal-check", (
         MenuItem("学习记录", "records:list", "bi-journal-text", prefix="/records/"),
         MenuItem("自学审核", "records:review", "bi-check2-square", frozenset({"org_admin", "unit_hr", "superuser"}),

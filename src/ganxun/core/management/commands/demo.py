@@ -9,6 +9,7 @@ from django.db import connection, connections
 from ganxun.core.errors import DomainError
 from ganxun.core.management.base import GanxunCommand
 from ganxun.demo.generator import DEFAULT_SEED, SIZES, build_demo, existing_accounts
+from ganxun.demo.records import FIRST_YEAR, LAST_YEAR
 
 SIZE_HELP = "规模 (size)：small 约 500 名干部；city 约 1 万名（默认）；province 约 10 万名"
 DEMO_CITY = ("4199", "示例市")
@@ -63,7 +64,8 @@ class Command(GanxunCommand):
             self.stdout.write(
                 f"已生成：河南省下 {len(summary.cities)} 个市（{cities}）、{summary.counties} 个县（市、区）、"
                 f"{summary.townships} 个乡镇（街道）、{summary.units} 个单位、{summary.org_departments} 个组织部、"
-                f"{summary.cadres:,} 名干部、{summary.institutions} 个培训机构；用时 {summary.seconds:.1f} 秒。")
+                f"{summary.cadres:,} 名干部、{summary.institutions} 个培训机构、{summary.records:,} 条学时记录"
+                f"（{FIRST_YEAR}—{LAST_YEAR} 年）；用时 {summary.seconds:.1f} 秒。")
             accounts = summary.accounts
         url = f"http://{opts['host']}:{opts['port']}/"
         self.stdout.write("")

@@ -25,6 +25,10 @@ class Command(GanxunCommand):
         fmt = suffix[1:]
         if kind == "orgs":
             from ganxun.orgs.exporters import export_orgs_unscoped as exporter
+        elif kind == "institutions":
+            from ganxun.resources.exporters import export_institutions_unscoped as exporter
+        elif kind == "records":
+            from ganxun.records.exporters import export_records_unscoped as exporter
         else:
             from ganxun.cadres.exporters import export_cadres_unscoped as exporter
         _, count = exporter(fmt=fmt, target=path)

@@ -10,7 +10,7 @@ KIND_LABELS = {
     "orgs": "组织机构", "cadres": "干部名册", "institutions": "培训机构", "teachers": "师资",
     "courses": "课程", "classes": "培训班次", "sessions": "课程安排", "enrolments": "学员报名", "records": "培训记录",
 }
-SUPPORTED = ("orgs", "cadres")
+SUPPORTED = ("orgs", "cadres", "institutions", "records")
 
 
 def check_kind(kind: str, verb: str) -> None:
@@ -51,6 +51,10 @@ class Command(GanxunCommand):
         table = read_table(read_file(path), path)
         if kind == "orgs":
             from ganxun.orgs.importers import import_orgs as importer
+        elif kind == "institutions":
+            from ganxun.resources.importers import import_institutions as importer
+        elif kind == "records":
+            from ganxun.records.importers import import_records as importer
         else:
             from ganxun.cadres.importers import import_cadres as importer
         # The command line is the operator: no user, unscoped.

@@ -1,0 +1,23 @@
+// The archive's yearly hours chart. The data arrive ready (json_script "year-hours-data"); this only draws.
+(function () {
+  var el = document.getElementById("gx-year-chart");
+  var source = document.getElementById("year-hours-data");
+  if (!el || !source || !window.echarts) return;
+  var data = JSON.parse(source.textContent);
+  var colors = { full_time: "#c0392b", online: "#2f80ed", lecture: "#f2994a", study_group: "#27ae60",
+                 self_study: "#9b51e0", other: "#8a98a8" };
+  var chart = echarts.init(el, null, { renderer: "canvas" });
+  chart.setOption({
+    textStyle: { fontFamily: '"Noto Sans SC", "Microsoft YaHei", sans-serif' },
+    tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: function (v) { return v.toFixed(1) + " 学时"; } },
+    legend: { top: 0 },
+    grid: { left: 48, right: 16, top: 40, bottom: 32 },
+    xAxis: { type: "category", data: data.years },
+    yAxis: { type: "value", name: "学时" },
+    series: data.series.map(function (s) {
+      return { name: s.name, type: "bar", stack: "hours", barMaxWidth: 48, data: s.data,
+               itemStyle: { color: colors[s.key] } };
+    })
+  });
+  window.addEventListener("resize", function () { chart.resize(); });
+})();

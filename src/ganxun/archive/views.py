@@ -1,0 +1,134 @@
+"""The electronic archive of one cadre: the page, the PDF (registered for verification), the spreadsheet,
+and the public verification page for an issued PDF."""
+
+from datetime import date
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from ganxun.archive.exporters import archive_pdf_html, archive_xlsx_response, pdf_response
+from ganxun.archive.pdf import html_to_pdf
+from ganxun.archive.selectors import archive_of, default_plan_id, filter_records, issue_by_code, issues_of_cadre
+from ganxun.archive.services import archive_issue, new_issue_code
+from ganxun.core.errors import NotFound
+from ganxun.plans.spec import load_plan, plan_ids
+from ganxun.records.models import RecordSource
+
+def _scoped(fn):
+    """Login required; out of scope and missing look the same: a 404 page."""
+    @wraps(fn)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return fn(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from None
+    return login_required(wrapper)
+
+
+def _params(request) -> tuple[str, date, list[str]]:
+    """The plan and the evaluation date from the query string, with the problems found in them."""
+    problems = []
+    plan_id = request.GET.get("plan") or default_plan_id()
+    if plan_id not in plan_ids():
+        problems.append(f"没有规划「{plan_id}」")
+        plan_id = default_plan_id()
+    as_of = timezone.localdate()
+    raw = (request.GET.get("as_of") or "").strip()
+    if raw:
+        try:
+            as_of = date.fromisoformat(raw)
+        except ValueError:
+            problems.append(f"评估日「{raw}」不是 YYYY-MM-DD 格式的日期")
+    return plan_id, as_of, problems
+
+
+def _bad_request(request, message: str):
+    return render(request, "web/error.html", {"code": 400, "title": "参数有误", "message": message}, status=400)
+
+
+def verify_url(request, code: str) -> str:
+    """The address printed on the PDF: /verify/<code> when the site mounts the public routes, else the
+    same page under /archive/verify/<code> (both stay valid, so printed PDFs never go stale)."""
+    try:
+        path = reverse("verify_archive", kwargs={"code": code})
+    except NoReverseMatch:
+        path = reverse("archive:verify", kwargs={"code": code})
+    return request.build_absolute_uri(path)
+
+
+@login_required
+def my_archive(request):
+    """The cadre's own login goes to their own archive; other roles pick a cadre from the registry."""
+    if request.user.role == "cadre" and request.user.person_id:
+        return redirect("archive:cadre", person_code=request.user.person.person_code)
+    return redirect("cadres:list")
+
+
+@_scoped
+@require_GET
+def cadre_archive(request, person_code):
+    plan_id, as_of, problems = _params(request)
+    archive = archive_of(request.user, person_code, plan_id=plan_id, as_of=as_of)
+    year_raw, source = request.GET.get("year", ""), request.GET.get("source", "")
+    year = int(year_raw) if year_raw.isdigit() else None
+    if source not in RecordSource.values:
+        source = ""
+    base = urlencode({"plan": plan_id, "as_of": as_of.isoformat()})
+    return render(request, "archive/cadre.html", {
+        "a": archive, "cadre": archive.cadre, "problems": problems,
+        "plan_id": plan_id, "as_of": as_of, "future": as_of > timezone.localdate(),
+        "plans": [(pid, load_plan(pid).title) for pid in plan_ids()],
+        "records": filter_records(archive.records, year=year, source=source),
+        "record_years": sorted({r.end_date.year for r in archive.records}, reverse=True),
+        "sources": RecordSource.choices, "year": year, "source": source,
+        "filtered": year is not None or bool(source),
+        "chart": archive.year_chart(), "year_table": archive.year_table(),
+        "base_query": base,
+        "issues": issues_of_cadre(request.user, person_code)[:10],
+    })
+
+
+@_scoped
+@require_GET
+def cadre_archive_pdf(request, person_code):
+    """Issue the archive as a PDF: render it, then register it (code, digest) with an audit entry."""
+    plan_id, as_of, problems = _params(request)
+    if problems:
+        return _bad_request(request, "；".join(problems) + "。")
+    if as_of > timezone.localdate():
+        return _bad_request(request, "出具的电子档案评估日不能晚于今天。")
+    archive = archive_of(request.user, person_code, plan_id=plan_id, as_of=as_of)
+    code, issued_at, digest = new_issue_code(), timezone.now(), archive.digest()
+    html = archive_pdf_html(archive, code=code, digest=digest, verify_url=verify_url(request, code),
+                            generated_at=issued_at)
+    content = html_to_pdf(html)
+    archive_issue(acting_user=request.user, person_code=person_code, plan_id=plan_id, as_of=as_of, digest=digest,
+                  code=code, issued_at=issued_at)
+    return pdf_response(content, f"电子档案_{archive.cadre.name}_{archive.cadre.person_code}_{as_of:%Y%m%d}.pdf")
+
+
+@_scoped
+@require_GET
+def cadre_archive_xlsx(request, person_code):
+    plan_id, as_of, problems = _params(request)
+    if problems:
+        return _bad_request(request, "；".join(problems) + "。")
+    archive = archive_of(request.user, person_code, plan_id=plan_id, as_of=as_of)
+    return archive_xlsx_response(request.user, archive)
+
+
+@require_GET
+def verify(request, code):
+    """Public (no login): confirms that an archive with this code was issued, and shows nothing personal
+    beyond a masked name."""
+    try:
+        issue = issue_by_code(code)
+    except NotFound:
+        return render(request, "archive/verify.html", {"issue": None, "code": code[:40]}, status=404)
+    return render(request, "archive/verify.html", {"issue": issue, "code": issue.code_display})

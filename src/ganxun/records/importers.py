@@ -1,0 +1,432 @@
+"""Importing learning records from a table (interfaces.md, "records"; key 外部编号).
+
+Every row is checked with the page's own checks (``check_record_values``), every problem is collected
+with its row and column, and only a clean file is written: one transaction, bulk inserts through
+``record_append_many``/``record_correct_many``, one audit event per new or corrected entry plus one
+summary event. ``acting_user=None`` is the operator at the command line (unscoped).
+
+Matching. A row with a 外部编号 matches the entry holding that key. A row without one matches the
+cadre's current entry with the same (培训名称, 开始日期, 结束日期, 培训形式). Then:
+
+- no entry matches: the row is appended;
+- the entry has the same values: nothing happens, so re-importing a file (or our own export, whose
+  身份证号 are masked) changes nothing;
+- the values differ: the ledger is append-only, so the entry is reversed and the corrected one
+  appended (the 外部编号 moves to it), with the before and after in the audit log;
+- the key only matches an entry that was reversed (on the page, say): the row is left alone. An import
+  never brings back what a person cancelled.
+
+培训机构 is an institution's 机构编码 or exact 机构名称. A value that is neither is kept as free text
+(training at an outside provider is real training: its hours count, but it is no 认可机构 and has no
+机构类型) unless it looks like a code (letters, digits, - _ .), which is a typo of a code and is refused.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+
+from ganxun.audit.events import EventType, build_event, record_events
+from ganxun.cadres.models import Cadre
+from ganxun.cadres.selectors import all_cadres_unscoped
+from ganxun.core.choices import ContentCategory
+from ganxun.core.errors import DomainError, ImportRejected, PermissionDenied, RowError
+from ganxun.core.idnumbers import InvalidIdNumber, mask_all_in_text, mask_id_number, normalise_id_number
+from ganxun.core.parsing import cell_text, is_blank, parse_bool, parse_date, shown
+from ganxun.core.tabular import ImportReport, ReportRow, Table
+from ganxun.orgs.importers import import_scope, in_chunks
+from ganxun.orgs.permissions import can_write_registry
+from ganxun.orgs.selectors import org_in_scope
+from ganxun.records.bulk import gc_paused
+from ganxun.records.columns import COLUMNS, REQUIRED_COLUMNS
+from ganxun.records.models import EntryKind, LearningRecord, RecordOrigin, RecordSource, RecordStatus
+from ganxun.records.selectors import all_records_unscoped, institutions_named
+from ganxun.records.services import (RECORD_FIELDS, record_append_many, record_correct_many, set_institution)
+from ganxun.records.validation import CATEGORY_HINT, LABELS, SOURCE_HINT, check_record_values
+
+COLUMN_ORDER = {c: i for i, c in enumerate(COLUMNS)}
+EXTERNAL_ID_MAX = 64
+INSTITUTION_NAME_MAX = 200
+CODE_LIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+MASKED_ID = re.compile(r"^\d{4}\*{10}[\dX]{4}$")
+# Label (or stored value) -> stored value; Django rebuilds an enum's choices on every access.
+SOURCES = {**{label: value for value, label in RecordSource.choices}, **{v: v for v in RecordSource.values}}
+CATEGORIES = {**{label: value for value, label in ContentCategory.choices}, **{v: v for v in ContentCategory.values}}
+NOT_FOUND_CODE = "人员编码 {code} 不存在或不在您的管理范围内"
+NOT_FOUND_ID = "没有登记该身份证号的干部，或该干部不在您的管理范围内"
+CHANGE_LABELS = {**LABELS, "institution": "培训机构"}
+# What an existing entry is compared on (the key fields too: with a 外部编号 they may change).
+EXISTING_FIELDS = ("pk", "cadre_id", "external_id", "title", "source", "content_category", "institution_id",
+                   "institution_name", "start_date", "end_date", "days", "hours", "is_system_training",
+                   "completed", "status", "kind", "is_reversed")
+APPROVED = RecordStatus.APPROVED.value
+
+
+@dataclass(slots=True)
+class _Row:
+    """One valid row, ready to match and write."""
+
+    number: int
+    cadre: Cadre
+    external_id: str | None
+    values: dict
+    institution: object
+    institution_name: str
+    action: str = "created"
+    original_pk: int | None = None
+    changes: list = field(default_factory=list)
+
+    @property
+    def natural_key(self) -> tuple:
+        v = self.values
+        return (self.cadre.pk, v["title"], v["start_date"], v["end_date"], v["source"])
+
+
+class _Context:
+    """Everything the rows are checked against, loaded once for the whole file."""
+
+    def __init__(self, acting_user, table: Table):
+        self.scope = import_scope(acting_user)
+        rows = table.rows
+        codes = {cell_text(r.get("人员编码")) for r in rows} - {""}
+        ids = set()
+        for r in rows:
+            raw = r.get("身份证号")
+            if not is_blank(raw):
+                try:
+                    ids.add(normalise_id_number(raw))
+                except InvalidIdNumber:
+                    pass
+        cadres = all_cadres_unscoped().select_related("org").only(
+            "id", "person_code", "id_number", "name", "org__id", "org__path")
+        self.by_code: dict[str, Cadre] = {}
+        for chunk in in_chunks(codes):
+            self.by_code.update({c.person_code: c for c in cadres.filter(person_code__in=chunk)})
+        self.by_id: dict[str, Cadre] = {c.id_number: c for c in self.by_code.values()}
+        for chunk in in_chunks(ids - set(self.by_id)):
+            for c in cadres.filter(id_number__in=chunk):
+                self.by_id[c.id_number] = self.by_code.setdefault(c.person_code, c)
+        self.inst_by_code, self.inst_by_name = institutions_named(cell_text(r.get("培训机构")) for r in rows)
+        self._in_scope: dict[int, bool] = {}
+
+    def visible(self, cadre: Cadre | None) -> Cadre | None:
+        if cadre is None:
+            return None
+        ok = self._in_scope.get(cadre.pk)
+        if ok is None:
+            ok = self._in_scope[cadre.pk] = org_in_scope(self.scope, cadre.org)
+        return cadre if ok else None
+
+
+def import_records(*, acting_user, table: Table, dry_run: bool = False) -> ImportReport:
+    """Append and correct ledger entries from ``table``; all rows or none. Raises ``ImportRejected``."""
+    if acting_user is not None and not can_write_registry(acting_user):
+        raise PermissionDenied("您的角色不能登记学时")
+    with gc_paused():
+        return _import(acting_user, table, dry_run)
+
+
+def _import(acting_user, table: Table, dry_run: bool) -> ImportReport:
+    table.require_columns(COLUMNS, REQUIRED_COLUMNS)
+    if not (table.has("人员编码") or table.has("身份证号")):
+        raise ImportRejected(errors=[RowError(0, "人员编码", "缺少必需的列：人员编码 和 身份证号 至少要有一列")],
+                             source=table.source)
+    ctx = _Context(acting_user, table)
+    errors: list[RowError] = []
+    valid: list[_Row] = []
+    today = date.today()
+    for row in table.rows:
+        row_errors: list[tuple[str, str]] = []
+        result = _check_row(ctx, row, row_errors, today)
+        if row_errors:
+            errors += [RowError(row.number, col, mask_all_in_text(msg)) for col, msg in row_errors]
+        elif result is not None:
+            valid.append(result)
+    errors += _match(valid)
+    if errors:
+        errors.sort(key=lambda e: (e.row, COLUMN_ORDER.get(e.column, 99)))
+        raise ImportRejected(errors=errors, source=table.source)
+
+    report = ImportReport(kind="records", source=table.source, dry_run=dry_run)
+    for r in valid:
+        report.add(ReportRow(r.number, r.action, r.external_id or "—",
+                             f"{r.cadre.name}（{r.cadre.person_code}）：{r.values['title']}", r.changes))
+    if dry_run:
+        return report
+    try:
+        _apply(acting_user, valid, report)
+    except (IntegrityError, DomainError):
+        raise ImportRejected(errors=[RowError(0, "", "导入期间学习记录已被他人修改（外部编号重复或记录已被冲销），"
+                                                     "未导入任何数据，请重新导入")], source=table.source) from None
+    return report
+
+
+# --- one row ---------------------------------------------------------------------------------
+
+def _text(value) -> str:
+    """``cell_text`` with a shortcut for the common case: the reader already trimmed text cells."""
+    return value if type(value) is str else cell_text(value)
+
+
+def _check_row(ctx: _Context, row, errs: list, today: date) -> _Row | None:
+    get = row.get
+    external_id = _text(get("外部编号")) or None
+    if external_id is not None and (len(external_id) > EXTERNAL_ID_MAX or any(ch.isspace() for ch in external_id)):
+        errs.append(("外部编号", f"不能超过 {EXTERNAL_ID_MAX} 个字符，且不能包含空格"))
+    cadre = _cadre_of(ctx, row, errs)
+
+    values: dict = {"title": _text(get("培训名称"))}
+    source_text = _text(get("培训形式"))
+    values["source"] = SOURCES.get(source_text)
+    if values["source"] is None:
+        errs.append(("培训形式", ("不能为空，" if not source_text else f"{shown(source_text)}不在可选范围内，") + SOURCE_HINT))
+    category_text = _text(get("内容类别"))
+    values["content_category"] = CATEGORIES.get(category_text, "") if category_text else ""
+    if category_text and category_text not in CATEGORIES:
+        errs.append(("内容类别", f"{shown(category_text)}不在可选范围内，" + CATEGORY_HINT))
+    for column, name in (("开始日期", "start_date"), ("结束日期", "end_date")):
+        try:
+            values[name] = parse_date(get(column))
+        except ValueError as exc:
+            values[name] = None
+            errs.append((column, str(exc)))
+    try:
+        values["days"] = _parse_days(get("天数"))
+    except ValueError as exc:
+        values["days"] = 0
+        errs.append(("天数", str(exc)))
+    values["hours"] = get("学时")
+    for column, name, default in (("系统培训", "is_system_training", False), ("结业", "completed", True)):
+        try:
+            values[name] = parse_bool(get(column), default)
+        except ValueError as exc:
+            errs.append((column, str(exc)))
+    institution, institution_name = _institution_of(ctx, _text(get("培训机构")), errs)
+
+    clean, problems = check_record_values(values, today=today)
+    flagged = {c for c, _ in errs}
+    for f, message in problems:
+        column = LABELS.get(f, f)
+        if column not in flagged:
+            errs.append((column, message))
+    if errs or cadre is None:
+        return None
+    return _Row(row.number, cadre, external_id, {f: clean[f] for f in RECORD_FIELDS}, institution, institution_name)
+
+
+def _cadre_of(ctx: _Context, row, errs: list) -> Cadre | None:
+    """By 人员编码, else by 身份证号; the other column and 姓名 must agree with the registry."""
+    code = _text(row.get("人员编码"))
+    raw_id = row.get("身份证号")
+    id_text = "" if is_blank(raw_id) else cell_text(raw_id).upper()
+    masked = bool(MASKED_ID.match(id_text))
+    full_id = None
+    if id_text and not masked:
+        try:
+            full_id = normalise_id_number(raw_id)
+        except InvalidIdNumber as exc:
+            errs.append(("身份证号", str(exc)))
+            return None
+    if code:
+        cadre = ctx.visible(ctx.by_code.get(code))
+        if cadre is None:
+            errs.append(("人员编码", NOT_FOUND_CODE.format(code=code)))
+            return None
+        if masked and mask_id_number(cadre.id_number) != id_text:
+            errs.append(("身份证号", f"与人员编码 {code} 登记的身份证号不符（脱敏号码对不上）"))
+        elif full_id and full_id != cadre.id_number:
+            errs.append(("身份证号", f"与人员编码 {code} 登记的身份证号不符"))
+    elif masked:
+        errs.append(("身份证号", "是脱敏后的号码（中间有 *），不能用来查找干部；请填写人员编码或完整的身份证号"))
+        return None
+    elif full_id:
+        cadre = ctx.visible(ctx.by_id.get(full_id))
+        if cadre is None:
+            errs.append(("身份证号", NOT_FOUND_ID))
+            return None
+    else:
+        errs.append(("人员编码", "人员编码和身份证号至少填写一项"))
+        return None
+    name = _text(row.get("姓名"))
+    if name and name != cadre.name:
+        errs.append(("姓名", f"{shown(name)}与人员编码 {cadre.person_code} 登记的姓名“{cadre.name}”不符"))
+    return cadre
+
+
+def _parse_days(value) -> int | None:
+    """Empty: the form's default (the length of a full-time course, else 0)."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError("应为不小于 0 的整数")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    else:
+        text = cell_text(value)
+        if not text.isdigit():
+            raise ValueError(f"{shown(value)}不是整数，应为不小于 0 的整数（脱产培训的天数）")
+        number = int(text)
+    if number < 0:
+        raise ValueError("应为不小于 0 的整数")
+    return number
+
+
+def _institution_of(ctx: _Context, text: str, errs: list):
+    """``(institution, free_text_name)``: a known institution, or an outside provider's name."""
+    if not text:
+        return None, ""
+    found = ctx.inst_by_code.get(text)
+    if found is not None:
+        return found, ""
+    named = ctx.inst_by_name.get(text, [])
+    if len(named) == 1:
+        return named[0], ""
+    if len(named) > 1:
+        errs.append(("培训机构", f"有 {len(named)} 个培训机构名为{shown(text)}，请填写机构编码（"
+                               + "、".join(i.code for i in named[:5]) + "）"))
+    elif CODE_LIKE.match(text):
+        errs.append(("培训机构", f"机构编码 {text[:32]} 不存在（填机构编码或准确的机构名称；系统外的机构请填写全称）"))
+    elif len(text) > INSTITUTION_NAME_MAX:
+        errs.append(("培训机构", f"不能超过 {INSTITUTION_NAME_MAX} 个字"))
+    return None, text
+
+
+# --- matching the ledger ---------------------------------------------------------------------
+
+def _existing_entries(**lookup) -> list[dict]:
+    reversed_ = Exists(LearningRecord.objects.filter(reverses=OuterRef("pk")))
+    rows = (all_records_unscoped().filter(kind=EntryKind.ENTRY, **lookup).annotate(is_reversed=reversed_)
+            .order_by().values_list(*EXISTING_FIELDS))
+    return [dict(zip(EXISTING_FIELDS, row)) for row in rows]
+
+
+def _match(rows: list[_Row]) -> list[RowError]:
+    """Decide created / updated / unchanged for every row; the file's own duplicates are errors."""
+    errors: list[RowError] = []
+    seen_external: dict[str, int] = {}
+    seen_keys: dict[tuple, int] = {}
+    for r in rows:
+        if r.external_id:
+            if r.external_id in seen_external:
+                errors.append(RowError(r.number, "外部编号",
+                                       f"外部编号 {r.external_id} 与第 {seen_external[r.external_id]} 行重复"))
+            else:
+                seen_external[r.external_id] = r.number
+        else:
+            key = r.natural_key
+            if key in seen_keys:
+                errors.append(RowError(r.number, "培训名称", f"与第 {seen_keys[key]} 行是同一条记录（同一干部、培训名称、"
+                                                            "起止日期和培训形式）；如确是两次培训，请填写外部编号区分"))
+            else:
+                seen_keys[key] = r.number
+    if errors:
+        return errors
+
+    by_external: dict[str, dict] = {}
+    for chunk in in_chunks(seen_external):
+        by_external.update({e["external_id"]: e for e in _existing_entries(external_id__in=chunk)})
+    by_key: dict[tuple, list[dict]] = {}
+    keyed_cadres = {r.cadre.pk for r in rows if not r.external_id}
+    for chunk in in_chunks(keyed_cadres):
+        for e in _existing_entries(cadre_id__in=chunk):
+            by_key.setdefault((e["cadre_id"], e["title"], e["start_date"], e["end_date"], e["source"]), []).append(e)
+
+    claimed: dict[int, int] = {}
+    for r in rows:
+        if r.external_id:
+            existing = by_external.get(r.external_id)
+            if existing is None:
+                continue
+            if existing["cadre_id"] != r.cadre.pk:
+                errors.append(RowError(r.number, "外部编号", f"外部编号 {r.external_id} 已用于另一名干部的学习记录"))
+                continue
+            if existing["status"] != APPROVED:
+                errors.append(RowError(r.number, "外部编号", f"外部编号 {r.external_id} 对应的是待审核或未通过的本人申报，"
+                                                           "不能通过导入修改"))
+                continue
+            candidates = [existing]
+        else:
+            candidates = [e for e in by_key.get(r.natural_key, ()) if e["status"] == APPROVED]
+            if not candidates:
+                continue
+        current = [e for e in candidates if not e["is_reversed"]]
+        if not current:
+            r.action = "unchanged"  # cancelled on purpose: an import does not bring it back
+            continue
+        same = next((e for e in current if not _differences(e, r)), None)
+        if same is not None:
+            target, r.action = same, "unchanged"
+        elif len(current) > 1:
+            errors.append(RowError(r.number, "培训名称", f"系统中有 {len(current)} 条相同培训名称、起止日期和培训形式的记录，"
+                                                       "无法确定要更正哪一条；请填写外部编号"))
+            continue
+        else:
+            target = current[0]
+            r.action, r.original_pk, r.changes = "updated", target["pk"], _differences(target, r)
+        if target["pk"] in claimed:
+            errors.append(RowError(r.number, "外部编号" if r.external_id else "培训名称",
+                                   f"与第 {claimed[target['pk']]} 行对应系统中的同一条记录"))
+        claimed[target["pk"]] = r.number
+    return errors
+
+
+def _differences(existing: dict, r: _Row) -> list[str]:
+    v = r.values
+    changed = [CHANGE_LABELS[f] for f in RECORD_FIELDS
+               if (Decimal(existing[f]) != v[f] if f == "hours" else existing[f] != v[f])]
+    if r.institution is not None:
+        same_place = existing["institution_id"] == r.institution.pk
+    else:
+        same_place = existing["institution_id"] is None and existing["institution_name"] == r.institution_name
+    if not same_place:
+        changed.append(CHANGE_LABELS["institution"])
+    return changed
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+# Entries are built from positional arguments, Django's fast path: for 100,000 entries it is twice as
+# quick as keywords. ``_TEMPLATE`` holds every field's default in the model's order.
+_ORDER = [f.attname for f in LearningRecord._meta.concrete_fields]
+_TEMPLATE = [d.value if isinstance(d := f.get_default(), Enum) else d for f in LearningRecord._meta.concrete_fields]
+_TEMPLATE[_ORDER.index("origin")] = RecordOrigin.IMPORT.value
+_AT = {name: _ORDER.index(name) for name in ("cadre_id", "external_id", "institution_name", *RECORD_FIELDS)}
+
+
+def _entry_of(r: _Row, external_id: str | None) -> LearningRecord:
+    cells = _TEMPLATE.copy()
+    cells[_AT["cadre_id"]], cells[_AT["external_id"]] = r.cadre.pk, external_id
+    cells[_AT["institution_name"]] = r.institution_name
+    for name, value in r.values.items():
+        cells[_AT[name]] = value
+    record = LearningRecord(*cells)
+    record.cadre = r.cadre
+    if r.institution is not None:
+        set_institution(record, r.institution)
+    return record
+
+
+def _apply(acting_user, rows: list[_Row], report: ImportReport) -> None:
+    reason = f"批量导入 {report.source}"[:200]
+    created = [_entry_of(r, r.external_id) for r in rows if r.action == "created"]
+    updated = [r for r in rows if r.action == "updated"]
+    with transaction.atomic():
+        if updated:
+            originals: dict[int, LearningRecord] = {}
+            for chunk in in_chunks([r.original_pk for r in updated]):
+                originals.update(all_records_unscoped().select_related("cadre", "institution").in_bulk(chunk))
+            # The replacement gets the original's 外部编号 from the service (a row matched without one has none).
+            record_correct_many(acting_user=acting_user, reason=reason,
+                                pairs=[(originals[r.original_pk], _entry_of(r, None)) for r in updated])
+        if created:
+            record_append_many(acting_user=acting_user, records=created, reason=reason)
+        record_events([build_event(actor=acting_user, event_type=EventType.IMPORTED, subject_type="records",
+                                   subject_code="records", subject_label=report.source,
+                                   extra={"source": report.source, "created": report.created,
+                                          "updated": report.updated, "unchanged": report.unchanged})])

@@ -1,0 +1,270 @@
+"""The ledger pages: 学习记录 (list, 新增, 冲销, 更正, 导出), 自学审核, 自学申报.
+
+Views parse, call one selector or service, and render. Anything outside the user's scope, and any
+action their role may not take, answers 404 like a record that does not exist.
+"""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from ganxun.core.choices import ContentCategory
+from ganxun.core.errors import DomainError, NotFound
+from ganxun.orgs.permissions import can_write_registry
+from ganxun.orgs.selectors import access_org, org_tree_rows
+from ganxun.records.forms import ReasonForm, RecordCorrectForm, RecordNewForm, SelfStudyForm
+from ganxun.records.models import EntryKind, RecordSource, RecordStatus
+from ganxun.records.selectors import (RecordFilter, access_record, pending_self_study_visible_to, record_counts,
+                                      records_filtered, records_visible_to, with_reversal_flag)
+from ganxun.records.services import (record_append, record_correct, record_reverse, record_review,
+                                     self_study_submit)
+
+FIRST_YEAR = 2015
+PAGE_SIZES = (20, 50, 100, 200)
+
+
+def _scoped(fn):
+    """Out of scope and missing look the same: a 404 page."""
+    def wrapper(request, *args, **kwargs):
+        try:
+            return fn(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from None
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return login_required(wrapper)
+
+
+def _require_writer(user) -> None:
+    if not can_write_registry(user):
+        raise Http404("无权登记学时")
+
+
+def _page(request, qs):
+    size = request.GET.get("page_size", "20")
+    size = min(int(size), 200) if size.isdigit() and int(size) > 0 else 20
+    return Paginator(qs, size).get_page(request.GET.get("page"))
+
+
+def _filter_from(request) -> RecordFilter:
+    g = request.GET
+    source = g.get("source", "")
+    category = g.get("category", "")
+    status = g.get("status", "")
+    return RecordFilter(q=g.get("q", "").strip()[:50], org_code=g.get("org", "").strip(),
+                        source=source if source in RecordSource.values else "",
+                        category=category if category in ContentCategory.values else "",
+                        year=g.get("year", "").strip(), status=status if status in RecordStatus.values else "",
+                        show_reversed=g.get("reversed") == "1")
+
+
+def _side_tree(rows: list[dict], selected) -> list[dict]:
+    """The top two levels, opened along the path to the selected org (as on the cadre list)."""
+    open_paths = set(selected.ancestor_paths() + [selected.path]) if selected else set()
+    return [row for row in rows
+            if row["indent"] <= 1 or row["org"].path[: -row["org"].steplen] in open_paths]
+
+
+def _done(request, message: str):
+    """After a dialog: refresh the page behind it (with its filters); without htmx, back to the list."""
+    messages.success(request, message)
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return redirect("records:list")
+
+
+def _attach(form, exc: DomainError) -> None:
+    fields = exc.extra.get("fields") or {}
+    for field, message in fields.items():
+        form.add_error(field if field in form.fields else None, message)
+    if not fields:
+        form.add_error(None, exc.message)
+
+
+def _dialog(request, context: dict, *, status: int = 200):
+    template = "records/dialog.html" if request.htmx else "records/dialog_page.html"
+    return render(request, template, context, status=status)
+
+
+# --- 学习记录 ----------------------------------------------------------------------------------
+
+@_scoped
+def record_list(request):
+    user = request.user
+    flt = _filter_from(request)
+    qs = records_filtered(user, flt)
+    selected_org = access_org(user, flt.org_code) if flt.org_code else None
+    this_year = date.today().year
+    return render(request, "records/list.html", {
+        "page": _page(request, qs), "flt": flt, "counts": record_counts(qs),
+        "tree": _side_tree(org_tree_rows(user), selected_org), "selected_org": selected_org,
+        "sources": RecordSource.choices, "categories": ContentCategory.choices, "statuses": RecordStatus.choices,
+        "years": [str(y) for y in range(this_year, FIRST_YEAR - 1, -1)],
+        "can_write": can_write_registry(user), "filter_query": _without_paging(request.GET),
+    })
+
+
+def _without_paging(params) -> str:
+    params = params.copy()
+    params.pop("page", None)
+    params.pop("page_size", None)
+    return params.urlencode()
+
+
+@_scoped
+def record_new(request):
+    _require_writer(request.user)
+    form = RecordNewForm(request.POST or None, initial={"completed": True})
+    if request.method == "POST" and form.is_valid():
+        code, free_text = form.cleaned_data["institution"]
+        try:
+            record = record_append(acting_user=request.user, person_code=form.cleaned_data["person_code"].strip(),
+                                   values=form.values(), institution_code=code, institution_name=free_text,
+                                   external_id=form.cleaned_data["external_id"].strip() or None)
+        except NotFound as exc:
+            form.add_error("person_code", exc.message)
+        except DomainError as exc:
+            _attach(form, exc)
+        else:
+            return _done(request, f"已登记 {record.cadre.name} 的学习记录「{record.title}」（{record.reference}）")
+    return _dialog(request, {"form": form, "title": "新增学习记录", "action": reverse("records:new"),
+                             "submit": "确定", "testid": "record-new"})
+
+
+def _entry_for_action(request, record_id):
+    """An entry that can still be reversed or corrected: approved, not a reversal, not yet reversed."""
+    _require_writer(request.user)
+    record = access_record(request.user, record_id)
+    record = with_reversal_flag(records_visible_to(request.user).filter(pk=record.pk)).first()
+    if record.kind != EntryKind.ENTRY or record.is_reversed or record.status != RecordStatus.APPROVED:
+        raise Http404("该记录已冲销或不是有效的登记记录，不能再冲销或更正")
+    return record
+
+
+@_scoped
+def record_reverse_view(request, record_id: int):
+    record = _entry_for_action(request, record_id)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_reverse(acting_user=request.user, record_id=record.pk, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            _attach(form, exc)
+        else:
+            return _done(request, f"已冲销 {record.cadre.name} 的「{record.title}」（{record.reference}）")
+    return _dialog(request, {"form": form, "record": record, "title": "冲销学习记录",
+                             "action": reverse("records:reverse", args=[record.pk]), "submit": "确认冲销",
+                             "danger": True, "testid": "record-reverse",
+                             "intro": "冲销会登记一条数额相反的记录，原记录保留在台账中并标为已冲销。"})
+
+
+@_scoped
+def record_correct_view(request, record_id: int):
+    record = _entry_for_action(request, record_id)
+    initial = {"title": record.title, "source": record.source, "content_category": record.content_category,
+               "institution": record.institution.code if record.institution_id else record.institution_name,
+               "start_date": record.start_date, "end_date": record.end_date, "days": str(record.days),
+               "hours": str(record.hours), "is_system_training": record.is_system_training,
+               "completed": record.completed}
+    form = RecordCorrectForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        code, free_text = form.cleaned_data["institution"]
+        try:
+            corrected = record_correct(acting_user=request.user, record_id=record.pk, values=form.values(),
+                                       reason=form.cleaned_data["reason"], institution_code=code,
+                                       institution_name=None if code else free_text)
+        except DomainError as exc:
+            _attach(form, exc)
+        else:
+            return _done(request, f"已更正 {record.cadre.name} 的「{corrected.title}」：原记录已冲销，"
+                                  f"更正后的记录为 {corrected.reference}")
+    return _dialog(request, {"form": form, "record": record, "title": "更正学习记录",
+                             "action": reverse("records:correct", args=[record.pk]), "submit": "确认更正",
+                             "testid": "record-correct",
+                             "intro": "台账只增不改：更正会冲销原记录，再登记一条更正后的记录，两条都保留并记入操作日志。"})
+
+
+@_scoped
+def record_export(request):
+    from ganxun.records.exporters import export_records_response
+
+    return export_records_response(request.user, _filter_from(request))
+
+
+# --- 自学审核 ----------------------------------------------------------------------------------
+
+@_scoped
+def review_list(request):
+    _require_writer(request.user)
+    qs = pending_self_study_visible_to(request.user).select_related("cadre__org")
+    return render(request, "records/review.html", {"page": _page(request, qs)})
+
+
+@_scoped
+def review_approve(request, record_id: int):
+    _require_writer(request.user)
+    if request.method != "POST":
+        raise Http404("请从自学审核页面操作")
+    try:
+        record = record_review(acting_user=request.user, record_id=record_id, approve=True)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已通过 {record.cadre.name} 的自学申报「{record.title}」，计入 {record.hours} 学时")
+    return redirect("records:review")
+
+
+@_scoped
+def review_reject(request, record_id: int):
+    _require_writer(request.user)
+    record = access_record(request.user, record_id)
+    if record.status != RecordStatus.PENDING:
+        raise Http404("该记录不是待审核的自学申报")
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_review(acting_user=request.user, record_id=record.pk, approve=False,
+                          reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, f"已退回 {record.cadre.name} 的自学申报「{record.title}」")
+            if request.htmx:
+                response = HttpResponse(status=204)
+                response["HX-Refresh"] = "true"
+                return response
+            return redirect("records:review")
+    return _dialog(request, {"form": form, "record": record, "title": "退回自学申报", "danger": True,
+                             "action": reverse("records:reject", args=[record.pk]), "submit": "确认退回",
+                             "testid": "review-reject", "intro": "退回的申报不计学时，干部本人可以看到退回原因。"})
+
+
+# --- 自学申报 ----------------------------------------------------------------------------------
+
+@_scoped
+def self_study(request):
+    user = request.user
+    if user.role != "cadre" or not user.person_id:
+        raise Http404("只有干部本人可以申报在职自学")
+    form = SelfStudyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = self_study_submit(acting_user=user, values=form.values())
+        except DomainError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, f"已提交自学申报「{record.title}」（{record.hours} 学时），请等待单位审核")
+            return redirect("records:self_study")
+    mine = with_reversal_flag(records_visible_to(user).filter(source=RecordSource.SELF_STUDY,
+                                                              kind=EntryKind.ENTRY)).order_by("-recorded_at", "-id")
+    return render(request, "records/self_study.html", {"form": form, "page": _page(request, mine)},
+                  status=200)

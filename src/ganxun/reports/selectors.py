@@ -1,0 +1,266 @@
+"""Reads behind the compliance dashboard (达标评估): one org, its direct children, one plan, one date.
+
+Cadre verdicts are computed ONCE for the whole subtree and aggregated per child by the cadre's org
+path prefix, so the number of queries does not grow with the number of children. Unit and region
+indicators come from ``org_verdicts`` (one call for the subtree) and the report figures from
+``org_figures``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from ganxun.cadres.selectors import cadres_visible_to
+from ganxun.core.errors import NotFound
+from ganxun.orgs.models import Org, OrgKind, OrgType
+from ganxun.orgs.selectors import access_org, orgs_visible_to, scope_of, scope_root
+from ganxun.plans.compliance import Figure, cadre_verdicts, compliance_scope, org_figures, org_verdicts
+from ganxun.plans.engine import AT_RISK, MET, ON_TRACK, UNMET, VERDICT_LABELS, Verdict
+from ganxun.plans.spec import Indicator, Plan
+
+# The verdicts a cadre indicator can give, in the order the dashboard shows them.
+COUNTED = (MET, ON_TRACK, AT_RISK, UNMET)
+NO_SCOPE = "您的角色没有可统计的单位范围"
+
+
+def dashboard_root(user, org_code: str | None = None) -> Org:
+    """The org the dashboard reports on: ``org_code`` inside the scope, else the user's scope root.
+
+    Roles without an org scope (a cadre, a training institution) have no dashboard: not found.
+    """
+    scope = scope_of(user)
+    if not (scope.everything or scope.paths):
+        raise NotFound(NO_SCOPE)
+    if org_code:
+        return access_org(user, org_code)
+    if scope.everything:
+        root = Org.objects.filter(depth=1).order_by("path").first()
+        if root is None:
+            raise NotFound("还没有任何组织机构")
+        return root
+    return scope_root(user.scope_org)
+
+
+@dataclass
+class Cell:
+    """One cadre indicator for one org: how many cadres got each verdict."""
+
+    met: int = 0
+    on_track: int = 0
+    at_risk: int = 0
+    unmet: int = 0
+
+    def add(self, verdict: str) -> None:
+        setattr(self, verdict, getattr(self, verdict) + 1)
+
+    @property
+    def applicable(self) -> int:
+        return self.met + self.on_track + self.at_risk + self.unmet
+
+    @property
+    def rate(self) -> float | None:
+        return self.met / self.applicable if self.applicable else None
+
+
+@dataclass
+class OrgRow:
+    """A child of the dashboard's org (or the org itself as the total, or its directly attached cadres)."""
+
+    code: str
+    name: str
+    kind: str = ""          # OrgKind value; "" for the synthetic rows
+    org: Org | None = None
+    is_total: bool = False
+    is_direct: bool = False
+    cadres: int = 0
+    cells: dict[str, Cell] = field(default_factory=dict)
+    org_verdicts: dict[str, Verdict] = field(default_factory=dict)
+
+    def cell(self, code: str) -> Cell:
+        return self.cells.setdefault(code, Cell())
+
+    @property
+    def is_region(self) -> bool:
+        return self.kind == OrgKind.REGION
+
+    @property
+    def group(self) -> str:
+        """Children are shown in two groups: the regions below (counties, townships) and the units."""
+        return "下级地区" if self.is_region else "直属单位"
+
+
+@dataclass
+class Dashboard:
+    plan: Plan
+    as_of: date
+    root: Org
+    trail: list[Org]                    # from the scope root down to ``root``, for the breadcrumb
+    figures: list[Figure]
+    cadre_indicators: list[Indicator]
+    org_indicators: list[Indicator]
+    total: OrgRow
+    rows: list[OrgRow]                  # direct children (and a "本级" row when cadres sit on the root)
+    makeup_codes: list[str]
+    makeup: int = 0                     # cadres on the 补训 list
+    at_risk: int = 0                    # at_risk verdicts
+    at_risk_people: int = 0
+    unmet: int = 0                      # unmet verdicts of indicators that count (not advisory)
+    unmet_people: int = 0
+
+    def chart(self) -> dict:
+        """Met rate per child for every cadre indicator, for the bar chart (children with no subject left out)."""
+        data = {}
+        for ind in self.cadre_indicators:
+            bars = [{"code": r.code, "name": r.name, "rate": round(r.cells[ind.code].rate * 100, 1),
+                     "met": r.cells[ind.code].met, "applicable": r.cells[ind.code].applicable,
+                     "drill": bool(r.org), "region": r.is_region}
+                    for r in self.rows if ind.code in r.cells and r.cells[ind.code].applicable]
+            total = self.total.cells.get(ind.code)
+            data[ind.code] = {"name": ind.name, "advisory": ind.advisory, "bars": bars,
+                              "average": round(total.rate * 100, 1) if total and total.applicable else None}
+        return data
+
+
+def _child_order(org: Org) -> tuple:
+    # Regions (districts, counties, townships) first, then the organisation department, then units.
+    kind = org.kind
+    return (0 if kind == OrgKind.REGION else 1 if kind == OrgKind.ORG_DEPARTMENT else 2, org.path)
+
+
+def org_trail(user, root: Org) -> list[Org]:
+    """The visible ancestors of ``root`` and ``root`` itself, top first (one query)."""
+    return list(orgs_visible_to(user).filter(path__in=[*root.ancestor_paths(), root.path]).order_by("path"))
+
+
+def region_choices(user) -> list[Org]:
+    """The regions a user may pick in the dashboard's org selector, in tree order (one query)."""
+    return list(orgs_visible_to(user).filter(org_type__in=(OrgType.REGION,))
+                .only("id", "path", "depth", "code", "name", "org_type").order_by("path"))
+
+
+def compliance_dashboard(user, plan: Plan, as_of: date, *, org_code: str | None = None) -> Dashboard:
+    root = dashboard_root(user, org_code)
+    children = sorted(orgs_visible_to(user).filter(path__startswith=root.path, depth=root.depth + 1),
+                      key=_child_order)
+    cadre_inds = plan.of_subject("cadre")
+    org_inds = plan.of_subject("org")
+
+    total = OrgRow(code=root.code, name=root.name, kind=root.kind, org=root, is_total=True)
+    direct = OrgRow(code=root.code, name=f"{root.name}（本级）", is_direct=True)
+    rows = [OrgRow(code=c.code, name=c.name, kind=c.kind, org=c) for c in children]
+    width = len(root.path) + root.steplen
+    by_prefix = {r.org.path: r for r in rows}
+    for r in (total, direct, *rows):
+        for ind in cadre_inds:
+            r.cell(ind.code)
+
+    # One evaluation for the whole subtree, one query for every cadre's org path.
+    cadres = compliance_scope(user, org_code=root.code)
+    paths = dict(cadres.order_by().values_list("person_code", "org__path"))
+    row_of = {code: by_prefix.get(path[:width], direct) if len(path) >= width else direct
+              for code, path in paths.items()}
+    for row in row_of.values():
+        row.cadres += 1
+    total.cadres = len(paths)
+
+    verdicts = cadre_verdicts(plan, as_of, cadres, with_evidence=False)
+    advisory = {ind.code for ind in cadre_inds if ind.advisory}
+    makeup_codes = [ind.code for ind in cadre_inds if ind.makeup_list]
+    makeup_people, at_risk_people, unmet_people = set(), set(), set()
+    at_risk = unmet = 0
+    for v in verdicts:
+        if v.verdict not in COUNTED:
+            continue
+        row_of[v.subject].cell(v.indicator).add(v.verdict)
+        total.cell(v.indicator).add(v.verdict)
+        if v.verdict == AT_RISK:
+            at_risk += 1
+            at_risk_people.add(v.subject)
+        elif v.verdict == UNMET:
+            if v.indicator in makeup_codes:
+                makeup_people.add(v.subject)
+            if v.indicator not in advisory:
+                unmet += 1
+                unmet_people.add(v.subject)
+
+    # Unit and region indicators: one call for the subtree, then pick the root and its children.
+    wanted = {root.code: total, **{r.code: r for r in rows}}
+    for v in org_verdicts(user, plan, as_of, org_code=root.code, subtree=True):
+        if v.subject in wanted:
+            wanted[v.subject].org_verdicts[v.indicator] = v
+
+    shown = rows + ([direct] if direct.cadres else [])
+    return Dashboard(
+        plan=plan, as_of=as_of, root=root, trail=org_trail(user, root),
+        figures=org_figures(user, plan, as_of, org_code=root.code),
+        cadre_indicators=cadre_inds, org_indicators=org_inds, total=total, rows=shown,
+        makeup_codes=makeup_codes, makeup=len(makeup_people), at_risk=at_risk,
+        at_risk_people=len(at_risk_people), unmet=unmet, unmet_people=len(unmet_people))
+
+
+# ---- the cadres behind a number ----------------------------------------------------------------
+
+LISTS = {
+    "makeup": "补训名单",
+    "at_risk": "进度滞后名单",
+}
+
+
+@dataclass
+class VerdictQuery:
+    """Which cadre verdicts a drill-down list (or its export) shows."""
+
+    plan: Plan
+    as_of: date
+    org_code: str = ""
+    indicator: str = ""     # one cadre indicator, or "" for every one
+    verdict: str = ""       # one of COUNTED, or "" for every verdict
+    list: str = ""          # "makeup": the makeup-list indicators, unmet
+
+    def codes(self) -> list[str] | None:
+        if self.list == "makeup":
+            return [i.code for i in self.plan.of_subject("cadre") if i.makeup_list]
+        return [self.indicator] if self.indicator else None
+
+    def verdicts(self) -> tuple[str, ...]:
+        if self.list == "makeup":
+            return (UNMET,)
+        if self.list == "at_risk":
+            return (AT_RISK,)
+        return (self.verdict,) if self.verdict else COUNTED
+
+    def title(self) -> str:
+        if self.list:
+            return LISTS[self.list]
+        what = self.plan.indicator(self.indicator).name if self.indicator else "全部干部指标"
+        return f"{what} · {VERDICT_LABELS[self.verdict]}" if self.verdict else what
+
+
+def check_query(q: VerdictQuery) -> None:
+    """Unknown indicators, verdicts or lists are 'not found', like an unknown page."""
+    if q.indicator and q.indicator not in {i.code for i in q.plan.of_subject("cadre")}:
+        raise NotFound(f"规划中没有干部指标 {q.indicator}")
+    if q.verdict and q.verdict not in COUNTED:
+        raise NotFound(f"没有结论 {q.verdict}")
+    if q.list and q.list not in LISTS:
+        raise NotFound(f"没有名单 {q.list}")
+
+
+def verdicts_behind(user, q: VerdictQuery, *, with_evidence: bool = False) -> tuple[Org, list[Verdict]]:
+    """The cadre verdicts behind one number of the dashboard, ordered by unit, then person, then indicator."""
+    check_query(q)
+    root = dashboard_root(user, q.org_code or None)
+    cadres = compliance_scope(user, org_code=root.code)
+    wanted = q.verdicts()
+    evaluated = cadre_verdicts(q.plan, q.as_of, cadres, with_evidence=with_evidence, codes=q.codes())
+    found = [v for v in evaluated if v.verdict in wanted]
+    order = {ind.code: i for i, ind in enumerate(q.plan.indicators)}
+    paths = dict(cadres.order_by().values_list("person_code", "org__path")) if found else {}
+    found.sort(key=lambda v: (paths.get(v.subject, ""), v.subject, order[v.indicator]))
+    return root, found
+
+
+def cadres_by_code(user, codes: list[str]) -> dict:
+    """The visible cadres with those person codes, with their org (one query, for one page of a list)."""
+    return {c.person_code: c for c in cadres_visible_to(user).filter(person_code__in=codes).select_related("org")}

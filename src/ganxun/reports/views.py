@@ -1,0 +1,176 @@
+"""The compliance dashboard (达标评估) and the lists of cadres behind its numbers.
+
+Views parse the query string, call one selector and render. Out of scope is 404, like missing; roles
+without an org scope (cadre, institution) get 404 too.
+"""
+
+from datetime import date
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from ganxun.core.errors import NotFound
+from ganxun.plans.engine import VERDICT_LABELS
+from ganxun.plans.output import amount
+from ganxun.plans.spec import load_plan, plan_ids
+from ganxun.reports.selectors import (COUNTED, LISTS, VerdictQuery, cadres_by_code, check_query,
+                                      compliance_dashboard, region_choices, verdicts_behind)
+
+VERDICT_STYLES = {"met": "success", "on_track": "primary", "at_risk": "warning", "unmet": "danger",
+                  "not_applicable": "secondary"}
+PAGE_SIZE = 50
+
+
+def _scoped(fn):
+    """Out of scope and missing look the same: a 404 page."""
+    def wrapper(request, *args, **kwargs):
+        try:
+            return fn(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from None
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return login_required(wrapper)
+
+
+def _params(request):
+    """Plan and date from the query string; a bad value falls back to the default with a warning."""
+    warnings = []
+    ids = plan_ids()
+    plan_id = request.GET.get("plan", "")
+    if plan_id and plan_id not in ids:
+        warnings.append(f"没有规划 {plan_id}，已改用 {ids[0]}")
+        plan_id = ""
+    plan = load_plan(plan_id or ids[0])
+    today = timezone.localdate()
+    raw = request.GET.get("as_of", "").strip()
+    as_of = today
+    if raw:
+        try:
+            as_of = date.fromisoformat(raw)
+        except ValueError:
+            warnings.append(f"评估日期「{raw}」不是 YYYY-MM-DD 格式，已改用今天")
+    return plan, as_of, warnings
+
+
+def _query(request, plan, as_of) -> VerdictQuery:
+    g = request.GET
+    return VerdictQuery(plan=plan, as_of=as_of, org_code=g.get("org", "").strip(),
+                        indicator=g.get("indicator", "").strip(), verdict=g.get("verdict", "").strip(),
+                        list=g.get("list", "").strip())
+
+
+def _figure_cards(plan, figures) -> list[dict]:
+    names = {ind.code: f"「{ind.name}」" for ind in plan.indicators}
+    cards = []
+    for f in figures:
+        note = f.note
+        for code, name in names.items():
+            note = note.replace(code, name)
+        if f.value is None:
+            value = "—"
+        elif f.unit == "share":
+            value = f"{f.value * 100:.1f}%"
+        else:
+            value = f"{f.value:.1f}"
+        unit = "学时" if f.unit == "hours" and f.value is not None else ""
+        if f.denominator is None:
+            basis = ""
+        elif f.unit == "hours":
+            basis = f"共 {f.numerator or 0:.1f} 学时 ÷ {f.denominator} 人"
+        else:
+            basis = f"{f.numerator:g} / {f.denominator} 人" if f.numerator is not None else ""
+        cards.append({"figure": f, "value": value, "unit": unit, "basis": basis, "note": note})
+    return cards
+
+
+@_scoped
+def dashboard(request):
+    plan, as_of, warnings = _params(request)
+    org_code = request.GET.get("org", "").strip()
+    board = compliance_dashboard(request.user, plan, as_of, org_code=org_code or None)
+    codes = [i.code for i in board.cadre_indicators]
+    chosen = request.GET.get("indicator", "")
+    if chosen not in codes:
+        chosen = next((c for c in plan.hours_indicators if c in codes), codes[0] if codes else "")
+    base = urlencode({"plan": plan.id, "as_of": as_of.isoformat()})
+    panes = [{"ind": ind, "rows": [(r, r.cells[ind.code]) for r in board.rows], "total": board.total.cells[ind.code]}
+             for ind in board.cadre_indicators]
+    matrix = [{"row": r, "cells": [(ind, r.cells[ind.code]) for ind in board.cadre_indicators]}
+              for r in [board.total, *board.rows]]
+    org_matrix = [{"row": r, "cells": [(ind, r.org_verdicts.get(ind.code)) for ind in board.org_indicators]}
+                  for r in [board.total, *board.rows] if not r.is_direct]
+    regions = region_choices(request.user)
+    if board.root.pk not in {o.pk for o in regions}:
+        regions = sorted([*regions, board.root], key=lambda o: o.path)
+    base_depth = min((o.depth for o in regions), default=1)
+    return render(request, "reports/dashboard.html", {
+        "board": board, "plan": plan, "as_of": as_of, "warnings": warnings, "base": base,
+        "plans": [load_plan(pid) for pid in plan_ids()], "cards": _figure_cards(plan, board.figures),
+        "panes": panes, "matrix": matrix, "org_matrix": org_matrix, "chosen": chosen,
+        "chart": board.chart(), "regions": [(o, "　" * (o.depth - base_depth)) for o in regions],
+        "verdict_labels": VERDICT_LABELS, "styles": VERDICT_STYLES,
+        "parent": board.trail[-2] if len(board.trail) > 1 else None,
+        "export_query": urlencode({"plan": plan.id, "as_of": as_of.isoformat(), "org": board.root.code}),
+    })
+
+
+def _verdict_page(request, *, list_name: str = ""):
+    plan, as_of, warnings = _params(request)
+    q = _query(request, plan, as_of)
+    if list_name:
+        q.list, q.indicator, q.verdict = list_name, "", ""
+    root, verdicts = verdicts_behind(request.user, q)
+    size = request.GET.get("page_size", "")
+    page = Paginator(verdicts, min(int(size), 500) if size.isdigit() and int(size) > 0 else PAGE_SIZE) \
+        .get_page(request.GET.get("page"))
+    cadres = cadres_by_code(request.user, [v.subject for v in page])
+    rows = [{"v": v, "cadre": cadres.get(v.subject), "required": amount(v.required), "actual": amount(v.actual),
+             "gap": amount(v.gap), "style": VERDICT_STYLES[v.verdict]} for v in page]
+    people = len({v.subject for v in verdicts})
+    base = {"plan": plan.id, "as_of": as_of.isoformat(), "org": root.code}
+    export = dict(base, **{k: v for k, v in (("indicator", q.indicator), ("verdict", q.verdict),
+                                                ("list", q.list)) if v})
+    return render(request, "reports/cadres.html", {
+        "q": q, "title": q.title(), "root": root, "plan": plan, "as_of": as_of, "warnings": warnings,
+        "page": page, "rows": rows, "people": people, "total": len(verdicts),
+        "indicator": plan.indicator(q.indicator) if q.indicator else None,
+        "show_indicator": len(q.codes() or plan.of_subject("cadre")) != 1, "lists": LISTS,
+        "dashboard_query": urlencode(dict(base, org=request.GET.get("back", "") or root.code,
+                                          **({"indicator": q.indicator} if q.indicator else {}))),
+        "export_query": urlencode(export),
+        "verdict_choices": [(v, VERDICT_LABELS[v]) for v in COUNTED],
+        "indicators": plan.of_subject("cadre"),
+    })
+
+
+@_scoped
+def cadre_list(request):
+    """The cadres behind one count: ?org=&plan=&as_of=&indicator=&verdict=."""
+    return _verdict_page(request)
+
+
+@_scoped
+def makeup_list(request):
+    """补训名单: leaders without the system training an indicator marked ``makeup_list`` asks for."""
+    return _verdict_page(request, list_name="makeup")
+
+
+@_scoped
+def at_risk_list(request):
+    """Every cadre verdict behind pace in an open window."""
+    return _verdict_page(request, list_name="at_risk")
+
+
+@_scoped
+def export(request):
+    from ganxun.reports.exporters import export_verdicts_response
+
+    plan, as_of, _ = _params(request)
+    q = _query(request, plan, as_of)
+    check_query(q)
+    return export_verdicts_response(request.user, q)

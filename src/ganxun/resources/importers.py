@@ -1,0 +1,208 @@
+"""Importing training institutions from a table (interfaces.md, "institutions"; key 机构编码).
+
+Every row is validated with the same checks as the dialog (``check_institution_values``), every
+problem is collected, and only a clean file is written: one transaction, one audit event per changed
+institution plus one summary event. Rows that change nothing write nothing, so re-importing a file
+(or our own export) is a no-op.
+
+The acting user's scope decides which rows may write: the 所属单位编码 must be an org the user
+manages (empty only for the operator at the command line, ``acting_user=None``, or a superuser).
+Our own export also lists institutions above the user's scope (the province's party school …): such
+a row may come back unchanged, but changing it is refused.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ganxun.audit.events import EventType, build_event, diff, record_events
+from ganxun.core.errors import ImportRejected, PermissionDenied, RowError
+from ganxun.core.parsing import cell_text, parse_bool, parse_choice
+from ganxun.core.tabular import ImportReport, ReportRow, Table
+from ganxun.orgs.importers import import_scope, in_chunks
+from ganxun.orgs.models import Level, Org
+from ganxun.orgs.selectors import all_orgs_unscoped, org_in_scope, orgs_visible_to
+from ganxun.resources.columns import COLUMNS, REQUIRED_COLUMNS
+from ganxun.resources.models import Institution, InstitutionKind
+from ganxun.resources.selectors import (all_institutions_unscoped, can_write_institutions,
+                                        institutions_visible_to)
+from ganxun.resources.services import (LABELS, OWNER_NOT_FOUND, OWNER_REQUIRED, READ_ONLY,
+                                       WRITE_DENIED, check_institution_values, snapshot)
+
+COLUMN_ORDER = {c: i for i, c in enumerate(COLUMNS)}
+OUT_OF_SCOPE = "机构编码 {code} 不在您的管理范围内"
+BATCH = 1000
+# Django rebuilds an enum's ``choices`` on every access.
+KIND_CHOICES, LEVEL_CHOICES = InstitutionKind.choices, Level.choices
+
+
+@dataclass
+class _Resolved:
+    number: int
+    institution: Institution
+    action: str
+    change: dict = field(default_factory=dict)
+
+
+class _Context:
+    """Everything the rows are checked against, loaded once for the whole file."""
+
+    def __init__(self, acting_user, table: Table):
+        self.acting_user = acting_user
+        self.scope = import_scope(acting_user)
+        codes = {cell_text(r.get("机构编码")) for r in table.rows} - {""}
+        owner_codes = {cell_text(r.get("所属单位编码")) for r in table.rows} - {""}
+        existing = all_institutions_unscoped().select_related("owner_org")
+        self.by_code: dict[str, Institution] = {}
+        self.visible: set[str] = set()
+        visible = all_institutions_unscoped() if acting_user is None else institutions_visible_to(acting_user)
+        for chunk in in_chunks(codes):
+            self.by_code.update({i.code: i for i in existing.filter(code__in=chunk)})
+            self.visible.update(visible.filter(code__in=chunk).values_list("code", flat=True))
+        orgs = all_orgs_unscoped() if acting_user is None else orgs_visible_to(acting_user)
+        self.owner_by_code: dict[str, Org] = {}
+        for chunk in in_chunks(owner_codes):
+            self.owner_by_code.update({o.code: o for o in orgs.filter(code__in=chunk)})
+
+    def may_write(self, institution: Institution) -> bool:
+        if self.scope.everything:
+            return True
+        return institution.owner_org_id is not None and org_in_scope(self.scope, institution.owner_org)
+
+
+def import_institutions(*, acting_user, table: Table, dry_run: bool = False) -> ImportReport:
+    """Create and update institutions from ``table``; all rows or none. Raises ``ImportRejected``."""
+    if acting_user is not None and not can_write_institutions(acting_user):
+        raise PermissionDenied(WRITE_DENIED)
+    table.require_columns(COLUMNS, REQUIRED_COLUMNS)
+    ctx = _Context(acting_user, table)
+    errors: list[RowError] = []
+    resolved: list[_Resolved] = []
+    seen: dict[str, int] = {}
+    for row in table.rows:
+        row_errors: list[tuple[str, str]] = []
+        result = _check_row(ctx, table, row, row_errors, seen)
+        errors += [RowError(row.number, column, message) for column, message in row_errors]
+        if result is not None and not row_errors:
+            resolved.append(result)
+    if errors:
+        errors.sort(key=lambda e: (e.row, COLUMN_ORDER.get(e.column, 99)))
+        raise ImportRejected(errors=errors, source=table.source)
+
+    report = ImportReport(kind="institutions", source=table.source, dry_run=dry_run)
+    for r in resolved:
+        changes = [] if r.action != "updated" else [LABELS.get(f, f) for f in r.change["after"]]
+        report.add(ReportRow(r.number, r.action, r.institution.code, r.institution.name, changes))
+    if dry_run:
+        return report
+    # An unchanged file still leaves its one summary row: every import is audited (security.md).
+    try:
+        _apply(acting_user, resolved, report)
+    except IntegrityError:
+        raise ImportRejected(errors=[RowError(0, "", "导入期间数据已被他人修改（机构编码重复），未导入任何数据，请重新导入")],
+                             source=table.source) from None
+    return report
+
+
+def _check_row(ctx: _Context, table: Table, row, errs: list, seen: dict) -> _Resolved | None:
+    n = row.number
+    code = cell_text(row.get("机构编码"))
+    name = cell_text(row.get("机构名称"))
+    owner_code = cell_text(row.get("所属单位编码"))
+    if code:
+        if code in seen:
+            errs.append(("机构编码", f"机构编码 {code} 与第 {seen[code]} 行重复"))
+            return None
+        seen[code] = n
+    values: dict = {}
+    for column, key, choices in (("类型", "kind", KIND_CHOICES), ("级别", "level", LEVEL_CHOICES)):
+        try:
+            values[key] = parse_choice(row.get(column), choices)
+        except ValueError as exc:
+            errs.append((column, str(exc)))
+    try:
+        values["recognised"] = parse_bool(row.get("认可"))
+    except ValueError as exc:
+        errs.append(("认可", str(exc)))
+    existing = ctx.by_code.get(code) if code else None
+    if table.has("三学院三基地"):
+        try:
+            values["is_flagship"] = parse_bool(row.get("三学院三基地"))
+        except ValueError as exc:
+            errs.append(("三学院三基地", str(exc)))
+    else:
+        values["is_flagship"] = existing.is_flagship if existing is not None else False
+
+    # An institution the user may only read comes back from our export: unchanged is fine.
+    if existing is not None and not ctx.may_write(existing):
+        if code not in ctx.visible:
+            errs.append(("机构编码", OUT_OF_SCOPE.format(code=code)))
+            return None
+        if errs:
+            return None
+        after = {"name": name, **values, "owner_org": owner_code}
+        if diff(snapshot(existing), after)["after"]:
+            errs.append(("机构编码", f"机构编码 {code}：{READ_ONLY}"))
+            return None
+        return _Resolved(n, existing, "unchanged")
+
+    owner = None
+    if not owner_code:
+        if not ctx.scope.everything:
+            errs.append(("所属单位编码", OWNER_REQUIRED))
+    elif owner_code in ctx.owner_by_code:
+        owner = ctx.owner_by_code[owner_code]
+    else:
+        errs.append(("所属单位编码", OWNER_NOT_FOUND.format(code=owner_code)))
+    flagged = {column for column, _ in errs}
+    problems = check_institution_values(code=code, name=name, kind=values.get("kind", ""),
+                                        level=values.get("level", ""), owner=owner)
+    for f, message in problems:
+        column = LABELS[f]
+        if column not in flagged:
+            errs.append((column, message))
+    if errs:
+        return None
+
+    if existing is None:
+        institution = Institution(code=code, name=name, owner_org=owner, **values)
+        return _Resolved(n, institution, "created", {"after": snapshot(institution)})
+    before = snapshot(existing)
+    existing.name, existing.owner_org = name, owner
+    for key, value in values.items():
+        setattr(existing, key, value)
+    change = diff(before, snapshot(existing))
+    if not change["after"]:
+        return _Resolved(n, existing, "unchanged")
+    return _Resolved(n, existing, "updated", change)
+
+
+def _apply(acting_user, resolved: list[_Resolved], report: ImportReport) -> None:
+    created = [r for r in resolved if r.action == "created"]
+    updated = [r for r in resolved if r.action == "updated"]
+    events = []
+    now = timezone.now()
+    with transaction.atomic():
+        for chunk in in_chunks([r.institution for r in created], BATCH):
+            Institution.objects.bulk_create(chunk, batch_size=BATCH)
+        if updated:
+            for r in updated:
+                r.institution.updated_at = now
+            Institution.objects.bulk_update(
+                [r.institution for r in updated],
+                ["name", "kind", "level", "recognised", "is_flagship", "owner_org", "updated_at"], batch_size=BATCH)
+        for r in created + updated:
+            events.append(build_event(
+                actor=acting_user,
+                event_type=EventType.INSTITUTION_CREATED if r.action == "created" else EventType.INSTITUTION_UPDATED,
+                subject_type="institution", subject_code=r.institution.code, subject_label=r.institution.name,
+                extra=r.change, reason="批量导入"))
+        events.append(build_event(actor=acting_user, event_type=EventType.IMPORTED, subject_type="institutions",
+                                  subject_code="institutions", subject_label=report.source,
+                                  extra={"source": report.source, "created": report.created,
+                                         "updated": report.updated, "unchanged": report.unchanged}))
+        record_events(events)
+
+
+__all__ = ["import_institutions", "COLUMNS", "REQUIRED_COLUMNS"]

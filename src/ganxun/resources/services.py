@@ -1,0 +1,130 @@
+"""Writes to the training institutions (培训机构): one transaction each, with its audit row.
+
+The checks of one institution's values live in ``check_institution_values`` and serve the dialog,
+the API and the importer alike; the owner org decides who may write (``can_edit_institution``).
+"""
+
+from django.db import transaction
+
+from ganxun.audit.events import EventType, diff, record_event
+from ganxun.core.errors import DomainError, NotFound, PermissionDenied
+from ganxun.orgs.models import LEVEL_ORDER, Level, Org
+from ganxun.orgs.selectors import access_org, scope_of
+from ganxun.resources.models import Institution, InstitutionKind
+from ganxun.resources.selectors import access_institution, can_edit_institution, can_write_institutions
+
+CODE_MAX, NAME_MAX = 32, 100
+LABELS = {"code": "机构编码", "name": "机构名称", "kind": "类型", "level": "级别", "recognised": "认可",
+          "owner_org": "所属单位编码", "is_flagship": "三学院三基地"}
+WRITE_DENIED = "只有组织部门管理员可以维护培训机构"
+READ_ONLY = "该培训机构由上级或其他单位管理，您只能查看，不能修改"
+OWNER_REQUIRED = "所属单位编码不能为空（只有系统管理员可以登记不隶属于任何单位的机构）"
+OWNER_NOT_FOUND = "所属单位编码 {code} 不存在或不在您的管理范围内"
+CODE_TAKEN = "机构编码 {code} 已存在"
+
+
+def snapshot(institution: Institution) -> dict:
+    """The audited view of an institution: plain values, the owner by its code."""
+    return {"name": institution.name, "kind": institution.kind, "level": institution.level,
+            "recognised": institution.recognised, "is_flagship": institution.is_flagship,
+            "owner_org": institution.owner_org.code if institution.owner_org_id else ""}
+
+
+def check_institution_values(*, code: str | None, name: str, kind: str, level: str,
+                             owner: Org | None) -> list[tuple[str, str]]:
+    """Problems with one institution's own values, as ``(field, message)``; empty when all is well.
+
+    ``code`` is ``None`` when it is not being set (an update).
+    """
+    errors: list[tuple[str, str]] = []
+    if code is not None:
+        if not code:
+            errors.append(("code", "不能为空"))
+        elif len(code) > CODE_MAX or any(ch.isspace() for ch in code):
+            errors.append(("code", f"不能超过 {CODE_MAX} 个字符，且不能包含空格"))
+    if not name:
+        errors.append(("name", "不能为空"))
+    elif len(name) > NAME_MAX:
+        errors.append(("name", f"不能超过 {NAME_MAX} 个字"))
+    elif any(ord(ch) < 32 for ch in name):
+        errors.append(("name", "不能包含换行等控制字符"))
+    if kind not in InstitutionKind.values:
+        errors.append(("kind", "应为 " + "、".join(InstitutionKind.labels) + " 之一"))
+    if level not in Level.values:
+        errors.append(("level", "应为 " + "、".join(Level.labels) + " 之一"))
+    elif owner is not None and LEVEL_ORDER[Level(level)] < LEVEL_ORDER[Level(owner.level)]:
+        errors.append(("level", f"级别「{Level(level).label}」高于所属单位「{owner.name}」的级别「{owner.get_level_display()}」"))
+    return errors
+
+
+def _raise_field_errors(errors: list[tuple[str, str]]) -> None:
+    if errors:
+        raise DomainError("；".join(f"{LABELS.get(f, f)}：{m}" for f, m in errors), code="invalid",
+                          extra={"fields": {f: m for f, m in errors}})
+
+
+def _owner_for(acting_user, owner_org_code: str) -> Org | None:
+    """The owner org by code: inside the user's scope; empty only for a superuser."""
+    if not owner_org_code:
+        if not scope_of(acting_user).everything:
+            raise DomainError(OWNER_REQUIRED, code="owner_required", extra={"fields": {"owner_org": "不能为空"}})
+        return None
+    try:
+        return access_org(acting_user, owner_org_code)
+    except NotFound:
+        message = OWNER_NOT_FOUND.format(code=owner_org_code)
+        raise DomainError(message, code="owner_not_found", extra={"fields": {"owner_org": message}}) from None
+
+
+def _require_write(acting_user) -> None:
+    if not can_write_institutions(acting_user):
+        raise PermissionDenied(WRITE_DENIED)
+
+
+@transaction.atomic
+def institution_create(*, acting_user, code: str, name: str, kind: str, level: str, owner_org_code: str = "",
+                       recognised: bool = False, is_flagship: bool = False) -> Institution:
+    """Register an institution owned by an org inside the user's scope."""
+    _require_write(acting_user)
+    code, name, owner_org_code = (code or "").strip(), (name or "").strip(), (owner_org_code or "").strip()
+    owner = _owner_for(acting_user, owner_org_code)
+    errors = check_institution_values(code=code, name=name, kind=kind, level=level, owner=owner)
+    if code and Institution.objects.filter(code=code).exists():
+        errors.append(("code", CODE_TAKEN.format(code=code)))
+    _raise_field_errors(errors)
+    institution = Institution(code=code, name=name, kind=kind, level=level, owner_org=owner,
+                              recognised=bool(recognised), is_flagship=bool(is_flagship))
+    institution.full_clean()
+    institution.save()
+    record_event(actor=acting_user, event_type=EventType.INSTITUTION_CREATED, subject_type="institution",
+                 subject_code=institution.code, subject_label=institution.name,
+                 extra={"after": snapshot(institution)})
+    return institution
+
+
+@transaction.atomic
+def institution_update(*, acting_user, code: str, name: str, kind: str, level: str, owner_org_code: str = "",
+                       recognised: bool = False, is_flagship: bool = False, reason: str = "") -> Institution:
+    """Change an institution the user may edit; a new owner must be inside the scope too."""
+    _require_write(acting_user)
+    institution = access_institution(acting_user, code)
+    if not can_edit_institution(acting_user, institution):
+        raise PermissionDenied(READ_ONLY)
+    name, owner_org_code = (name or "").strip(), (owner_org_code or "").strip()
+    owner = _owner_for(acting_user, owner_org_code)
+    _raise_field_errors(check_institution_values(code=None, name=name, kind=kind, level=level, owner=owner))
+    before = snapshot(institution)
+    institution.name, institution.kind, institution.level = name, kind, level
+    institution.owner_org = owner
+    institution.recognised, institution.is_flagship = bool(recognised), bool(is_flagship)
+    change = diff(before, snapshot(institution))
+    if not change["after"]:
+        return institution
+    institution.full_clean()
+    institution.save()
+    record_event(actor=acting_user, event_type=EventType.INSTITUTION_UPDATED, subject_type="institution",
+                 subject_code=institution.code, subject_label=institution.name, extra=change, reason=reason)
+    return institution
+
+
+__all__ = ["institution_create", "institution_update", "check_institution_values", "snapshot"]

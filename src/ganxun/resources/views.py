@@ -1,0 +1,166 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from ganxun.audit.models import EventType
+from ganxun.core.errors import DomainError, NotFound
+from ganxun.orgs.models import Level
+from ganxun.orgs.selectors import scope_of
+from ganxun.resources.forms import InstitutionForm
+from ganxun.resources.models import InstitutionKind
+from ganxun.resources.selectors import (InstitutionFilter, access_institution, can_edit_institution,
+                                        can_write_institutions, institution_counts, institution_history,
+                                        institutions_filtered)
+from ganxun.resources.services import LABELS, institution_create, institution_update
+
+YES_NO = (("yes", "是"), ("no", "否"))
+FORM_FIELD = {"owner_org": "owner_org_code"}
+
+
+def _filter_from(request) -> InstitutionFilter:
+    g = request.GET
+    return InstitutionFilter(q=g.get("q", ""), kind=g.get("kind", ""), level=g.get("level", ""),
+                             recognised=g.get("recognised", ""), flagship=g.get("flagship", ""))
+
+
+def _scoped(fn):
+    """Out of scope and missing look the same: a 404 page."""
+    def wrapper(request, *args, **kwargs):
+        try:
+            return fn(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from None
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return login_required(wrapper)
+
+
+@_scoped
+def institution_list(request):
+    flt = _filter_from(request)
+    qs = institutions_filtered(request.user, flt)
+    size = request.GET.get("page_size", "20")
+    page = Paginator(qs, min(int(size), 200) if size.isdigit() and int(size) > 0 else 20).get_page(
+        request.GET.get("page"))
+    rows = [{"institution": i, "editable": can_edit_institution(request.user, i)} for i in page.object_list]
+    return render(request, "resources/institution_list.html", {
+        "page": page, "rows": rows, "flt": flt, "counts": institution_counts(qs),
+        "kinds": InstitutionKind.choices, "levels": Level.choices, "yes_no": YES_NO,
+        "can_write": can_write_institutions(request.user), "query": request.GET.urlencode(),
+        "filtered": any(vars(flt).values()),
+    })
+
+
+def _shown(field: str, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if field == "kind" and value in InstitutionKind.values:
+        return InstitutionKind(value).label
+    if field == "level" and value in Level.values:
+        return Level(value).label
+    return str(value)
+
+
+def _history_rows(events) -> list[dict]:
+    rows = []
+    for e in events:
+        before, after = e.extra.get("before") or {}, e.extra.get("after") or {}
+        fields = list(after) if e.event_type == EventType.INSTITUTION_UPDATED else []
+        rows.append({"event": e, "changes": [(LABELS.get(f, f), _shown(f, before.get(f)), _shown(f, after.get(f)))
+                                             for f in fields]})
+    return rows
+
+
+@_scoped
+def institution_detail(request, code):
+    institution = access_institution(request.user, code)
+    tab = "history" if request.GET.get("tab") == "history" else "info"
+    return render(request, "resources/institution_detail.html", {
+        "institution": institution, "tab": tab,
+        "history": _history_rows(institution_history(request.user, code)[:100]) if tab == "history" else [],
+        "can_edit": can_edit_institution(request.user, institution),
+        "read_only_note": can_write_institutions(request.user) and not can_edit_institution(request.user, institution),
+    })
+
+
+def _form_page(request, form, *, institution=None):
+    template = "resources/institution_dialog.html" if request.htmx else "resources/institution_form_page.html"
+    return render(request, template, {"form": form, "institution": institution})
+
+
+def _attach(form, exc: DomainError) -> None:
+    fields = exc.extra.get("fields") or {}
+    for field, message in fields.items():
+        name = FORM_FIELD.get(field, field)
+        form.add_error(name if name in form.fields else None, message)
+    if not fields:
+        form.add_error(None, exc.message)
+
+
+def _done(request, code):
+    target = reverse("resources:institution_detail", args=[code])
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = target
+        return response
+    return redirect(target)
+
+
+@_scoped
+def institution_new(request):
+    if not can_write_institutions(request.user):
+        raise Http404("无权新增培训机构")
+    owner = request.user.scope_org.code if request.user.scope_org_id else ""
+    form = InstitutionForm(request.POST or None, initial={"owner_org_code": owner, "recognised": True},
+                           owner_required=not scope_of(request.user).everything)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            institution = institution_create(
+                acting_user=request.user, code=data["code"], name=data["name"], kind=data["kind"],
+                level=data["level"], owner_org_code=data["owner_org_code"], recognised=data["recognised"],
+                is_flagship=data["is_flagship"])
+        except DomainError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, f"已新增培训机构 {institution.name}（{institution.code}）")
+            return _done(request, institution.code)
+    return _form_page(request, form)
+
+
+@_scoped
+def institution_edit(request, code):
+    institution = access_institution(request.user, code)
+    if not can_edit_institution(request.user, institution):
+        raise Http404("无权修改该培训机构")
+    initial = {"code": institution.code, "name": institution.name, "kind": institution.kind,
+               "level": institution.level, "recognised": institution.recognised,
+               "is_flagship": institution.is_flagship,
+               "owner_org_code": institution.owner_org.code if institution.owner_org_id else ""}
+    form = InstitutionForm(request.POST or None, initial=initial, editing=True,
+                           owner_required=not scope_of(request.user).everything)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            institution_update(
+                acting_user=request.user, code=code, name=data["name"], kind=data["kind"], level=data["level"],
+                owner_org_code=data["owner_org_code"], recognised=data["recognised"],
+                is_flagship=data["is_flagship"], reason=data["reason"])
+        except DomainError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, "已保存")
+            return _done(request, code)
+    return _form_page(request, form, institution=institution)
+
+
+@_scoped
+def institution_export(request):
+    from ganxun.resources.exporters import export_institutions_response
+
+    return export_institutions_response(request.user, _filter_from(request))

@@ -1,0 +1,181 @@
+"""The archive as a PDF (fonts embedded, nothing personal in full, registered for verification) and as xlsx."""
+
+import re
+import shutil
+import subprocess
+import zlib
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+
+from ganxun.archive.exporters import archive_pdf_html
+from ganxun.archive.models import ArchiveIssue
+from ganxun.archive.pdf import _fetcher, font_css_for, html_to_pdf
+from ganxun.archive.selectors import archive_of
+from ganxun.audit.models import AuditEvent
+from ganxun.cadres.services import cadre_update
+from tests.archive.conftest import AS_OF, PLAN, add
+
+FULL_ID = re.compile(r"\d{17}[\dX]")
+QUERY = f"plan={PLAN}&as_of={AS_OF}"
+
+
+def pdf_objects(content: bytes) -> bytes:
+    """Every object of the PDF, with its compressed streams (object streams included) inflated."""
+    parts = [content]
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", content, re.S):
+        try:
+            parts.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            continue
+    return b"\n".join(parts)
+
+
+def font_names(content: bytes) -> set[str]:
+    return {m.decode() for m in re.findall(rb"/BaseFont\s*/([^\s/<>\[\]]+)", pdf_objects(content))}
+
+
+def pdf_text(content: bytes) -> str | None:
+    """The PDF's text as a reader extracts it (poppler's pdftotext), or None where poppler is missing."""
+    if not shutil.which("pdftotext"):
+        return None
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True,
+                          check=True).stdout.decode()
+
+
+def issue_pdf(client, user, person="C-DC-1", query=QUERY):
+    client.force_login(user)
+    response = client.get(f"/archive/{person}/pdf?{query}")
+    assert response.status_code == 200, response.content[:500]
+    assert response["Content-Type"] == "application/pdf"
+    return response.content
+
+
+def test_the_pdf_embeds_noto_sans_sc_and_shows_no_full_id_number(client, world, ledger):
+    # when the county admin downloads 王磊's archive
+    content = issue_pdf(client, world.users["dc"])
+    # then it is a PDF whose every font is an embedded subset of the shipped Noto Sans SC
+    assert content.startswith(b"%PDF")
+    names = font_names(content)
+    assert names and all("Noto-Sans-SC" in n for n in names), names
+    assert any(n.endswith("-Bold") for n in names)
+    assert b"/FontFile2" in pdf_objects(content)
+    # and the text a reader extracts is the archive, with the page numbers and no full ID number
+    text = pdf_text(content)
+    if text is not None:
+        assert "干部教育培训电子档案" in text and "王磊" in text and "乡村振兴专题班" in text
+        assert re.search(r"第\s*1\s*页\s*/\s*共\s*\d+\s*页", text)
+        assert not FULL_ID.search(text)
+        assert world.cadres["dc1"].id_number_masked in text
+
+
+def test_the_html_behind_the_pdf_has_the_content_and_no_full_id_number(world, ledger):
+    archive = archive_of(world.users["dc"], "C-DC-1", plan_id=PLAN, as_of=AS_OF)
+    from django.utils import timezone
+
+    html = archive_pdf_html(archive, code="ABCDEFGHIJKLMNOP", digest="ab" * 32, verify_url="http://x/verify/ABC",
+                            generated_at=timezone.now())
+    assert not FULL_ID.search(html)
+    # the per-year table instead of the chart, the indicator table with clauses, the records and the history
+    assert "年度学时" in html and "<canvas" not in html
+    assert "科级以下干部年度培训" in html and "科级以下干部每年参加培训累计不少于12天或者90学时" in html
+    assert html.count('class="reversed"') == 2 and html.count('class="reversal"') == 2
+    assert "学时核定有误" in html and "ABCD-EFGH-IJKL-MNOP" in html
+
+
+def test_issuing_a_pdf_registers_its_code_and_digest_and_is_audited(client, world, ledger):
+    content = issue_pdf(client, world.users["dc"])
+    issue = ArchiveIssue.objects.get()
+    # the code is 16 characters of base32, printed on the PDF with the digest of what it shows
+    assert re.fullmatch(r"[A-Z2-7]{16}", issue.code)
+    archive = archive_of(world.users["dc"], "C-DC-1", plan_id=PLAN, as_of=AS_OF)
+    assert issue.digest == archive.digest() and len(issue.digest) == 64
+    assert (issue.cadre, issue.plan_id, issue.as_of, issue.created_by) == (world.cadres["dc1"], PLAN, AS_OF,
+                                                                          world.users["dc"])
+    assert issue.issuing_org_name == "东城区委组织部" and issue.name_masked == "王*"
+    text = pdf_text(content)
+    if text is not None:
+        assert issue.code_display in text and issue.digest in text.replace("\n", "")
+        assert f"/verify/{issue.code}" in text
+    event = AuditEvent.objects.get(event_type="archive_issued")
+    assert event.subject_code == "C-DC-1" and event.actor == world.users["dc"]
+    assert event.extra == {"code": issue.code, "plan": PLAN, "as_of": "2022-12-31", "digest": issue.digest}
+
+
+def test_each_download_is_a_new_issue_with_the_same_digest(client, world, ledger):
+    issue_pdf(client, world.users["dc"])
+    issue_pdf(client, world.users["dc"])
+    first, second = ArchiveIssue.objects.order_by("id")
+    assert first.code != second.code and first.digest == second.digest
+    # and a new ledger entry changes the digest
+    add(world, "C-DC-1", start=AS_OF, end=AS_OF, hours=2, source="lecture", school=None, title="年末讲座")
+    issue_pdf(client, world.users["dc"])
+    assert ArchiveIssue.objects.order_by("id").last().digest != first.digest
+
+
+def test_a_cadre_can_issue_their_own_archive(client, world):
+    issue_pdf(client, world.users["cadre"], "C-DC-2")
+    assert ArchiveIssue.objects.get().issuing_org_name == "干部本人（自助打印）"
+
+
+def test_no_issue_is_registered_outside_the_scope_or_for_bad_parameters(client, world):
+    client.force_login(world.users["dc"])
+    assert client.get(f"/archive/C-XC-1/pdf?{QUERY}").status_code == 404
+    bad = client.get("/archive/C-DC-1/pdf?plan=nope&as_of=2022-12-31")
+    assert bad.status_code == 400 and "没有规划「nope」" in bad.content.decode()
+    assert client.get(f"/archive/C-DC-1/pdf?plan={PLAN}&as_of=2022-02-30").status_code == 400
+    assert ArchiveIssue.objects.count() == 0 and not AuditEvent.objects.filter(event_type="archive_issued").exists()
+
+
+def test_rare_characters_in_a_name_print_with_the_shipped_font(client, world):
+    # given a cadre named with a 生僻字 that the numbered font slices cover
+    cadre_update(acting_user=world.users["admin"], person_code="C-DC-2", values={"name": "刘龑"})
+    content = issue_pdf(client, world.users["dc"], "C-DC-2")
+    assert all("Noto-Sans-SC" in n for n in font_names(content))
+    text = pdf_text(content)
+    if text is not None:
+        assert "刘龑" in text
+
+
+def test_only_the_font_slices_a_document_needs_are_declared():
+    # one character in regular text, one in bold: one slice each, each slice its own family
+    css = font_css_for({ord("干")}, {ord("档")})
+    assert css.count("@font-face") == 2
+    families = re.findall(r"@font-face \{ font-family: '([^']+)'", css)
+    assert len(set(families)) == len(families) == 2 and all(f.startswith("Noto Sans SC ") for f in families)
+    assert "font-weight: 400" in css and "font-weight: 700" in css
+    assert "file://" in css and ".ttf" in css
+
+
+def test_the_pdf_cannot_load_anything_but_the_shipped_fonts():
+    fetcher = _fetcher()
+    for url in ("file:///etc/passwd", "http://example.com/x.css", "https://example.com/logo.png"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    # and a document that asks for other files still renders, without them
+    content = html_to_pdf('<p>测试<img src="file:///etc/passwd"><link rel="stylesheet" href="http://example.com/a.css"></p>')
+    assert content.startswith(b"%PDF")
+
+
+def test_the_spreadsheet_has_three_sheets_masked_and_formula_safe(client, world, ledger):
+    # given a record whose title looks like a formula
+    add(world, "C-DC-1", start=AS_OF, end=AS_OF, hours=2, source="lecture", school=None, title="=1+1")
+    client.force_login(world.users["dc"])
+    response = client.get(f"/archive/C-DC-1/xlsx?{QUERY}")
+    assert response.status_code == 200
+    book = load_workbook(BytesIO(response.content))
+    assert book.sheetnames == ["基本信息", "指标达标", "学习记录"]
+    info = {row[0]: row[1] for row in book["基本信息"].iter_rows(min_row=2, values_only=True)}
+    assert info["身份证号"] == world.cadres["dc1"].id_number_masked and info["姓名"] == "王磊"
+    everything = " ".join(str(c) for ws in book for row in ws.iter_rows(values_only=True) for c in row if c)
+    assert not FULL_ID.search(everything)
+    indicators = list(book["指标达标"].iter_rows(min_row=2, values_only=True))
+    assert ("staff_hours_annual", "科级以下干部年度培训", "达标") == indicators[0][:3]
+    titles = {row[0]: row for row in book["学习记录"].iter_rows(min_row=2, values_only=True)}
+    cell = next(c for c in book["学习记录"]["B"] if c.value == "=1+1")
+    assert cell.data_type == "s"
+    assert len(titles) == 10
+    # and the export is audited
+    event = AuditEvent.objects.get(event_type="exported")
+    assert event.subject_code == "C-DC-1" and event.extra["format"] == "xlsx" and event.extra["kind"] == "archive"
