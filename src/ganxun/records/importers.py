@@ -53,6 +53,7 @@ EXTERNAL_ID_MAX = 64
 INSTITUTION_NAME_MAX = 200
 CODE_LIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 MASKED_ID = re.compile(r"^\d{4}\*{10}[\dX]{4}$")
+WHITESPACE = re.compile(r"\s")
 # Label (or stored value) -> stored value; Django rebuilds an enum's choices on every access.
 SOURCES = {**{label: value for value, label in RecordSource.choices}, **{v: v for v in RecordSource.values}}
 CATEGORIES = {**{label: value for value, label in ContentCategory.choices}, **{v: v for v in ContentCategory.values}}
@@ -175,7 +176,7 @@ def _text(value) -> str:
 def _check_row(ctx: _Context, row, errs: list, today: date) -> _Row | None:
     get = row.get
     external_id = _text(get("外部编号")) or None
-    if external_id is not None and (len(external_id) > EXTERNAL_ID_MAX or any(ch.isspace() for ch in external_id)):
+    if external_id is not None and (len(external_id) > EXTERNAL_ID_MAX or WHITESPACE.search(external_id)):
         errs.append(("外部编号", f"不能超过 {EXTERNAL_ID_MAX} 个字符，且不能包含空格"))
     cadre = _cadre_of(ctx, row, errs)
 
