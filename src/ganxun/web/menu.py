@@ -10,6 +10,11 @@ class MenuItem:
     icon: str
     roles: frozenset = frozenset({"org_admin", "unit_hr", "leader", "superuser"})
     prefix: str = ""
+    also: tuple = ()  # further path prefixes that belong to this entry
+
+    def match(self, path: str) -> int:
+        """Length of the longest prefix of ``path`` this entry owns (0 when none)."""
+        return max((len(p) for p in (self.prefix, *self.also) if p and path.startswith(p)), default=0)
 
 
 @dataclass(frozen=True)
@@ -32,7 +37,7 @@ MENU = (
     )),
     MenuGroup("组织与干部", "bi-diagram-3", (
         MenuItem("组织机构", "orgs:tree", "bi-diagram-3", prefix="/orgs/"),
-        MenuItem("干部名册", "cadres:list", "bi-people", prefix="/cadres/"),
+        MenuItem("干部名册", "cadres:list", "bi-people", prefix="/cadres/", also=("/archive/",)),
         MenuItem("数据导入", "cadres:import", "bi-upload", frozenset({"org_admin", "unit_hr", "superuser"}),
                  prefix="/cadres/import"),
     )),
@@ -65,8 +70,7 @@ def menu_for(user, path: str) -> list[dict]:
         if items:
             groups.append({"group": group, "items": items})
     # The deepest matching prefix is the active entry.
-    best = max((i for g in groups for i in g["items"] if i.prefix and path.startswith(i.prefix)),
-               key=lambda i: len(i.prefix), default=None)
+    best = max((i for g in groups for i in g["items"] if i.match(path)), key=lambda i: i.match(path), default=None)
     for g in groups:
         g["active"] = [i for i in g["items"] if i is best]
     return [{"label": g["group"].label, "icon": g["group"].icon,
