@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import OUT, TARGETS, Timer, database, save, setup_django  # noqa: E402
+from common import OUT, TARGETS, Timer, database, pg_settings_arg, save, setup_django  # noqa: E402
 
 
 def evaluate(plan, as_of: date, timer: Timer, suffix: str = "") -> dict:
@@ -95,8 +95,11 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs; the best is reported (the first warms caches)")
     parser.add_argument("--explain", type=int, default=0, help="EXPLAIN ANALYZE the N slowest statements")
     parser.add_argument("--profile", action="store_true", help="cProfile one evaluation")
+    parser.add_argument("--pg-set", action="append", metavar="NAME=VALUE",
+                        help="a PostgreSQL server setting for this run, e.g. --pg-set jit=off")
     opts = parser.parse_args()
-    with database(opts.target) as url:
+    pg_settings = pg_settings_arg(opts.pg_set)
+    with database(opts.target, pg_settings=pg_settings) as url:
         setup_django(url)
         from ganxun.cadres.models import Cadre
         from ganxun.plans.spec import load_plan
@@ -116,7 +119,8 @@ def main() -> int:
                      + best["org_figures (the province)"], 2)
         print(f" best of {opts.repeat}: {best}\n full evaluation (no evidence + orgs + figures): {full} s")
         print(f" {counts}")
-        result = {"plan": plan.id, "as_of": as_of.isoformat(), "cadres": cadres, "records": records,
+        result = {"plan": plan.id, "as_of": as_of.isoformat(), "pg_settings": pg_settings, "cadres": cadres,
+                  "records": records,
                   "best": best, "full_evaluation_s": full, "runs": runs, "counts": counts}
         if opts.profile:
             profiler = cProfile.Profile()

@@ -31,19 +31,27 @@ def pg_home(target: str) -> Path:
 
 
 @contextmanager
-def database(target: str, *, keep: bool = True):
-    """Yield the URL of ``target``, starting (and afterwards stopping) its PostgreSQL if it has one."""
+def database(target: str, *, keep: bool = True, pg_settings: dict | None = None):
+    """Yield the URL of ``target``, starting (and afterwards stopping) its PostgreSQL if it has one.
+
+    ``pg_settings`` are extra server settings for this run (``{"jit": "off"}``).
+    """
     from pg import postgres
 
     DATA.mkdir(parents=True, exist_ok=True)
     if target == "city-sqlite":
         ctx = nullcontext(f"sqlite:///{DATA / 'city.sqlite3'}")
     elif target.endswith("-pg"):
-        ctx = postgres(pg_home(target), keep=keep)
+        ctx = postgres(pg_home(target), keep=keep, settings=pg_settings)
     else:
         ctx = nullcontext(target)
     with ctx as url:
         yield url
+
+
+def pg_settings_arg(values: list[str]) -> dict:
+    """``["jit=off", "work_mem=1GB"]`` → ``{"jit": "off", "work_mem": "1GB"}`` (the ``--pg-set`` option)."""
+    return dict(v.split("=", 1) for v in values or [])
 
 
 def setup_django(url: str) -> None:

@@ -25,9 +25,9 @@ order, so one seed always gives the same ledger. ``plan_entries`` yields plain `
 their credits set by the ledger's own ``set_credit`` (the benchmarks turn them into COPY rows);
 ``build_records`` writes them through the ledger's bulk path and rebuilds the per-year totals once at
 the end. (``bulk_create`` was measured first: on SQLite it writes 34 rows a statement and prepares
-every value through the field machinery, about 150 µs a row, so 490,000 entries took 75 s, and
-``rebuild_totals`` another 45 s building 310,000 total rows as objects; the whole city now takes
-about 30 s.)
+every value through the field machinery, about 150 µs a row, and ``rebuild_totals`` builds the
+310,000 total rows of the city as objects (20 s); the city's build took 87 s that way and takes
+about 20 s now.)
 """
 
 from __future__ import annotations
@@ -783,7 +783,7 @@ def load_totals() -> int:
     """Rebuild ``CadreYearTotal`` from the ledger in one INSERT … SELECT over ``ledger_sums()``.
 
     The same aggregate as ``records.totals.rebuild_totals``, run inside the database instead of through
-    Python objects: at city size (490,000 entries, 310,000 total rows) 4 s instead of 45 s on SQLite.
+    Python objects: at city size (490,000 entries, 310,000 total rows) 3 s instead of 20 s on SQLite.
     """
     from django.db import connection
     from django.db.models import Q
