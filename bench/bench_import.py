@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_import.py city-pg
     .venv/bin/python bench/bench_import.py city-sqlite -n 100000
 
-The rows are 100,000 new entries for about 2,100 of the city's cadres, drawn by the demo's generator
+The rows are 100,000 new entries for about 2,500 of the city's cadres, drawn by the demo's generator
 with another seed (classes, online courses, lectures, study sessions, self-study; each with a
 外部编号 ``IMP-…``), written as the records spreadsheet (.xlsx, the import template's columns).
 Timed separately:
