@@ -19,16 +19,9 @@ from ganxun.archive.services import archive_issue, new_issue_code
 from ganxun.core.errors import NotFound
 from ganxun.plans.spec import load_plan, plan_ids
 from ganxun.records.models import RecordSource
+from ganxun.web.decorators import scoped_view
 
-def _scoped(fn):
-    """Login required; out of scope and missing look the same: a 404 page."""
-    @wraps(fn)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return fn(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from None
-    return login_required(wrapper)
+_scoped = scoped_view
 
 
 def _params(request) -> tuple[str, date, list[str]]:

@@ -14,6 +14,7 @@ from ganxun.cadres.services import EDITABLE_FIELDS, cadre_create, cadre_reveal_i
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
 from ganxun.orgs.permissions import can_write_registry
 from ganxun.orgs.selectors import access_org, org_tree_rows
+from ganxun.web.decorators import scoped_view
 
 
 def _filter_from(request) -> CadreFilter:
@@ -23,16 +24,7 @@ def _filter_from(request) -> CadreFilter:
                        flag=g.get("flag", ""), sort=g.get("sort", "person_code"))
 
 
-def _scoped(fn):
-    """Out of scope and missing look the same: a 404 page."""
-    def wrapper(request, *args, **kwargs):
-        try:
-            return fn(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from None
-    wrapper.__name__ = fn.__name__
-    wrapper.__doc__ = fn.__doc__
-    return login_required(wrapper)
+_scoped = scoped_view
 
 
 @_scoped

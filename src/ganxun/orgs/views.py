@@ -8,16 +8,10 @@ from ganxun.orgs.forms import OrgForm, OrgMoveForm
 from ganxun.orgs.permissions import can_write_orgs
 from ganxun.orgs.selectors import access_org, org_tree_rows
 from ganxun.orgs.services import org_create, org_move, org_update
+from ganxun.web.decorators import scoped_view
 
 
-def _scoped(fn):
-    def wrapper(request, *args, **kwargs):
-        try:
-            return fn(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from None
-    wrapper.__name__ = fn.__name__
-    return login_required(wrapper)
+_scoped = scoped_view
 
 
 @_scoped

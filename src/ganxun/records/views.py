@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from ganxun.web.decorators import scoped_view
 from ganxun.core.choices import ContentCategory
 from ganxun.core.errors import DomainError, NotFound
 from ganxun.orgs.permissions import can_write_registry
@@ -28,16 +29,7 @@ FIRST_YEAR = 2015
 PAGE_SIZES = (20, 50, 100, 200)
 
 
-def _scoped(fn):
-    """Out of scope and missing look the same: a 404 page."""
-    def wrapper(request, *args, **kwargs):
-        try:
-            return fn(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from None
-    wrapper.__name__ = fn.__name__
-    wrapper.__doc__ = fn.__doc__
-    return login_required(wrapper)
+_scoped = scoped_view
 
 
 def _require_writer(user) -> None:

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from ganxun.web.decorators import scoped_view
 from ganxun.core.errors import NotFound
 from ganxun.plans.engine import VERDICT_LABELS
 from ganxun.plans.output import amount
@@ -25,16 +26,7 @@ VERDICT_STYLES = {"met": "success", "on_track": "primary", "at_risk": "warning",
 PAGE_SIZE = 50
 
 
-def _scoped(fn):
-    """Out of scope and missing look the same: a 404 page."""
-    def wrapper(request, *args, **kwargs):
-        try:
-            return fn(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from None
-    wrapper.__name__ = fn.__name__
-    wrapper.__doc__ = fn.__doc__
-    return login_required(wrapper)
+_scoped = scoped_view
 
 
 def _params(request):

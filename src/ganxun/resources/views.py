@@ -15,6 +15,7 @@ from ganxun.resources.selectors import (InstitutionFilter, access_institution, c
                                         can_write_institutions, institution_counts, institution_history,
                                         institutions_filtered)
 from ganxun.resources.services import LABELS, institution_create, institution_update
+from ganxun.web.decorators import scoped_view
 
 YES_NO = (("yes", "是"), ("no", "否"))
 FORM_FIELD = {"owner_org": "owner_org_code"}
@@ -26,16 +27,7 @@ def _filter_from(request) -> InstitutionFilter:
                              recognised=g.get("recognised", ""), flagship=g.get("flagship", ""))
 
 
-def _scoped(fn):
-    """Out of scope and missing look the same: a 404 page."""
-    def wrapper(request, *args, **kwargs):
-        try:
-            return fn(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from None
-    wrapper.__name__ = fn.__name__
-    wrapper.__doc__ = fn.__doc__
-    return login_required(wrapper)
+_scoped = scoped_view
 
 
 @_scoped
