@@ -11,9 +11,12 @@ class MenuItem:
     roles: frozenset = frozenset({"org_admin", "unit_hr", "leader", "superuser"})
     prefix: str = ""
     also: tuple = ()  # further path prefixes that belong to this entry
+    exact: bool = False  # ``prefix`` is the whole path (工作台 owns "/" itself, not every page under it)
 
     def match(self, path: str) -> int:
         """Length of the longest prefix of ``path`` this entry owns (0 when none)."""
+        if self.exact:
+            return len(self.prefix) if path == self.prefix else 0
         return max((len(p) for p in (self.prefix, *self.also) if p and path.startswith(p)), default=0)
 
 
@@ -28,7 +31,7 @@ ALL = frozenset({"org_admin", "unit_hr", "leader", "superuser", "cadre", "instit
 ADMINS = frozenset({"org_admin", "superuser"})
 
 MENU = (
-    MenuGroup("首页", "bi-house", (MenuItem("工作台", "home", "bi-speedometer2", ALL, "/"),)),
+    MenuGroup("首页", "bi-house", (MenuItem("工作台", "home", "bi-speedometer2", ALL, "/", exact=True),)),
     MenuGroup("我的", "bi-person", (
         MenuItem("我的档案", "archive:mine", "bi-person-vcard", frozenset({"cadre"}), prefix="/archive/"),
         MenuItem("我的信息", "cadres:list", "bi-person", frozenset({"cadre"}), prefix="/cadres/"),
@@ -69,7 +72,8 @@ def menu_for(user, path: str) -> list[dict]:
         items = [i for i in group.items if role in i.roles]
         if items:
             groups.append({"group": group, "items": items})
-    # The deepest matching prefix is the active entry.
+    # The most specific entry is the active one: the longest prefix it owns. A page no entry owns
+    # (the public verification page at /verify/…) highlights nothing rather than 工作台.
     best = max((i for g in groups for i in g["items"] if i.match(path)), key=lambda i: i.match(path), default=None)
     for g in groups:
         g["active"] = [i for i in g["items"] if i is best]
