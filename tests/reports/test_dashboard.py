@@ -1,6 +1,7 @@
 """达标评估: the dashboard, the cadres behind its numbers and the export, inside each persona's scope."""
 
 import re
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -8,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ganxun.audit.models import AuditEvent, EventType
-from ganxun.plans.compliance import cadre_verdicts, compliance_scope, org_figures
+from ganxun.plans import compliance
+from ganxun.plans.compliance import CadreResults, cadre_verdicts, compliance_scope, org_figures, org_verdicts
 from ganxun.plans.output import XLSX_HEADERS
 from ganxun.plans.spec import load_plan
 from ganxun.records.services import record_append
@@ -309,3 +311,56 @@ def test_query_count_does_not_grow_with_the_number_of_children(client, world, le
     assert many == few
     html = page_text(client.get(f"/reports/dashboard/?{Q}&org=419901"))
     assert html.count('data-testid="drill"') == 16 * len(load_plan(PLAN).of_subject("cadre"))
+
+
+def test_the_dashboard_evaluates_each_cadre_indicator_once(client, world, ledger, monkeypatch):
+    # given a spy on the engine's per-cadre evaluation
+    seen = Counter()
+    real = compliance.evaluate_cadre
+
+    def spy(plan, ind, span, tally, **kw):
+        seen[(kw["subject"], ind.code)] += 1
+        return real(plan, ind, span, tally, **kw)
+
+    monkeypatch.setattr(compliance, "evaluate_cadre", spy)
+    # when the city admin opens the dashboard (org rates and the 学时达标率 rest on cadre indicators)
+    client.force_login(world.users["city"])
+    page_text(client.get(f"/reports/dashboard/?{Q}"))
+    during = Counter(seen)
+    # then every cadre indicator was evaluated once for every cadre it applies to, never twice
+    expected = cadre_verdicts(load_plan(PLAN), date(2022, 12, 31), compliance_scope(world.users["city"]),
+                              with_evidence=False)
+    assert during and max(during.values()) == 1
+    assert set(during) == {(v.subject, v.indicator) for v in expected}
+
+
+@pytest.mark.parametrize("as_of", [date(2022, 12, 31), date(2022, 9, 30)])
+def test_org_rates_and_figures_from_known_cadre_verdicts_are_the_same(world, ledger, as_of):
+    plan, user = load_plan(PLAN), world.users["city"]
+    known = CadreResults.of(plan, as_of, cadre_verdicts(plan, as_of, compliance_scope(user, org_code="4199")))
+    assert [v.as_dict() for v in org_verdicts(user, plan, as_of, org_code="4199", known=known,
+                                              include_not_applicable=True)] == \
+        [v.as_dict() for v in org_verdicts(user, plan, as_of, org_code="4199", include_not_applicable=True)]
+    assert [f.as_dict() for f in org_figures(user, plan, as_of, org_code="4199", known=known)] == \
+        [f.as_dict() for f in org_figures(user, plan, as_of, org_code="4199")]
+
+
+def test_known_cadre_verdicts_of_some_indicators_leave_the_others_to_the_engine(world, ledger, monkeypatch):
+    plan, user, as_of = load_plan(PLAN), world.users["city"], date(2022, 12, 31)
+    cadres = compliance_scope(user, org_code="4199")
+    known = CadreResults.of(plan, as_of, cadre_verdicts(plan, as_of, cadres, codes=["staff_hours_annual"]),
+                            codes=["staff_hours_annual"])
+    evaluated = Counter()
+    real = compliance.cadre_verdicts
+    monkeypatch.setattr(compliance, "cadre_verdicts",
+                        lambda *a, **kw: evaluated.update(kw["codes"]) or real(*a, **kw))
+    figures = {f.code: f for f in org_figures(user, plan, as_of, org_code="4199", known=known)}
+    assert evaluated == Counter(["leader_hours_5y"])
+    assert (figures["hours_compliance_rate"].numerator, figures["hours_compliance_rate"].denominator) == (2, 5)
+
+
+def test_known_cadre_verdicts_of_another_date_are_refused(world, ledger):
+    plan, user = load_plan(PLAN), world.users["city"]
+    known = CadreResults.of(plan, date(2021, 12, 31), [])
+    with pytest.raises(ValueError):
+        org_figures(user, plan, date(2022, 12, 31), org_code="4199", known=known)

@@ -22,7 +22,8 @@ from ganxun.plans.engine import (MET, NOT_APPLICABLE, Span, Tally, Verdict, eval
 from ganxun.plans.fetch import applies_q, window_tallies
 from ganxun.plans.spec import Counts, Indicator, Plan, load_plan
 
-__all__ = ["load_plan", "cadre_verdicts", "org_verdicts", "org_figures", "Figure", "compliance_scope"]
+__all__ = ["load_plan", "cadre_verdicts", "org_verdicts", "org_figures", "Figure", "compliance_scope",
+           "CadreResults"]
 
 
 def compliance_scope(user, *, org_code: str | None = None, person_code: str | None = None) -> QuerySet[Cadre]:
@@ -84,6 +85,47 @@ def _order(plan: Plan, code: str) -> int:
     return next(i for i, ind in enumerate(plan.indicators) if ind.code == code)
 
 
+@dataclass(frozen=True)
+class CadreResults:
+    """Cadre verdicts already evaluated for one plan, one date and one set of cadres, by indicator.
+
+    A caller that has run ``cadre_verdicts`` (the dashboard) hands this to ``org_verdicts`` and
+    ``org_figures`` so they do not evaluate the cadre indicators they rest on (达标比例, 学时达标率) again.
+    The caller vouches that the verdicts are for the cadres those functions read: the same user and org
+    subtree. Indicators not in ``codes`` are evaluated as usual.
+    """
+
+    plan_id: str
+    as_of: date
+    codes: frozenset[str]
+    by_code: dict[str, list[Verdict]]
+
+    @classmethod
+    def of(cls, plan: Plan, as_of: date, verdicts: list[Verdict], codes: list[str] | None = None) -> CadreResults:
+        """Wrap the result of ``cadre_verdicts(plan, as_of, cadres, codes=codes)`` (evidence or not)."""
+        evaluated = frozenset(codes if codes else (i.code for i in plan.of_subject("cadre")))
+        by_code: dict[str, list[Verdict]] = {code: [] for code in evaluated}
+        for v in verdicts:
+            if v.verdict != NOT_APPLICABLE and v.indicator in by_code:
+                by_code[v.indicator].append(v)
+        return cls(plan.id, as_of, evaluated, by_code)
+
+    def get(self, plan: Plan, as_of: date, code: str) -> list[Verdict] | None:
+        """The verdicts of ``code``, or None when it was not evaluated."""
+        if (plan.id, as_of) != (self.plan_id, self.as_of):
+            raise ValueError(f"cadre results for {self.plan_id} at {self.as_of}, not {plan.id} at {as_of}")
+        return self.by_code.get(code)
+
+
+def _verdicts_of(plan: Plan, code: str, as_of: date, cadres: QuerySet[Cadre],
+                 known: CadreResults | None) -> list[Verdict]:
+    """The applicable verdicts of one cadre indicator: from ``known`` when it has them, else evaluated."""
+    found = known.get(plan, as_of, code) if known is not None else None
+    if found is None:
+        found = cadre_verdicts(plan, as_of, cadres, with_evidence=False, codes=[code])
+    return found
+
+
 # ---- orgs -------------------------------------------------------------------------------------
 
 
@@ -135,16 +177,20 @@ def _trained(plan: Plan, ind: Indicator, span: Span, cadres: QuerySet[Cadre]) ->
     return {pk: (path, 1 if tallies.get(pk, Tally()).count > 0 else 0) for pk, path in paths.items()}
 
 
-def _met(plan: Plan, code: str, as_of: date, cadres: QuerySet[Cadre]) -> dict[int, tuple[str, int]]:
+def _met(plan: Plan, code: str, as_of: date, cadres: QuerySet[Cadre],
+         known: CadreResults | None = None) -> dict[int, tuple[str, int]]:
     ind = plan.indicator(code)
-    verdicts = {v.subject: v.verdict for v in cadre_verdicts(plan, as_of, cadres, with_evidence=False, codes=[code])}
+    verdicts = {v.subject: v.verdict for v in _verdicts_of(plan, code, as_of, cadres, known)}
     rows = cadres.filter(applies_q(ind.applies_to)).values_list("pk", "person_code", "org__path")
     return {pk: (path, 1 if verdicts.get(code_) == MET else 0) for pk, code_, path in rows}
 
 
 def org_verdicts(user, plan: Plan, as_of: date, *, org_code: str | None = None, subtree: bool = True,
-                 include_not_applicable: bool = False) -> list[Verdict]:
-    """Unit and region indicators for the root org (and, with ``subtree``, every org under it)."""
+                 include_not_applicable: bool = False, known: CadreResults | None = None) -> list[Verdict]:
+    """Unit and region indicators for the root org (and, with ``subtree``, every org under it).
+
+    ``known``: the cadre verdicts already evaluated for the same cadres (see ``CadreResults``).
+    """
     root, nodes = _org_nodes(user, org_code)
     cadres = compliance_scope(user).filter(org__path__startswith=root.path)
     targets = nodes if subtree else [root]
@@ -153,7 +199,7 @@ def org_verdicts(user, plan: Plan, as_of: date, *, org_code: str | None = None, 
         span = span_for(plan, ind, as_of)
         if span is None:
             continue
-        per_cadre = _met(plan, ind.of_indicator, as_of, cadres) if ind.measure.kind == "share_met" else \
+        per_cadre = _met(plan, ind.of_indicator, as_of, cadres, known) if ind.measure.kind == "share_met" else \
             _trained(plan, ind, span, cadres)
         sums = _rollup(nodes, per_cadre)
         for org in targets:
@@ -183,8 +229,12 @@ class Figure:
                 "note": self.note, "numerator": self.numerator, "denominator": self.denominator}
 
 
-def org_figures(user, plan: Plan, as_of: date, *, org_code: str | None = None) -> list[Figure]:
-    """The figures every report quotes, for one org's subtree in the calendar year of ``as_of``."""
+def org_figures(user, plan: Plan, as_of: date, *, org_code: str | None = None,
+                known: CadreResults | None = None) -> list[Figure]:
+    """The figures every report quotes, for one org's subtree in the calendar year of ``as_of``.
+
+    ``known``: the cadre verdicts already evaluated for the same cadres (see ``CadreResults``).
+    """
     root, _ = _org_nodes(user, org_code)
     cadres = compliance_scope(user).filter(org__path__startswith=root.path)
     total = cadres.count()
@@ -201,7 +251,7 @@ def org_figures(user, plan: Plan, as_of: date, *, org_code: str | None = None) -
 
     hours_met = hours_all = 0
     for code in plan.hours_indicators:
-        verdicts = cadre_verdicts(plan, as_of, cadres, with_evidence=False, codes=[code])
+        verdicts = _verdicts_of(plan, code, as_of, cadres, known)
         hours_all += len(verdicts)
         hours_met += sum(1 for v in verdicts if v.verdict == MET)
     figures = [

@@ -3,7 +3,8 @@
 Cadre verdicts are computed ONCE for the whole subtree and aggregated per child by the cadre's org
 path prefix, so the number of queries does not grow with the number of children. Unit and region
 indicators come from ``org_verdicts`` (one call for the subtree) and the report figures from
-``org_figures``.
+``org_figures``; both are handed those cadre verdicts (``CadreResults``), so no cadre indicator is
+evaluated twice in one request.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from ganxun.cadres.selectors import cadres_visible_to
 from ganxun.core.errors import NotFound
 from ganxun.orgs.models import Org, OrgKind, OrgType
 from ganxun.orgs.selectors import access_org, orgs_visible_to, scope_of, scope_root
-from ganxun.plans.compliance import Figure, cadre_verdicts, compliance_scope, org_figures, org_verdicts
+from ganxun.plans.compliance import (CadreResults, Figure, cadre_verdicts, compliance_scope, org_figures,
+                                     org_verdicts)
 from ganxun.plans.engine import AT_RISK, MET, ON_TRACK, UNMET, VERDICT_LABELS, Verdict
 from ganxun.plans.spec import Indicator, Plan
 
@@ -165,6 +167,7 @@ def compliance_dashboard(user, plan: Plan, as_of: date, *, org_code: str | None 
     total.cadres = len(paths)
 
     verdicts = cadre_verdicts(plan, as_of, cadres, with_evidence=False)
+    known = CadreResults.of(plan, as_of, verdicts)
     advisory = {ind.code for ind in cadre_inds if ind.advisory}
     makeup_codes = [ind.code for ind in cadre_inds if ind.makeup_list]
     makeup_people, at_risk_people, unmet_people = set(), set(), set()
@@ -186,14 +189,14 @@ def compliance_dashboard(user, plan: Plan, as_of: date, *, org_code: str | None 
 
     # Unit and region indicators: one call for the subtree, then pick the root and its children.
     wanted = {root.code: total, **{r.code: r for r in rows}}
-    for v in org_verdicts(user, plan, as_of, org_code=root.code, subtree=True):
+    for v in org_verdicts(user, plan, as_of, org_code=root.code, subtree=True, known=known):
         if v.subject in wanted:
             wanted[v.subject].org_verdicts[v.indicator] = v
 
     shown = rows + ([direct] if direct.cadres else [])
     return Dashboard(
         plan=plan, as_of=as_of, root=root, trail=org_trail(user, root),
-        figures=org_figures(user, plan, as_of, org_code=root.code),
+        figures=org_figures(user, plan, as_of, org_code=root.code, known=known),
         cadre_indicators=cadre_inds, org_indicators=org_inds, total=total, rows=shown,
         makeup_codes=makeup_codes, makeup=len(makeup_people), at_risk=at_risk,
         at_risk_people=len(at_risk_people), unmet=unmet, unmet_people=len(unmet_people))
