@@ -87,8 +87,14 @@ def test_county_admin_imports_records_with_credits_totals_and_audit(world, schoo
         "某某财经培训中心", "", False)
     assert outside.completed and not outside.is_system_training and outside.days == 0
     assert stored_totals() == fresh_totals()
-    # and each entry is audited, plus one summary of the import
-    assert AuditEvent.objects.filter(event_type="record_added").count() == 3
+    # and each cadre's new entries are audited in one row (references and the hours they count),
+    # a cadre with one new entry keeps its snapshot, plus one summary of the import
+    added = {e.subject_code: e.extra for e in AuditEvent.objects.filter(event_type="record_added")}
+    assert set(added) == {"C-DC-1", "C-DC-2"}
+    outside_ref = f"R{outside.pk}"
+    assert added["C-DC-1"]["count"] == 2 and set(added["C-DC-1"]["added"]) == {"PX-1", outside_ref}
+    assert added["C-DC-1"]["credit_hours"] == "204.0"
+    assert added["C-DC-2"]["after"]["reference"] == "PX-2" and added["C-DC-2"]["after"]["hours"] == "12.5"
     summary = AuditEvent.objects.get(event_type="imported", subject_type="records")
     assert summary.extra["created"] == 3 and summary.actor == world.users["dc"]
 
@@ -390,3 +396,19 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(world, schools):
     # and so do re-imports where every row changed (reversal + new entry each)
     assert queries(rows(10, "A", hours=160)) == queries(rows(200, "B", hours=160))
     assert stored_totals() == fresh_totals()
+
+
+def test_the_cadre_history_tab_reads_an_import_in_chinese(client, world, schools):
+    # given two new entries and, in a second file, a correction of one of them for the same cadre
+    second = rec(外部编号="PX-7", 培训名称="专题讲座：乡村振兴", 培训形式="专题讲座", 培训机构="", 天数=0,
+                 开始日期=date(2022, 4, 8), 结束日期=date(2022, 4, 8), 学时=3)
+    import_records(acting_user=world.users["dc"], table=table_of([rec(), second]))
+    import_records(acting_user=world.users["dc"], table=table_of([rec(学时="160")]))
+    # when the county's officer opens the cadre's 变更历史
+    client.force_login(world.users["dc"])
+    body = client.get("/cadres/C-DC-1/?tab=history").content.decode()
+    # then the batch reads as what was added and what counts, and the correction as before and after
+    assert "新增 2 条：PX-1、PX-7" in body and "合计计入 183.0 学时" in body
+    assert "县处级干部进修班（2021-03-01—2021-03-30，脱产培训）180.0 学时" in body
+    assert "县处级干部进修班（2021-03-01—2021-03-30，脱产培训）160.0 学时" in body
+    assert "title：" not in body and "full_time" not in body

@@ -30,7 +30,8 @@ from ganxun.core.idnumbers import InvalidIdNumber, mask_all_in_text, mask_id_num
 from ganxun.core.parsing import cell_text, is_blank, parse_bool, parse_choice, parse_date, shown
 from ganxun.core.tabular import ImportReport, ReportRow, Table
 from ganxun.orgs.authority import AuthorityIndex
-from ganxun.orgs.importers import import_scope, in_chunks
+from ganxun.core.lookups import in_chunks
+from ganxun.orgs.importers import import_scope
 from ganxun.orgs.permissions import require_registry_write
 from ganxun.orgs.selectors import all_orgs_unscoped, org_in_scope, orgs_visible_to
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ganxun.audit.events import EventType, build_event, diff, record_events
 from ganxun.core.errors import ImportRejected, RowError
+from ganxun.core.lookups import in_chunks
 from ganxun.core.parsing import cell_text, parse_choice
 from ganxun.core.tabular import ImportReport, ReportRow, Table
 from ganxun.orgs.columns import COLUMNS
@@ -25,18 +26,11 @@ CODE_MAX, NAME_MAX = 32, 100
 OUT_OF_SCOPE = "不在您的管理范围内"
 PARENT_NOT_FOUND = "上级编码 {code} 不存在或不在您的管理范围内"
 FIELD_LABELS = {"name": "单位名称", "org_type": "类型", "level": "级别", "parent": "上级编码"}
-IN_CHUNK = 900  # stay under SQLite's bound-parameter limit on old builds
 
 
 def import_scope(acting_user) -> Scope:
     """The scope an import runs in: the operator at the command line (``None``) sees everything."""
     return EVERYTHING if acting_user is None else scope_of(acting_user)
-
-
-def in_chunks(values, size: int = IN_CHUNK):
-    values = list(values)
-    for i in range(0, len(values), size):
-        yield values[i:i + size]
 
 
 @dataclass

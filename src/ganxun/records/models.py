@@ -48,13 +48,15 @@ class LearningRecord(models.Model):
     copied for the same reason.
     """
 
-    cadre = models.ForeignKey("cadres.Cadre", on_delete=models.PROTECT, related_name="records", verbose_name="干部")
+    # No index of its own: ``record_cadre_end`` (cadre, end_date) serves every lookup by cadre.
+    cadre = models.ForeignKey("cadres.Cadre", on_delete=models.PROTECT, related_name="records", verbose_name="干部",
+                              db_index=False)
     external_id = models.CharField("外部编号", max_length=64, null=True, blank=True, unique=True)
     title = models.CharField("培训名称", max_length=200)
     source = models.CharField("培训形式", max_length=16, choices=RecordSource.choices)
     content_category = models.CharField("内容类别", max_length=16, choices=ContentCategory.choices, blank=True)
     institution = models.ForeignKey("resources.Institution", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="records", verbose_name="培训机构")
+                                    related_name="records", verbose_name="培训机构", db_index=False)
     institution_name = models.CharField("培训机构名称", max_length=200, blank=True)
     institution_kind = models.CharField("机构类型", max_length=32, blank=True)
     institution_recognised = models.BooleanField("认可机构", default=False)
@@ -72,18 +74,24 @@ class LearningRecord(models.Model):
     credit_days = models.IntegerField("计入天数", default=0)
     origin = models.CharField("来源", max_length=16, choices=RecordOrigin.choices, default=RecordOrigin.MANUAL)
     reason = models.CharField("说明", max_length=500, blank=True)
+    # Users are disabled, never deleted: the two user links need no index (each costs every insert).
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+", verbose_name="登记人")
+                                    related_name="+", verbose_name="登记人", db_index=False)
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+", verbose_name="审核人")
+                                    related_name="+", verbose_name="审核人", db_index=False)
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "学习记录"
         verbose_name_plural = "学习记录"
         ordering = ["-end_date", "-id"]
-        indexes = [models.Index(fields=["cadre", "end_date"], name="record_cadre_end")]
+        # Every index costs every insert (an import writes 100,000 rows): the institution's index leaves
+        # out the entries without one. On PostgreSQL, migration 0002 also makes the uniqueness of
+        # ``reverses`` a partial index and drops Django's pattern index of ``external_id``.
+        indexes = [models.Index(fields=["cadre", "end_date"], name="record_cadre_end"),
+                   models.Index(fields=["institution"], name="record_institution",
+                                condition=models.Q(institution__isnull=False))]
         constraints = [
             models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")),
                                    name="record_dates_in_order"),

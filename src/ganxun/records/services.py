@@ -7,6 +7,7 @@ from the reversed entry to the corrected one, so that the other system's key alw
 that counts now (a later import or correction of that key finds it; compliance evidence cites it).
 """
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from decimal import Decimal
@@ -46,9 +47,27 @@ def set_credit(record: LearningRecord) -> LearningRecord:
     return record
 
 
-def set_institution(record: LearningRecord, institution) -> None:
+def _pk(self):
+    return self.id
+
+
+def _set_pk(self, value):
+    self.id = value
+
+
+# An entry about to be appended in bulk (imports): the ledger row's attributes, positionally in the
+# model's field order, plus the cadre (for the audit row) and the institution. The bulk services take
+# these and model instances alike; building 100,000 model instances would cost a second of an import.
+PreparedEntry = dataclasses.make_dataclass(
+    "PreparedEntry",
+    [f.attname for f in LearningRecord._meta.concrete_fields] + [("cadre", object, None), ("institution", object, None)],
+    slots=True, eq=False, namespace={"pk": property(_pk, _set_pk), "__module__": __name__})
+
+
+def set_institution(record, institution) -> None:
     """Copy the institution's kind and recognition onto the entry (history must not move with it)."""
     record.institution = institution
+    record.institution_id = None if institution is None else institution.pk
     if institution is not None:
         record.institution_name = institution.name
         record.institution_kind = institution.kind
@@ -126,10 +145,9 @@ def record_append_many(*, acting_user, records: Sequence[LearningRecord], reason
     for record in records:
         set_credit(record)
         record.recorded_by_id = user_id
-    insert_instances(records)
+    insert_instances(records, LearningRecord)
     apply_entries(records)
-    _write_added_events(acting_user, reason, (
-        (r.cadre.person_code if r.cadre_id else "", r.title, None, snapshot(r)) for r in records))
+    _write_batch_events(acting_user, reason, [(r, None) for r in records])
     return len(records)
 
 
@@ -138,18 +156,48 @@ def _masked(flat: dict) -> dict:
     return {k: mask_all_in_text(v) if type(v) is str and len(v) >= 18 else v for k, v in flat.items()}
 
 
-def _write_added_events(acting_user, reason: str, items) -> None:
-    """One ``RECORD_ADDED`` event per ``(subject_code, label, before, after)``, written in bulk.
+def _reference(record: LearningRecord) -> str:
+    ref = record.external_id or f"R{record.pk}"
+    return mask_all_in_text(ref) if len(ref) >= 18 else ref
 
-    The same rows as ``build_event`` gives (one is built as the template), ID numbers masked alike; a
-    bulk import writes one per entry, so they go straight to the table rather than through a model
-    instance each.
+
+def batch_extra(items: Sequence[tuple[LearningRecord, dict | None]]) -> dict:
+    """What one cadre's audit row keeps of a batch: ``(entry, before)`` pairs, ``before`` for corrections.
+
+    One entry: its snapshot (and the one it corrects), as a single write leaves. Several: how many, the
+    hours they count, the references of the new entries, and before/after of each correction. The
+    entries themselves never change (the ledger is append-only), so the reference finds every value.
     """
+    if len(items) == 1:
+        record, before = items[0]
+        after = _masked(snapshot(record))
+        return {"after": after} if before is None else {"before": _masked(before), "after": after}
+    added = [_reference(r) for r, before in items if before is None]
+    corrected = [{"before": _masked(before), "after": _masked(snapshot(r))} for r, before in items if before is not None]
+    extra = {"count": len(items), "credit_hours": str(sum((r.credit_hours for r, _ in items), _ZERO))}
+    if added:
+        extra["added"] = added
+    if corrected:
+        extra["corrected"] = corrected
+    return extra
+
+
+def _write_batch_events(acting_user, reason: str, items: Sequence[tuple[LearningRecord, dict | None]]) -> None:
+    """One ``RECORD_ADDED`` event per cadre of a batch (``batch_extra``), written in bulk.
+
+    A 100,000-row import touches a few thousand cadres: a row per cadre keeps the cadre's history tab
+    complete without writing the ledger a second time into the audit table. The rows are what
+    ``build_event`` gives (one is built as the template, ID numbers masked alike), written straight to
+    the table.
+    """
+    by_cadre: dict[int, list] = {}
+    for record, before in items:
+        by_cadre.setdefault(record.cadre_id, []).append((record, before))
+    events = [(group[0][0].cadre, batch_extra(group)) for group in by_cadre.values()]
     if connection.vendor not in FAST_VENDORS:
         record_events(build_event(actor=acting_user, event_type=EventType.RECORD_ADDED, subject_type="cadre",
-                                  subject_code=code, subject_label=label, reason=reason,
-                                  extra={"after": after} if before is None else {"before": before, "after": after})
-                      for code, label, before, after in items)
+                                  subject_code=cadre.person_code, subject_label=cadre.name, reason=reason,
+                                  extra=extra) for cadre, extra in events)
         return
     columns = Columns(AuditEvent)
     template = columns.row(build_event(actor=acting_user, event_type=EventType.RECORD_ADDED, subject_type="cadre",
@@ -158,10 +206,9 @@ def _write_added_events(acting_user, reason: str, items) -> None:
                                    columns.index("extra"))
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     rows = []
-    for code, label, before, after in items:
+    for cadre, extra in events:
         cells = template.copy()
-        extra = {"after": _masked(after)} if before is None else {"before": _masked(before), "after": _masked(after)}
-        cells[at_code], cells[at_label], cells[at_extra] = code, mask_all_in_text(label)[:200], dumps(extra)
+        cells[at_code], cells[at_label], cells[at_extra] = cadre.person_code, mask_all_in_text(cadre.name)[:200], dumps(extra)
         rows.append(cells)
     insert_rows(AuditEvent, columns.names, rows, count=len(rows))
 
@@ -264,7 +311,7 @@ def record_correct_many(*, acting_user, pairs: Sequence[tuple[LearningRecord, Le
 
     Each pair is an original entry (loaded by the caller, scoped and checked) and its prepared, validated
     replacement. The originals are locked and must still be unreversed entries; each gets its negative
-    twin, its 外部编号 moves to the replacement, and one audit event per pair keeps before and after.
+    twin, its 外部编号 moves to the replacement, and one audit event per cadre keeps before and after of each.
     """
     if not pairs:
         return 0
@@ -276,20 +323,18 @@ def record_correct_many(*, acting_user, pairs: Sequence[tuple[LearningRecord, Le
             raise DomainError("要更正的记录已不存在或不是登记记录", code="not_an_entry")
         if LearningRecord.objects.filter(reverses_id__in=chunk).exists():
             raise DomainError("要更正的记录已被他人冲销", code="already_reversed")
-    user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    user_id = acting_user.pk if getattr(acting_user, "is_authenticated", False) else None
     befores = [snapshot(original) for original, _ in pairs]
     twins = [_reversal_of(original, acting_user, f"更正：{reason}", save=False) for original, _ in pairs]
     for original, corrected in pairs:
-        corrected.recorded_by = user
+        corrected.recorded_by_id = user_id
         corrected.reason = f"更正 {original.reference}：{reason}"[:500]
         set_credit(corrected)
     _move_external_ids(pairs)
     insert_instances(twins)
-    insert_instances([c for _, c in pairs])
+    insert_instances([c for _, c in pairs], LearningRecord)
     apply_entries(twins + [c for _, c in pairs])
-    _write_added_events(acting_user, reason, (
-        (corrected.cadre.person_code, corrected.cadre.name, before, snapshot(corrected))
-        for before, (_, corrected) in zip(befores, pairs)))
+    _write_batch_events(acting_user, reason, [(corrected, before) for before, (_, corrected) in zip(befores, pairs)])
     return len(pairs)
 
 

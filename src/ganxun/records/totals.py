@@ -3,8 +3,9 @@
 Every service that appends to the ledger passes its new entries to ``apply_entries`` inside its own
 transaction. The deltas are summed per bucket in Python (exact ``Decimal``), then written: on
 PostgreSQL by one ``INSERT … ON CONFLICT DO UPDATE``; elsewhere (SQLite, whose decimals are floats
-underneath, so adding in SQL would drift) by reading the rows, adding, and writing them back. ``rebuild_totals`` recomputes from the ledger in one aggregate query (operations and the
-property test that the two always agree).
+underneath, so adding in SQL again and again would drift) by reading the rows, adding, and writing
+them back. ``rebuild_totals`` recomputes from the ledger in one ``INSERT … SELECT`` (operations, the
+demo, and the property test that the two always agree).
 """
 
 from collections import defaultdict
@@ -14,6 +15,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 
+from ganxun.core.lookups import in_chunks
 from ganxun.records.bulk import insert_rows
 from ganxun.records.models import CadreYearTotal, EntryKind, LearningRecord
 
@@ -85,33 +87,35 @@ def _write(deltas: dict[tuple, list]) -> None:
             insert_rows(CadreYearTotal, NEW_ROW_COLUMNS, new, count=len(new))
 
 
-UPSERT_CHUNK = 20_000
+_DELTAS_TABLE = "ganxun_total_deltas"
 _UPSERT = """
 INSERT INTO {table} AS t ({columns})
-SELECT * FROM unnest(%s::integer[], %s::integer[], %s::text[], %s::text[], %s::text[], %s::boolean[],
-                     %s::boolean[], %s::numeric[], %s::integer[], %s::integer[]) AS d({columns})
-ORDER BY {key}
+SELECT {columns} FROM {deltas} ORDER BY {key}
 ON CONFLICT ({key}) DO UPDATE
 SET hours = t.hours + EXCLUDED.hours, days = t.days + EXCLUDED.days, records = t.records + EXCLUDED.records
 """
 
 
 def _upsert(deltas: dict[tuple, list]) -> None:
-    """PostgreSQL: add every bucket's delta in one statement (per chunk), exact in ``numeric``.
+    """PostgreSQL: add every bucket's delta in one statement, exact in ``numeric``.
 
-    ``ON CONFLICT … DO UPDATE`` locks and adds in one step, so there is nothing to read first; the
-    rows go in key order, so two imports touching the same buckets wait for each other rather than
-    deadlock.
+    The deltas go by ``COPY`` into a temporary table (dropped at commit; sending them as arrays took
+    five times as long), then ``INSERT … ON CONFLICT … DO UPDATE`` locks and adds in one step, so there
+    is nothing to read first. The rows go in key order, so two imports touching the same buckets wait
+    for each other rather than deadlock.
     """
     quote = connection.ops.quote_name
     columns = ", ".join(quote(c) for c in NEW_ROW_COLUMNS)
     key = ", ".join(quote(c) for c in NEW_ROW_COLUMNS[:7])
-    sql = _UPSERT.format(table=quote(CadreYearTotal._meta.db_table), columns=columns, key=key)
-    keys = sorted(deltas)
-    with connection.cursor() as cursor:
-        for i in range(0, len(keys), UPSERT_CHUNK):
-            rows = [(*k, *deltas[k]) for k in keys[i:i + UPSERT_CHUNK]]
-            cursor.execute(sql, [list(column) for column in zip(*rows)])
+    with transaction.atomic(), connection.cursor() as cursor:  # the table lives until the commit
+        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {_DELTAS_TABLE} ON COMMIT DROP AS "
+                       f"SELECT {columns} FROM {quote(CadreYearTotal._meta.db_table)} WITH NO DATA")
+        cursor.execute(f"TRUNCATE {_DELTAS_TABLE}")
+        with cursor.cursor.copy(f"COPY {_DELTAS_TABLE} ({columns}) FROM STDIN") as copy:
+            for k, sums in deltas.items():
+                copy.write_row((*k, *sums))
+        cursor.execute(_UPSERT.format(table=quote(CadreYearTotal._meta.db_table), columns=columns, key=key,
+                                      deltas=_DELTAS_TABLE))
 
 
 def _update_sums(rows: list[CadreYearTotal]) -> None:
@@ -142,15 +146,22 @@ def ledger_sums(cadre_ids: Iterable[int] | None = None):
 
 @transaction.atomic
 def rebuild_totals(cadre_ids: Iterable[int] | None = None) -> int:
-    """Recompute the totals from the ledger; returns the number of total rows written."""
+    """Recompute the totals from the ledger; returns the number of total rows written.
+
+    One ``INSERT … SELECT`` over ``ledger_sums`` inside the database (a city's 310,000 rows in seconds;
+    building them as objects took 20 s).
+    """
     ids = None if cadre_ids is None else list(cadre_ids)
-    target = CadreYearTotal.objects.all() if ids is None else CadreYearTotal.objects.filter(cadre_id__in=ids)
-    target.delete()
-    rows = [
-        CadreYearTotal(cadre_id=r["cadre_id"], year=r["year"], **{d: r[d] for d in DIMENSIONS},
-                       hours=r["hours"] or 0, days=r["days"] or 0, records=r["records"] or 0)
-        for r in ledger_sums(ids)
-        if (r["hours"] or r["days"] or r["records"])
-    ]
-    CadreYearTotal.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+    target = CadreYearTotal.objects.all()
+    batches = [None] if ids is None else list(in_chunks(ids))
+    quote = connection.ops.quote_name
+    insert = f"INSERT INTO {quote(CadreYearTotal._meta.db_table)} ({', '.join(quote(c) for c in NEW_ROW_COLUMNS)}) "
+    written = 0
+    with connection.cursor() as cursor:
+        for batch in batches:
+            (target if batch is None else target.filter(cadre_id__in=batch)).delete()
+            select = ledger_sums(batch).filter(~(Q(hours=0) & Q(days=0) & Q(records=0))).values(*NEW_ROW_COLUMNS)
+            sql, params = select.query.sql_with_params()
+            cursor.execute(insert + sql, params)
+            written += cursor.rowcount
+    return written

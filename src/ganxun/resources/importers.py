@@ -20,7 +20,8 @@ from ganxun.audit.events import EventType, build_event, diff, record_events
 from ganxun.core.errors import ImportRejected, PermissionDenied, RowError
 from ganxun.core.parsing import cell_text, parse_bool, parse_choice
 from ganxun.core.tabular import ImportReport, ReportRow, Table
-from ganxun.orgs.importers import import_scope, in_chunks
+from ganxun.core.lookups import in_chunks
+from ganxun.orgs.importers import import_scope
 from ganxun.orgs.models import Level, Org
 from ganxun.orgs.selectors import all_orgs_unscoped, org_in_scope, orgs_visible_to
 from ganxun.resources.columns import COLUMNS, REQUIRED_COLUMNS
