@@ -21,7 +21,6 @@ import argparse
 import http.client
 import json
 import os
-import random
 import socket
 import subprocess
 import sys

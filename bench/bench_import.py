@@ -23,7 +23,6 @@ import cProfile
 import io
 import pstats
 import sys
-import time
 from datetime import date
 from pathlib import Path
 

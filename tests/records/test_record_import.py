@@ -369,7 +369,7 @@ def test_a_correction_on_the_page_hands_the_external_id_to_the_corrected_entry(w
     # then the other system's key names the entry that counts now
     original.refresh_from_db()
     assert corrected.external_id == "PX-1" and original.external_id is None
-    assert corrected.reason == f"更正 PX-1：学时有误"
+    assert corrected.reason == "更正 PX-1：学时有误"
     # and a file that agrees with the correction changes nothing
     report = import_records(acting_user=world.users["dc"], table=table_of([rec(学时=170)]))
     assert report.unchanged == 1 and LearningRecord.objects.count() == 3

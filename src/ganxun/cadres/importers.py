@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from ganxun.audit.events import EventType, build_event, diff, record_events
@@ -25,10 +25,9 @@ from ganxun.cadres.ranks import RANK_BY_LABEL, Rank, tier_of
 from ganxun.cadres.selectors import all_cadres_unscoped
 from ganxun.cadres.services import EDITABLE_FIELDS, next_person_code, snapshot
 from ganxun.cadres.validation import LABELS, check_cadre_values
-from ganxun.core.errors import ImportRejected, RowError
-from ganxun.core.idnumbers import InvalidIdNumber, mask_all_in_text, mask_id_number, normalise_id_number
+from ganxun.core.idnumbers import InvalidIdNumber, mask_id_number, normalise_id_number
 from ganxun.core.parsing import cell_text, is_blank, parse_bool, parse_choice, parse_date, shown
-from ganxun.core.tabular import ImportReport, ReportRow, Table
+from ganxun.core.tabular import ImportReport, ReportRow, Table, check_rows, conflicts_rejected, reject_errors
 from ganxun.orgs.authority import AuthorityIndex
 from ganxun.core.lookups import in_chunks
 from ganxun.orgs.importers import import_scope
@@ -42,7 +41,6 @@ BOOL_COLUMNS = {"领导职务": "is_leader", "班子成员": "is_team_member", "
 DATE_COLUMNS = {"出生日期": "birth_date", "任现职级时间": "rank_since", "录用时间": "hired_on"}
 COLUMN_OF = {**LABELS, "org": "单位编码"}
 CHANGE_LABELS = {**LABELS, "org": "单位", "managing_department": "干部管理权限", "is_selected_graduate": "选调生"}
-COLUMN_ORDER = {c: i for i, c in enumerate(COLUMNS)}
 CODE_MAX = 32
 BATCH = 1000
 MASKED_ID = re.compile(r"^\d{4}\*{10}[\dX]{4}$")
@@ -123,19 +121,10 @@ def import_cadres(*, acting_user, table: Table, dry_run: bool = False) -> Import
         require_registry_write(acting_user)
     table.require_columns(COLUMNS, REQUIRED_COLUMNS)
     ctx = _Context(acting_user, table)
-    errors: list[RowError] = []
-    resolved: list[_Resolved] = []
     seen_codes: dict[str, int] = {}
     seen_ids: dict[str, int] = {}
-    for row in table.rows:
-        row_errors: list[tuple[str, str]] = []
-        result = _check_row(ctx, table, row, row_errors, seen_codes, seen_ids)
-        errors += [RowError(row.number, col, mask_all_in_text(msg)) for col, msg in row_errors]
-        if result is not None and not row_errors:
-            resolved.append(result)
-    if errors:
-        errors.sort(key=lambda e: (e.row, COLUMN_ORDER.get(e.column, 99)))
-        raise ImportRejected(errors=errors, source=table.source)
+    resolved, errors = check_rows(table, lambda row, errs: _check_row(ctx, table, row, errs, seen_codes, seen_ids))
+    reject_errors(errors, table, COLUMNS)
 
     report = ImportReport(kind="cadres", source=table.source, dry_run=dry_run)
     for r in resolved:
@@ -144,11 +133,8 @@ def import_cadres(*, acting_user, table: Table, dry_run: bool = False) -> Import
     if dry_run:
         return report
     # An unchanged file still leaves its one summary row: every import is audited (security.md).
-    try:
+    with conflicts_rejected(table, "导入期间数据已被他人修改（人员编码或身份证号重复），未导入任何数据，请重新导入"):
         _apply(acting_user, resolved, report)
-    except IntegrityError:
-        raise ImportRejected(errors=[RowError(0, "", "导入期间数据已被他人修改（人员编码或身份证号重复），未导入任何数据，请重新导入")],
-                             source=table.source) from None
     return report
 
 

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,7 +10,7 @@ from ganxun.cadres.ranks import Rank, Tier
 from ganxun.cadres.selectors import (FLAG_FILTERS, CadreFilter, access_cadre, cadre_counts, cadre_history,
                                      cadres_filtered, can_reveal_id_number)
 from ganxun.cadres.services import EDITABLE_FIELDS, cadre_create, cadre_reveal_id_number, cadre_update
-from ganxun.core.errors import DomainError, NotFound, PermissionDenied
+from ganxun.core.errors import DomainError, PermissionDenied
 from ganxun.orgs.permissions import can_write_registry
 from ganxun.orgs.selectors import access_org, org_tree_rows
 from ganxun.records.presentation import event_lines

@@ -13,9 +13,11 @@ import io
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import IntegrityError
 
 from ganxun.core.errors import ImportRejected, RowError
 
@@ -108,6 +110,43 @@ class ImportReport:
         verb = "将" if self.dry_run else "已"
         return (f"共 {self.total} 行：{verb}新增 {self.created} 条，{verb}修改 {self.updated} 条，"
                 f"{self.unchanged} 条无变化" + ("（试运行，未写入数据库）" if self.dry_run else ""))
+
+
+def check_rows(table: Table, check) -> tuple[list, list[RowError]]:
+    """Run ``check(row, errs)`` on every row of ``table``: ``(results of clean rows, every problem)``.
+
+    ``check`` appends ``(column, message)`` to ``errs`` and returns the row's result (or ``None``). The
+    messages are masked here: a row may quote an ID number back to the user.
+    """
+    from ganxun.core.idnumbers import mask_all_in_text
+
+    valid: list = []
+    errors: list[RowError] = []
+    for row in table.rows:
+        row_errors: list[tuple[str, str]] = []
+        result = check(row, row_errors)
+        if row_errors:
+            errors += [RowError(row.number, column, mask_all_in_text(message)) for column, message in row_errors]
+        elif result is not None:
+            valid.append(result)
+    return valid, errors
+
+
+def reject_errors(errors: list[RowError], table: Table, columns: Sequence[str]) -> None:
+    """Refuse the whole table if anything is wrong: every problem, by row and then column order."""
+    if errors:
+        order = {c: i for i, c in enumerate(columns)}
+        errors.sort(key=lambda e: (e.row, order.get(e.column, len(order))))
+        raise ImportRejected(errors=errors, source=table.source)
+
+
+@contextmanager
+def conflicts_rejected(table: Table, message: str, *exceptions: type[Exception]):
+    """A write that collides with someone else's meanwhile: the whole import is refused with ``message``."""
+    try:
+        yield
+    except (exceptions or (IntegrityError,)):
+        raise ImportRejected(errors=[RowError(0, "", message)], source=table.source) from None
 
 
 def _reject(source: str, message: str, column: str = "") -> ImportRejected:

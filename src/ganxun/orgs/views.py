@@ -1,9 +1,8 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
-from ganxun.core.errors import DomainError, NotFound
+from ganxun.core.errors import DomainError
 from ganxun.orgs.forms import OrgForm, OrgMoveForm
 from ganxun.orgs.permissions import can_write_orgs
 from ganxun.orgs.selectors import access_org, org_tree_rows

@@ -35,11 +35,10 @@ from ganxun.cadres.models import Cadre
 from ganxun.cadres.selectors import all_cadres_unscoped
 from ganxun.core.choices import ContentCategory
 from ganxun.core.errors import DomainError, ImportRejected, PermissionDenied, RowError
-from ganxun.core.lookups import filter_any
-from ganxun.core.idnumbers import InvalidIdNumber, mask_all_in_text, mask_id_number, normalise_id_number
+from ganxun.core.idnumbers import InvalidIdNumber, mask_id_number, normalise_id_number
+from ganxun.core.lookups import filter_any, in_chunks
 from ganxun.core.parsing import cell_text, is_blank, parse_bool, parse_date, shown
-from ganxun.core.tabular import ImportReport, ReportRow, Table
-from ganxun.core.lookups import in_chunks
+from ganxun.core.tabular import ImportReport, ReportRow, Table, check_rows, conflicts_rejected, reject_errors
 from ganxun.orgs.importers import import_scope
 from ganxun.orgs.permissions import can_write_registry
 from ganxun.orgs.selectors import org_in_scope
@@ -51,7 +50,6 @@ from ganxun.records.services import (RECORD_FIELDS, PreparedEntry, record_append
                                      set_institution)
 from ganxun.records.validation import CATEGORY_HINT, LABELS, SOURCE_HINT, check_record_values
 
-COLUMN_ORDER = {c: i for i, c in enumerate(COLUMNS)}
 EXTERNAL_ID_MAX = 64
 INSTITUTION_NAME_MAX = 200
 CODE_LIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
@@ -140,20 +138,10 @@ def _import(acting_user, table: Table, dry_run: bool) -> ImportReport:
         raise ImportRejected(errors=[RowError(0, "人员编码", "缺少必需的列：人员编码 和 身份证号 至少要有一列")],
                              source=table.source)
     ctx = _Context(acting_user, table)
-    errors: list[RowError] = []
-    valid: list[_Row] = []
     today = date.today()
-    for row in table.rows:
-        row_errors: list[tuple[str, str]] = []
-        result = _check_row(ctx, row, row_errors, today)
-        if row_errors:
-            errors += [RowError(row.number, col, mask_all_in_text(msg)) for col, msg in row_errors]
-        elif result is not None:
-            valid.append(result)
+    valid, errors = check_rows(table, lambda row, errs: _check_row(ctx, row, errs, today))
     errors += _match(valid)
-    if errors:
-        errors.sort(key=lambda e: (e.row, COLUMN_ORDER.get(e.column, 99)))
-        raise ImportRejected(errors=errors, source=table.source)
+    reject_errors(errors, table, COLUMNS)
 
     report = ImportReport(kind="records", source=table.source, dry_run=dry_run)
     for r in valid:
@@ -161,11 +149,9 @@ def _import(acting_user, table: Table, dry_run: bool) -> ImportReport:
                              f"{r.cadre.name}（{r.cadre.person_code}）：{r.values['title']}", r.changes))
     if dry_run:
         return report
-    try:
+    with conflicts_rejected(table, "导入期间学习记录已被他人修改（外部编号重复或记录已被冲销），未导入任何数据，请重新导入",
+                            IntegrityError, DomainError):
         _apply(acting_user, valid, report)
-    except (IntegrityError, DomainError):
-        raise ImportRejected(errors=[RowError(0, "", "导入期间学习记录已被他人修改（外部编号重复或记录已被冲销），"
-                                                     "未导入任何数据，请重新导入")], source=table.source) from None
     return report
 
 

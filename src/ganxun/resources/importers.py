@@ -13,13 +13,13 @@ a row may come back unchanged, but changing it is refused.
 
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from ganxun.audit.events import EventType, build_event, diff, record_events
-from ganxun.core.errors import ImportRejected, PermissionDenied, RowError
+from ganxun.core.errors import PermissionDenied
 from ganxun.core.parsing import cell_text, parse_bool, parse_choice
-from ganxun.core.tabular import ImportReport, ReportRow, Table
+from ganxun.core.tabular import ImportReport, ReportRow, Table, check_rows, conflicts_rejected, reject_errors
 from ganxun.core.lookups import in_chunks
 from ganxun.orgs.importers import import_scope
 from ganxun.orgs.models import Level, Org
@@ -31,7 +31,6 @@ from ganxun.resources.selectors import (all_institutions_unscoped, can_write_ins
 from ganxun.resources.services import (LABELS, OWNER_NOT_FOUND, OWNER_REQUIRED, READ_ONLY,
                                        WRITE_DENIED, check_institution_values, snapshot)
 
-COLUMN_ORDER = {c: i for i, c in enumerate(COLUMNS)}
 OUT_OF_SCOPE = "机构编码 {code} 不在您的管理范围内"
 BATCH = 1000
 # Django rebuilds an enum's ``choices`` on every access.
@@ -78,18 +77,9 @@ def import_institutions(*, acting_user, table: Table, dry_run: bool = False) -> 
         raise PermissionDenied(WRITE_DENIED)
     table.require_columns(COLUMNS, REQUIRED_COLUMNS)
     ctx = _Context(acting_user, table)
-    errors: list[RowError] = []
-    resolved: list[_Resolved] = []
     seen: dict[str, int] = {}
-    for row in table.rows:
-        row_errors: list[tuple[str, str]] = []
-        result = _check_row(ctx, table, row, row_errors, seen)
-        errors += [RowError(row.number, column, message) for column, message in row_errors]
-        if result is not None and not row_errors:
-            resolved.append(result)
-    if errors:
-        errors.sort(key=lambda e: (e.row, COLUMN_ORDER.get(e.column, 99)))
-        raise ImportRejected(errors=errors, source=table.source)
+    resolved, errors = check_rows(table, lambda row, errs: _check_row(ctx, table, row, errs, seen))
+    reject_errors(errors, table, COLUMNS)
 
     report = ImportReport(kind="institutions", source=table.source, dry_run=dry_run)
     for r in resolved:
@@ -98,11 +88,8 @@ def import_institutions(*, acting_user, table: Table, dry_run: bool = False) -> 
     if dry_run:
         return report
     # An unchanged file still leaves its one summary row: every import is audited (security.md).
-    try:
+    with conflicts_rejected(table, "导入期间数据已被他人修改（机构编码重复），未导入任何数据，请重新导入"):
         _apply(acting_user, resolved, report)
-    except IntegrityError:
-        raise ImportRejected(errors=[RowError(0, "", "导入期间数据已被他人修改（机构编码重复），未导入任何数据，请重新导入")],
-                             source=table.source) from None
     return report
 
 

@@ -1,12 +1,11 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from ganxun.audit.models import EventType
-from ganxun.core.errors import DomainError, NotFound
+from ganxun.core.errors import DomainError
 from ganxun.orgs.models import Level
 from ganxun.orgs.selectors import scope_of
 from ganxun.resources.forms import InstitutionForm
