@@ -96,3 +96,12 @@ def test_the_dashboard_link_is_offered_only_to_roles_with_a_dashboard(client, wo
     assert "/reports/dashboard/" not in text(client.get("/plans/list/")).split("<main")[1]
     client.force_login(world.users["dc"])
     assert "/reports/dashboard/?plan=henan-2019-2022" in text(client.get("/plans/list/"))
+
+
+@pytest.mark.parametrize("plan_id", ["henan-2019-2022", "xuchang-2019-2022"])
+def test_the_plan_page_says_whom_a_window_leaves_out_by_hiring_date(client, world, plan_id):
+    client.force_login(world.users["city"])
+    html = text(client.get(f"/plans/{plan_id}/"))
+    rule = html[html.index('data-testid="hired-rule"'):]
+    rule = rule[:rule.index("</li>")]
+    assert "7月1日及以后录用的，当年不评" in rule and "不适用" in rule and "未填录用时间的干部照常评估" in rule

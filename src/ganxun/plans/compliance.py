@@ -18,8 +18,8 @@ from ganxun.cadres.selectors import access_cadre, all_cadres_unscoped, cadres_vi
 from ganxun.orgs.models import Org
 from ganxun.orgs.selectors import access_org, all_orgs_unscoped, orgs_visible_to, scope_of, scope_root
 from ganxun.plans.engine import (MET, NOT_APPLICABLE, Span, Tally, Verdict, evaluate_cadre, evaluate_share,
-                                 span_for)
-from ganxun.plans.fetch import applies_q, window_tallies
+                                 last_hire_judged, span_for)
+from ganxun.plans.fetch import applies_q, hired_q, window_tallies
 from ganxun.plans.spec import Counts, Indicator, Plan, load_plan
 
 __all__ = ["load_plan", "cadre_verdicts", "org_verdicts", "org_figures", "Figure", "compliance_scope",
@@ -54,9 +54,21 @@ def compliance_scope(user, *, org_code: str | None = None, person_code: str | No
     return cadres
 
 
+def judged(plan: Plan, cadres: QuerySet[Cadre], who: dict, span: Span | None) -> QuerySet[Cadre]:
+    """The cadres of ``cadres`` an indicator judges in ``span``: those it applies to (``who``: its
+    ``applies_to`` or ``population``), less those hired too late for the window (入职前的年度, the plan's
+    ``hired_cutoff``). One filter, so every rate's denominator drops the same cadres the verdicts do."""
+    cadres = cadres.filter(applies_q(who))
+    return cadres.filter(hired_q(last_hire_judged(span, plan.hired_cutoff))) if span else cadres
+
+
 def cadre_verdicts(plan: Plan, as_of: date, cadres: QuerySet[Cadre], *, with_evidence: bool = True,
                    codes: list[str] | None = None, include_not_applicable: bool = False) -> list[Verdict]:
-    """Every applicable cadre indicator of ``plan`` for every cadre in ``cadres``; one query per indicator."""
+    """Every applicable cadre indicator of ``plan`` for every cadre in ``cadres``; one query per indicator.
+
+    A cadre hired after the window's cut-off (``judged``) is not applicable, like one the indicator does
+    not cover: left out, or ``not_applicable`` with ``include_not_applicable``.
+    """
     cadres = cadres.order_by()
     names = {pk: (code, name) for pk, code, name in cadres.values_list("pk", "person_code", "name")}
     results: list[Verdict] = []
@@ -64,7 +76,7 @@ def cadre_verdicts(plan: Plan, as_of: date, cadres: QuerySet[Cadre], *, with_evi
         if codes and ind.code not in codes:
             continue
         span = span_for(plan, ind, as_of)
-        applicable = cadres.filter(applies_q(ind.applies_to))
+        applicable = judged(plan, cadres, ind.applies_to, span)
         ids = set(applicable.values_list("pk", flat=True)) if span else set()
         if ids:
             tallies = window_tallies(applicable, ind.counts, span, need_dates=ind.measure.kind == "gap",
@@ -171,7 +183,7 @@ def _rollup(nodes: list[Org], per_cadre: dict[int, tuple[str, int]]) -> dict[str
 
 
 def _trained(plan: Plan, ind: Indicator, span: Span, cadres: QuerySet[Cadre]) -> dict[int, tuple[str, int]]:
-    population = cadres.filter(applies_q(ind.population))
+    population = judged(plan, cadres, ind.population, span)
     paths = dict(population.values_list("pk", "org__path"))
     tallies = window_tallies(population, ind.counts, span)
     return {pk: (path, 1 if tallies.get(pk, Tally()).count > 0 else 0) for pk, path in paths.items()}
@@ -181,7 +193,8 @@ def _met(plan: Plan, code: str, as_of: date, cadres: QuerySet[Cadre],
          known: CadreResults | None = None) -> dict[int, tuple[str, int]]:
     ind = plan.indicator(code)
     verdicts = {v.subject: v.verdict for v in _verdicts_of(plan, code, as_of, cadres, known)}
-    rows = cadres.filter(applies_q(ind.applies_to)).values_list("pk", "person_code", "org__path")
+    rows = judged(plan, cadres, ind.applies_to, span_for(plan, ind, as_of)).values_list("pk", "person_code",
+                                                                                      "org__path")
     return {pk: (path, 1 if verdicts.get(code_) == MET else 0) for pk, code_, path in rows}
 
 
@@ -233,16 +246,19 @@ def org_figures(user, plan: Plan, as_of: date, *, org_code: str | None = None,
                 known: CadreResults | None = None) -> list[Figure]:
     """The figures every report quotes, for one org's subtree in the calendar year of ``as_of``.
 
-    ``known``: the cadre verdicts already evaluated for the same cadres (see ``CadreResults``).
+    The yearly figures count the cadres judged in that year, the rotation the leaders judged in the
+    plan period (入职前的年度, see ``judged``). ``known``: the cadre verdicts already evaluated for the
+    same cadres (see ``CadreResults``).
     """
     root, _ = _org_nodes(user, org_code)
     cadres = compliance_scope(user).filter(org__path__startswith=root.path)
-    total = cadres.count()
     year = Span(date(as_of.year, 1, 1), date(as_of.year, 12, 31), as_of)
-    any_training = window_tallies(cadres, Counts(exclude_sources=("self_study",)), year)
+    in_year = judged(plan, cadres, {}, year)
+    total = in_year.count()
+    any_training = window_tallies(in_year, Counts(exclude_sources=("self_study",)), year)
     participants = sum(1 for t in any_training.values() if t.count > 0)
-    full_time = window_tallies(cadres, Counts(sources=("full_time",)), year)
-    online = window_tallies(cadres, Counts(sources=("online",)), year)
+    full_time = window_tallies(in_year, Counts(sources=("full_time",)), year)
+    online = window_tallies(in_year, Counts(sources=("online",)), year)
     ft_hours = sum((t.hours for t in full_time.values()), Decimal("0"))
     online_hours = sum((t.hours for t in online.values()), Decimal("0"))
 
@@ -267,9 +283,9 @@ def org_figures(user, plan: Plan, as_of: date, *, org_code: str | None = None,
     ]
     if plan.rotation_indicator and plan.hours_indicators:
         rot = plan.indicator(plan.rotation_indicator)
-        leaders = cadres.filter(applies_q(plan.indicator(plan.hours_indicators[0]).applies_to))
-        tallies = window_tallies(leaders, rot.counts, Span(plan.start, plan.end, as_of)) \
-            if as_of >= plan.start else {}
+        period = Span(plan.start, plan.end, as_of)
+        leaders = judged(plan, cadres, plan.indicator(plan.hours_indicators[0]).applies_to, period)
+        tallies = window_tallies(leaders, rot.counts, period) if as_of >= plan.start else {}
         done, whole = sum(1 for t in tallies.values() if t.count > 0), leaders.count()
         figures.append(Figure("rotation_progress", "五年轮训完成率", rate(done, whole), "share", target="100%",
                               numerator=done, denominator=whole,

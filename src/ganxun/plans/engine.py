@@ -25,6 +25,13 @@ def add_years(day: date, years: int) -> date:
     return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
 
 
+def add_months(day: date, months: int) -> date:
+    """The same day of the month ``months`` later (clamped to the month's last day)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
 @dataclass(frozen=True)
 class Span:
     """An indicator's window for one evaluation date."""
@@ -48,6 +55,29 @@ class Span:
 
     def as_list(self) -> list[str]:
         return [self.start.isoformat(), self.end.isoformat()]
+
+
+def last_hire_judged(span: Span, cutoff: str) -> date:
+    """入职前的年度: the last 录用时间 (hired_on) at which a cadre is still judged in ``span``.
+
+    A cadre hired later is 不适用 for the window (a cadre without a hiring date is always judged):
+    ``mid_window`` — hired before the second half of the window begins: the window's months are
+    counted and half of them added to its start (a calendar year: hired by 30 June; 5 years from
+    2018-01-01: by 30 June 2020); ``window_start`` — hired by the window's first day (employed for all
+    of it); ``window_end`` — hired by its last day. Never later than ``as_of``: nobody is judged
+    before being hired. The requirement itself is not scaled.
+    """
+    if cutoff == "window_start":
+        last = span.start
+    elif cutoff == "window_end":
+        last = span.end
+    elif cutoff == "mid_window":
+        after = span.end + timedelta(days=1)
+        months = (after.year - span.start.year) * 12 + after.month - span.start.month
+        last = add_months(span.start, months // 2) - timedelta(days=1)
+    else:  # validated away in spec.py
+        raise ValueError(cutoff)
+    return min(last, span.as_of)
 
 
 def span_for(plan: Plan, indicator: Indicator, as_of: date) -> Span | None:

@@ -36,6 +36,11 @@ def applies_q(spec: dict) -> Q:
     return q
 
 
+def hired_q(last: date) -> Q:
+    """Cadres judged in a window (入职前的年度): hired on or before ``last``, or without a hiring date."""
+    return Q(hired_on__isnull=True) | Q(hired_on__lte=last)
+
+
 def counts_q(counts: Counts) -> Q:
     """What counts, as a filter valid on both ``CadreYearTotal`` and ``LearningRecord``."""
     q = Q()

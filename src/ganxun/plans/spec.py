@@ -26,6 +26,15 @@ MEASURE_KINDS = {
 }
 WINDOW_KINDS = {"plan_period": "规划期", "calendar_year": "自然年度", "rolling_years": "滚动年度",
                 "after_event": "事件后"}
+# 入职前的年度: the plan's top-level ``hired_cutoff`` says which cadres a window leaves out by 录用时间
+# (``Cadre.hired_on``); they are 不适用 in that window. A cadre without a hiring date is always judged; nobody
+# is judged before the hiring date. See ``engine.last_hire_judged`` and docs/design-notes.md.
+HIRED_CUTOFFS = {
+    "mid_window": "统计窗口过半之后录用的干部，该窗口不评（自然年度：7月1日及以后录用的，当年不评）",
+    "window_start": "统计窗口开始之后录用的干部，该窗口不评（须整个窗口在职）",
+    "window_end": "统计窗口结束之后录用的干部，该窗口不评",
+}
+DEFAULT_HIRED_CUTOFF = "mid_window"
 INSTITUTION_FILTERS = {
     "party_school_or_college": ("党校（行政学院）、干部学院", ("party_school", "cadre_college"), False),
     "party_school_college_or_recognised": ("党校（行政学院）、干部学院或认可的培训机构",
@@ -159,6 +168,12 @@ class Plan:
     adopts: str | None = None
     hours_indicators: tuple[str, ...] = ()
     rotation_indicator: str | None = None
+    hired_cutoff: str = DEFAULT_HIRED_CUTOFF
+
+    @property
+    def hired_rule(self) -> str:
+        """The 入职前的年度 rule in words, for the plan page."""
+        return HIRED_CUTOFFS[self.hired_cutoff]
 
     def indicator(self, code: str) -> Indicator:
         for ind in self.indicators:
@@ -280,6 +295,7 @@ def parse_plan(raw: dict, file: str, resolve=None) -> Plan:
             _fail(file, key, "缺少必填项")
     indicators = raw.get("indicators")
     figures = raw.get("figures") or {}
+    hired_cutoff = raw.get("hired_cutoff")
     if raw.get("adopts"):
         if resolve is None:
             _fail(file, "adopts", "无法读取被采用的规划")
@@ -292,6 +308,10 @@ def parse_plan(raw: dict, file: str, resolve=None) -> Plan:
             merged[code].update(copy.deepcopy(override))
         indicators = list(merged.values()) + list(raw.get("indicators") or [])
         figures = {**(parent.get("figures") or {}), **figures}
+        hired_cutoff = hired_cutoff or parent.get("hired_cutoff")
+    hired_cutoff = hired_cutoff or DEFAULT_HIRED_CUTOFF
+    if not isinstance(hired_cutoff, str) or hired_cutoff not in HIRED_CUTOFFS:
+        _fail(file, "hired_cutoff", f"应为 {'/'.join(HIRED_CUTOFFS)} 之一")
     if not indicators:
         _fail(file, "indicators", "至少需要一个指标")
     parsed = tuple(_indicator(file, i, ind) for i, ind in enumerate(indicators))
@@ -308,7 +328,7 @@ def parse_plan(raw: dict, file: str, resolve=None) -> Plan:
     return Plan(id=raw["id"], title=raw["title"], issuer=raw["issuer"], level=raw["level"], start=start, end=end,
                 indicators=parsed, source_document=raw.get("source_document", ""), adopts=raw.get("adopts"),
                 hours_indicators=tuple(figures.get("hours_indicators", ())),
-                rotation_indicator=figures.get("rotation_indicator"))
+                rotation_indicator=figures.get("rotation_indicator"), hired_cutoff=hired_cutoff)
 
 
 def plan_ids() -> list[str]:
