@@ -1,8 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ganxun.accounts.forms import UserForm
@@ -10,6 +11,7 @@ from ganxun.accounts.models import Role
 from ganxun.accounts.selectors import users_visible_to
 from ganxun.accounts.services import user_create, user_deactivate
 from ganxun.core.errors import DomainError, NotFound
+from ganxun.web.dialogs import attach_errors, dialog_done, dialog_page
 
 
 def _admin_only(fn):
@@ -53,16 +55,11 @@ def user_new(request):
                                role=data["role"], scope_code=data["scope_code"], person_code=data["person_code"],
                                institution_code=data["institution_code"], display_name=data["display_name"])
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            attach_errors(form, exc)
         else:
             messages.success(request, f"已新增用户 {user.username}（{user.role_label}）")
-            if request.htmx:
-                response = HttpResponse(status=204)
-                response["HX-Redirect"] = "/accounts/users/"
-                return response
-            return redirect("users")
-    template = "accounts/user_dialog.html" if request.htmx else "accounts/user_form_page.html"
-    return render(request, template, {"form": form})
+            return dialog_done(request, reverse("users"))
+    return dialog_page(request, form, "accounts/user_dialog.html", "accounts/user_form_page.html")
 
 
 @_admin_only

@@ -15,6 +15,7 @@ from ganxun.orgs.permissions import can_write_registry
 from ganxun.orgs.selectors import access_org, org_tree_rows
 from ganxun.records.presentation import event_lines
 from ganxun.web.decorators import scoped_view
+from ganxun.web.dialogs import attach_errors, dialog_done, dialog_page
 
 
 def _filter_from(request) -> CadreFilter:
@@ -97,8 +98,7 @@ def cadre_reveal(request, person_code):
 
 
 def _form_page(request, form, *, cadre=None):
-    template = "cadres/form_dialog.html" if request.htmx else "cadres/form_page.html"
-    return render(request, template, {"form": form, "cadre": cadre})
+    return dialog_page(request, form, "cadres/form_dialog.html", "cadres/form_page.html", cadre=cadre)
 
 
 @_scoped
@@ -112,7 +112,7 @@ def cadre_new(request):
                                  person_code=form.cleaned_data["person_code"], values=form.values(),
                                  managing_code=form.cleaned_data["managing_code"] or None)
         except DomainError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, f"已新增干部 {cadre.name}（{cadre.person_code}）")
             return _done(request, cadre.person_code)
@@ -137,28 +137,15 @@ def cadre_edit(request, person_code):
                          org_code=form.cleaned_data["org_code"], reason=form.cleaned_data["reason"],
                          managing_code=form.cleaned_data["managing_code"] or None)
         except DomainError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, "已保存")
             return _done(request, person_code)
     return _form_page(request, form, cadre=cadre)
 
 
-def _attach(form, exc: DomainError) -> None:
-    fields = exc.extra.get("fields") or {}
-    for field, message in fields.items():
-        form.add_error(field if field in form.fields else None, message)
-    if not fields:
-        form.add_error(None, exc.message)
-
-
 def _done(request, person_code):
-    target = f"/cadres/{person_code}/"
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = target
-        return response
-    return redirect(target)
+    return dialog_done(request, f"/cadres/{person_code}/")
 
 
 @_scoped

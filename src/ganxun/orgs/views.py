@@ -1,6 +1,7 @@
 from django.contrib import messages
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
 
 from ganxun.core.errors import DomainError
 from ganxun.orgs.forms import OrgForm, OrgMoveForm
@@ -8,6 +9,7 @@ from ganxun.orgs.permissions import can_write_orgs
 from ganxun.orgs.selectors import access_org, org_tree_rows
 from ganxun.orgs.services import org_create, org_move, org_update
 from ganxun.web.decorators import scoped_view
+from ganxun.web.dialogs import attach_errors, dialog_done, dialog_page
 
 
 _scoped = scoped_view
@@ -21,17 +23,12 @@ def org_tree(request):
 
 
 def _dialog(request, form, *, title, action):
-    template = "orgs/dialog.html" if request.htmx else "orgs/form_page.html"
-    return render(request, template, {"form": form, "title": title, "action": action})
+    return dialog_page(request, form, "orgs/dialog.html", "orgs/form_page.html", title=title, action=action)
 
 
 def _done(request, message):
     messages.success(request, message)
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = "/orgs/"
-        return response
-    return redirect("orgs:tree")
+    return dialog_done(request, reverse("orgs:tree"))
 
 
 @_scoped
@@ -43,7 +40,7 @@ def org_new(request):
         try:
             org = org_create(acting_user=request.user, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            attach_errors(form, exc)
         else:
             return _done(request, f"已新增 {org.name}")
     return _dialog(request, form, title="新增单位", action=request.get_full_path())
@@ -61,7 +58,7 @@ def org_edit(request, code):
             org_update(acting_user=request.user, code=code, name=form.cleaned_data["name"],
                        org_type=form.cleaned_data["org_type"], level=form.cleaned_data["level"])
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            attach_errors(form, exc)
         else:
             return _done(request, f"已保存 {form.cleaned_data['name']}")
     return _dialog(request, form, title=f"修改单位：{org.name}", action=request.path)
@@ -77,7 +74,7 @@ def org_move_view(request, code):
         try:
             org_move(acting_user=request.user, code=code, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            attach_errors(form, exc)
         else:
             return _done(request, f"已调整 {org.name} 的隶属关系")
     return _dialog(request, form, title=f"调整隶属：{org.name}", action=request.path)

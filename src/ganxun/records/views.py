@@ -12,7 +12,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from ganxun.web.decorators import scoped_view
 from ganxun.core.choices import ContentCategory
 from ganxun.core.errors import DomainError, NotFound
 from ganxun.orgs.permissions import can_write_registry
@@ -23,6 +22,8 @@ from ganxun.records.selectors import (RecordFilter, access_record, pending_self_
                                       records_filtered, records_visible_to, with_reversal_flag)
 from ganxun.records.services import (record_append, record_correct, record_reverse, record_review,
                                      self_study_submit)
+from ganxun.web.decorators import scoped_view
+from ganxun.web.dialogs import attach_errors, dialog_done
 
 FIRST_YEAR = 2015
 PAGE_SIZES = (20, 50, 100, 200)
@@ -64,19 +65,7 @@ def _side_tree(rows: list[dict], selected) -> list[dict]:
 def _done(request, message: str):
     """After a dialog: refresh the page behind it (with its filters); without htmx, back to the list."""
     messages.success(request, message)
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Refresh"] = "true"
-        return response
-    return redirect("records:list")
-
-
-def _attach(form, exc: DomainError) -> None:
-    fields = exc.extra.get("fields") or {}
-    for field, message in fields.items():
-        form.add_error(field if field in form.fields else None, message)
-    if not fields:
-        form.add_error(None, exc.message)
+    return dialog_done(request, reverse("records:list"), refresh=True)
 
 
 def _dialog(request, context: dict, *, status: int = 200):
@@ -122,7 +111,7 @@ def record_new(request):
         except NotFound as exc:
             form.add_error("person_code", exc.message)
         except DomainError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             return _done(request, f"已登记 {record.cadre.name} 的学习记录「{record.title}」（{record.reference}）")
     return _dialog(request, {"form": form, "title": "新增学习记录", "action": reverse("records:new"),
@@ -147,7 +136,7 @@ def record_reverse_view(request, record_id: int):
         try:
             record_reverse(acting_user=request.user, record_id=record.pk, reason=form.cleaned_data["reason"])
         except DomainError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             return _done(request, f"已冲销 {record.cadre.name} 的「{record.title}」（{record.reference}）")
     return _dialog(request, {"form": form, "record": record, "title": "冲销学习记录",
@@ -172,7 +161,7 @@ def record_correct_view(request, record_id: int):
                                        reason=form.cleaned_data["reason"], institution_code=code,
                                        institution_name=None if code else free_text)
         except DomainError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             return _done(request, f"已更正 {record.cadre.name} 的「{corrected.title}」：原记录已冲销，"
                                   f"更正后的记录为 {corrected.reference}")
@@ -226,7 +215,7 @@ def review_reject(request, record_id: int):
             record_review(acting_user=request.user, record_id=record.pk, approve=False,
                           reason=form.cleaned_data["reason"])
         except DomainError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, f"已退回 {record.cadre.name} 的自学申报「{record.title}」")
             if request.htmx:
@@ -251,7 +240,7 @@ def self_study(request):
         try:
             record = self_study_submit(acting_user=user, values=form.values())
         except DomainError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, f"已提交自学申报「{record.title}」（{record.hours} 学时），请等待单位审核")
             return redirect("records:self_study")

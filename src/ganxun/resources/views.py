@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import render
 from django.urls import reverse
 
 from ganxun.audit.models import EventType
@@ -15,6 +15,7 @@ from ganxun.resources.selectors import (InstitutionFilter, access_institution, c
                                         institutions_filtered)
 from ganxun.resources.services import LABELS, institution_create, institution_update
 from ganxun.web.decorators import scoped_view
+from ganxun.web.dialogs import attach_errors, dialog_done, dialog_page
 
 YES_NO = (("yes", "是"), ("no", "否"))
 FORM_FIELD = {"owner_org": "owner_org_code"}
@@ -80,26 +81,16 @@ def institution_detail(request, code):
 
 
 def _form_page(request, form, *, institution=None):
-    template = "resources/institution_dialog.html" if request.htmx else "resources/institution_form_page.html"
-    return render(request, template, {"form": form, "institution": institution})
+    return dialog_page(request, form, "resources/institution_dialog.html", "resources/institution_form_page.html",
+                       institution=institution)
 
 
 def _attach(form, exc: DomainError) -> None:
-    fields = exc.extra.get("fields") or {}
-    for field, message in fields.items():
-        name = FORM_FIELD.get(field, field)
-        form.add_error(name if name in form.fields else None, message)
-    if not fields:
-        form.add_error(None, exc.message)
+    attach_errors(form, exc, FORM_FIELD)
 
 
 def _done(request, code):
-    target = reverse("resources:institution_detail", args=[code])
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = target
-        return response
-    return redirect(target)
+    return dialog_done(request, reverse("resources:institution_detail", args=[code]))
 
 
 @_scoped
