@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from operator import attrgetter
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 ID_BLOCK = 200_000
@@ -124,6 +124,25 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence], *, coun
         cursor.execute("SELECT last_insert_rowid()")
         last = cursor.fetchone()[0]
         return list(range(last - count + 1, last + 1))
+
+
+ANALYZE_AFTER = 10_000
+
+
+def analyze_after_commit(count: int, *models_: type[models.Model]) -> None:
+    """After a bulk load of ``count`` rows, refresh PostgreSQL's statistics of these tables at commit.
+
+    Autovacuum would, but only after a tenth of the table changed; until then the planner thinks the
+    new rows are not there (the city's evaluation took 1.4 s instead of 0.8 s after a load).
+    """
+    if connection.vendor != "postgresql" or count < ANALYZE_AFTER:
+        return
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models_)
+
+    def analyze():
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {tables}")
+    transaction.on_commit(analyze)
 
 
 @contextmanager

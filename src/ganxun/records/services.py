@@ -21,8 +21,8 @@ from ganxun.cadres.selectors import access_cadre
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
 from ganxun.core.idnumbers import mask_all_in_text
 from ganxun.orgs.permissions import can_write_registry
-from ganxun.records.bulk import FAST_VENDORS, Columns, insert_instances, insert_rows
-from ganxun.records.models import EntryKind, LearningRecord, RecordOrigin, RecordSource, RecordStatus
+from ganxun.records.bulk import FAST_VENDORS, Columns, analyze_after_commit, insert_instances, insert_rows
+from ganxun.records.models import CadreYearTotal, EntryKind, LearningRecord, RecordOrigin, RecordSource, RecordStatus
 from ganxun.records.selectors import access_record
 from ganxun.records.totals import apply_entries
 from ganxun.records.validation import LABELS, check_record_values
@@ -148,6 +148,7 @@ def record_append_many(*, acting_user, records: Sequence[LearningRecord], reason
     insert_instances(records, LearningRecord)
     apply_entries(records)
     _write_batch_events(acting_user, reason, [(r, None) for r in records])
+    analyze_after_commit(len(records), LearningRecord, CadreYearTotal)
     return len(records)
 
 
