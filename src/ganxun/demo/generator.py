@@ -3,7 +3,9 @@ training institutions and a login for every role.
 
 Everything comes from one ``random.Random(seed)`` drawn in a fixed order, and ages and dates count
 from ``REFERENCE_DATE``, so the same size and seed always give the same person codes, names and ID
-numbers. The build expects an empty database (``ganxun demo`` sees to that).
+numbers. The learning ledger runs from 2018 up to the day of the build (``last_day``, today unless
+given): the same seed and day always give the same ledger (see ``ganxun.demo.records``). The build
+expects an empty database (``ganxun demo`` sees to that).
 
 Shares aimed at (size ``city``): a handful of bureau-tier cadres (the city's party and government
 leadership), about 5% division, about 27% section, the rest staff; about a third women, a few percent
@@ -112,6 +114,7 @@ class DemoSummary:
     institutions: int = 0
     accounts: list[DemoAccount] = field(default_factory=list)
     seconds: float = 0.0
+    last_day: date | None = None    # the ledger's last day (the demo's "today")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -743,13 +746,17 @@ class DemoBuilder:
         return result
 
 
-def build_demo(size: str = "city", seed: int = DEFAULT_SEED, *, records: bool = True) -> DemoSummary:
+def build_demo(size: str = "city", seed: int = DEFAULT_SEED, *, records: bool = True,
+               last_day: date | None = None) -> DemoSummary:
     """Build the demo world in an empty database and say what was made.
 
-    ``records=False`` leaves the ledger empty (the benchmarks load theirs with COPY).
+    The ledger ends on ``last_day`` (default today): the current year is a partial one, as the
+    dashboard and the archive see it on their default date. ``records=False`` leaves the ledger empty
+    (the benchmarks load theirs with COPY).
     """
     from ganxun.demo.records import build_records
 
+    last_day = last_day or date.today()
     started = time.perf_counter()
     builder = DemoBuilder(size, seed)
     with transaction.atomic():
@@ -758,7 +765,7 @@ def build_demo(size: str = "city", seed: int = DEFAULT_SEED, *, records: bool = 
         index = AuthorityIndex(builder.orgs)
         cadres = builder.build_cadres(index)
         accounts = builder.build_accounts()
-        written = build_records(seed, last_day=REFERENCE_DATE - timedelta(days=1)) if records else 0
+        written = build_records(seed, last_day=last_day) if records else 0
     orgs = builder.orgs
     summary = DemoSummary(
         size=size, seed=seed, cities=[info.org.name for info in builder.cities],
@@ -768,6 +775,7 @@ def build_demo(size: str = "city", seed: int = DEFAULT_SEED, *, records: bool = 
         org_departments=sum(1 for o in orgs if o.kind == OrgKind.ORG_DEPARTMENT),
         units=sum(1 for o in orgs if o.kind == OrgKind.UNIT),
         orgs=len(orgs), cadres=cadres, records=written, institutions=len(institutions), accounts=accounts,
+        last_day=last_day if records else None,
     )
     summary.seconds = time.perf_counter() - started
     return summary

@@ -1,9 +1,12 @@
-"""The demo's learning ledger: eight years (2018–2025) of training for every demo cadre.
+"""The demo's learning ledger: the training of every demo cadre from 2018 up to the day of the build.
 
 The shipped plans run 2018–2022 and the current ones from 2023, so the ledger starts in 2018: a
 city plan evaluated at 2022-12-31 sees its whole period, and the rolling windows (4 and 5 years)
-of later dates see full years too. Nothing ends after ``REFERENCE_DATE`` (the demo world's "now")
-or after today.
+of later dates see full years too. It ends on ``last_day`` (today unless given), so the pages, which
+default to today, see the current year as a partial one: each year is drawn whole, as planned at its
+start (classes in the teaching seasons, online courses and lectures through the year), and whatever
+ends after ``last_day`` is left out — nothing lies in the future. Self-study reported in the last 75
+days still waits for review.
 
 What a year of training looks like here (Henan practice, seeds 000/001):
 - classes (脱产) at the county's, the city's or the province's party school, the cadre colleges and
@@ -21,13 +24,16 @@ in eight leaders has had no system training (系统培训) for five years and la
 most young talents are rotated and most branch secretaries are trained every year.
 
 Everything comes from ``random.Random`` seeded from the demo's seed, with cadres taken in person-code
-order, so one seed always gives the same ledger. ``plan_entries`` yields plain ``Entry`` objects with
+order, so one seed and one ``last_day`` always give the same ledger. 2018–2025 come from one stream for
+the whole build and every later year of a cadre from a stream of its own, so a later build day changes
+nothing before it but the current year's newest entries and the pending reviews (and the 外部编号 serials
+of that year, which count in cadre order). ``plan_entries`` yields plain ``Entry`` objects with
 their credits set by the ledger's own ``set_credit`` (the benchmarks turn them into COPY rows);
 ``build_records`` writes them through the ledger's bulk path and rebuilds the per-year totals once at
 the end. (``bulk_create`` was measured first: on SQLite it writes 34 rows a statement and prepares
 every value through the field machinery, about 150 µs a row, and ``rebuild_totals`` builds the
 310,000 total rows of the city as objects (20 s); the city's build took 87 s that way and takes
-about 20 s now.)
+about 20 s now — 22 s with 2026 up to late November, 550,000 entries.)
 """
 
 from __future__ import annotations
@@ -44,7 +50,12 @@ from ganxun.cadres.ranks import Tier
 from ganxun.records.models import EntryKind, LearningRecord, RecordOrigin, RecordSource, RecordStatus
 from ganxun.records.services import set_credit, set_institution
 
-FIRST_YEAR, LAST_YEAR = 2018, 2025
+FIRST_YEAR = 2018
+# Years up to this one come from the build's one shared random stream (cadre after cadre); each later
+# year of a cadre has a stream of its own. So the 2018–2025 ledger is the same whatever the build day
+# (only the reviews still pending at the end of 2025 are settled), and the current year grows day by day
+# without reshuffling anything before it.
+SHARED_LAST_YEAR = 2025
 BATCH = 5000
 ZERO = Decimal("0.0")
 TENTHS = [Decimal(i).scaleb(-1) for i in range(0, 6001)]    # 0.0 … 600.0 学时, exact one-decimal Decimals
@@ -77,7 +88,11 @@ THEMES = {
     2024: (("学习贯彻党的二十大精神", 1, 12), ("党纪学习教育", 4, 9), ("学习贯彻党的二十届三中全会精神", 8, 12)),
     2025: (("学习贯彻党的二十届三中全会精神", 1, 12), ("深入贯彻中央八项规定精神学习教育", 3, 12),
            ("学习贯彻党的二十届四中全会精神", 11, 12)),
+    2026: (("学习贯彻党的二十届四中全会精神", 1, 12), ("学习贯彻习近平新时代中国特色社会主义思想", 1, 12),
+           ("学习贯彻“十五五”规划纲要", 4, 12)),
 }
+# A later year the list does not know yet: nothing that names an event.
+LATER_THEMES = (("学习贯彻习近平新时代中国特色社会主义思想", 1, 12), ("深入学习贯彻党章", 1, 12))
 PRO_TOPICS = ("乡村振兴", "优化营商环境", "应急管理与安全生产", "数字政府建设", "生态环境保护", "防范化解重大风险",
               "法治政府建设", "预算绩效管理", "基层治理现代化", "招商引资与项目建设", "黄河流域生态保护和高质量发展",
               "信访工作法治化", "城市更新与规划管理", "国有企业改革", "公共卫生应急管理", "统计法治与统计业务")
@@ -90,9 +105,13 @@ BOOKS = (("习近平新时代中国特色社会主义思想学习纲要", 2019),
          ("中国共产党纪律处分条例", 2018), ("毛泽东选集", 2018), ("之江新语", 2018))
 
 
+def themes(year: int) -> tuple:
+    return THEMES.get(year, LATER_THEMES)
+
+
 def theme(year: int, day: date, rng: random.Random) -> str:
     """A theme of ``year`` that was current on ``day``."""
-    return rng.choice([t for t, first, last in THEMES[year] if first <= day.month <= last])
+    return rng.choice([t for t, first, last in themes(year) if first <= day.month <= last])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -126,6 +145,7 @@ class Entry:
     credit_days: int = 0
     institution_kind: str = ""
     institution_recognised: bool = False
+    institution_id: int | None = None       # for ``set_institution``, which may set it as on a model
     pk: int | None = None
 
 
@@ -283,7 +303,7 @@ class Catalogue:
         if by_month is None:
             rng = self._rng("online", year)
             courses = []
-            for t, first, last in THEMES[year]:
+            for t, first, last in themes(year):
                 for _ in range(2):       # the year's themes are the academy's main offer
                     courses.append((f"网络专题班：{t}", rng.choice((200, 240, 300)), THEORY, first, last))
             for topic in rng.sample(PRO_TOPICS, 6):
@@ -364,15 +384,23 @@ def _class_title(rng, audience: str, short: str, year: int, n: int, start: date,
 
 
 class RecordMaker:
-    """Draws each cadre's years of training. One instance per build; cadres in person-code order."""
+    """Draws each cadre's years of training. One instance per build; cadres in person-code order.
+
+    ``last_day`` (default today) is the demo's "now": the current year is drawn whole, as planned at its
+    start, and what ends after ``last_day`` is left out — a partial year, nothing in the future. Self-study
+    of the last 75 days still waits for review.
+    """
 
     def __init__(self, seed: int, institutions: dict[str, object], *, region_names: dict[str, str] | None = None,
                  last_day: date | None = None, id_prefix: str = "DEMO", id_digits: int = 6):
-        self.rng = random.Random(f"{seed}:records")
+        self.seed = seed
+        self.shared = self.rng = random.Random(f"{seed}:records")
         self.cat = Catalogue(seed, institutions, region_names or {})
         self.inst = institutions
         self.online_academy = institutions.get("WX41")
-        self.last_day = min(date(LAST_YEAR, 12, 31), last_day or date.today())
+        self.last_day = last_day or date.today()
+        # the last day the shared stream draws for (its pending reviews are settled later, if need be)
+        self.shared_end = min(self.last_day, date(SHARED_LAST_YEAR, 12, 31))
         self.id_prefix, self.id_digits = id_prefix, id_digits
         self.serial: dict[int, int] = {}
 
@@ -380,26 +408,27 @@ class RecordMaker:
 
     def entries(self, cadre: CadreInfo) -> list[Entry]:
         """Every entry of one cadre, in date order, with external ids and any reversals in place."""
-        rng = self.rng
-        out: list[Entry] = []
+        self.rng = self.shared
         kind = self._kind(cadre)
         traits = self._traits(cadre, kind)
         hired = cadre.hired_on or date(1990, 1, 1)
-        for year in range(FIRST_YEAR, self.last_day.year + 1):
-            if date(year, 12, 31) < hired:
-                continue
-            if rng.random() < (0.01 if kind == "leader" else 0.02):
-                continue     # a year away: long sick leave, secondment, maternity leave
-            share = 1.0 if hired <= date(year, 1, 1) else (date(year, 12, 31) - hired).days / 365
-            year_entries: list[Entry] = []
-            if kind == "leader":
-                self._leader_year(cadre, traits, year, year_entries)
-            else:
-                self._staff_year(cadre, traits, year, share, year_entries)
-            self._self_study(cadre, year, year_entries)
-            out.extend(e for e in year_entries if e.start_date >= hired and e.end_date <= self.last_day)
-        out.sort(key=lambda e: (e.end_date, e.start_date, e.title))
+        out: list[Entry] = []
+        for year in range(FIRST_YEAR, self.shared_end.year + 1):
+            out.extend(e for e in self._year(cadre, kind, traits, year, hired) if e.end_date <= self.shared_end)
+        out.sort(key=_in_order)
         self._mistakes(out)
+        for year in range(SHARED_LAST_YEAR + 1, self.last_day.year + 1):
+            # the whole year from the cadre's own stream, then cut at the last day: the draws never
+            # depend on the day, so tomorrow's build has today's entries and those that end tomorrow
+            self.rng = random.Random(f"{self.seed}:records:{cadre.person_code}:{year}")
+            try:
+                drawn = self._year(cadre, kind, traits, year, hired)
+                drawn.sort(key=_in_order)
+                self._mistakes(drawn)
+            finally:
+                self.rng = self.shared
+            out.extend(e for e in drawn if e.end_date <= self.last_day)
+        self._settle_reviews(cadre, out)
         for e in out:
             if e.kind == EntryKind.ENTRY:
                 year = e.end_date.year
@@ -407,6 +436,34 @@ class RecordMaker:
                 self.serial[year] = n
                 e.external_id = f"{self.id_prefix}-{year}-{n:0{self.id_digits}d}"
         return out
+
+    def _year(self, cadre: CadreInfo, kind: str, traits: dict, year: int, hired: date) -> list[Entry]:
+        """One year of a cadre's training, drawn from ``self.rng`` (nothing before hiring)."""
+        rng = self.rng
+        if date(year, 12, 31) < hired:
+            return []
+        if rng.random() < (0.01 if kind == "leader" else 0.02):
+            return []     # a year away: long sick leave, secondment, maternity leave
+        share = 1.0 if hired <= date(year, 1, 1) else (date(year, 12, 31) - hired).days / 365
+        year_entries: list[Entry] = []
+        if kind == "leader":
+            self._leader_year(cadre, traits, year, year_entries)
+        else:
+            self._staff_year(cadre, traits, year, share, year_entries)
+        self._self_study(cadre, year, year_entries)
+        return [e for e in year_entries if e.start_date >= hired]
+
+    def _settle_reviews(self, cadre: CadreInfo, entries: list[Entry]) -> None:
+        """Self-study of the last 75 days waits for review; older self-study still pending at the end of
+        the shared years (a build after 2025) has been reviewed since, each from a stream of its own."""
+        recent = self.last_day - timedelta(days=75)
+        for e in entries:
+            if e.source != SELF or e.kind != EntryKind.ENTRY:
+                continue
+            if e.end_date >= recent:
+                e.status, e.reason, e.reviewed_on = PENDING, "", None
+            elif e.status == PENDING:
+                self._review(e, random.Random(f"{self.seed}:review:{cadre.person_code}:{e.end_date}:{e.title}"))
 
     # -- who is who -----------------------------------------------------------------------------
 
@@ -427,13 +484,13 @@ class RecordMaker:
             local = bool(c.local_team)
             if rng.random() < (0.10 if local else 0.18):
                 # lagging: one system class somewhere in 2014–2025 (before 2018 means not in the ledger)
-                t["system_years"] = {FIRST_YEAR + rng.randrange(-4, LAST_YEAR - FIRST_YEAR + 1)}
+                t["system_years"] = {FIRST_YEAR + rng.randrange(-4, SHARED_LAST_YEAR - FIRST_YEAR + 1)}
             else:
                 interval = rng.choice((2, 2, 3)) if local else rng.choice((3, 4, 5))
                 if not t["meets"]:
                     interval += 1
                 offset = rng.randrange(interval)
-                t["system_years"] = set(range(FIRST_YEAR + offset, LAST_YEAR + 1, interval))
+                t["system_years"] = set(range(FIRST_YEAR + offset, FIRST_YEAR + 100, interval))
         else:
             roll = rng.random()
             if c.org_type == "community":
@@ -574,7 +631,7 @@ class RecordMaker:
             return None
         school = self.cat.school(c.city)
         for year in (hired.year, hired.year + 1):
-            if year > LAST_YEAR:
+            if year > self.last_day.year:
                 return None
             for klass in self.cat.classes(school, year, "initial"):
                 if hired + timedelta(days=30) < klass.start < hired + timedelta(days=365):
@@ -653,16 +710,23 @@ class RecordMaker:
             begin = date(year, 1, 1)
         entry = Entry(c.id, f"在职自学：研读《{rng.choice(books)}》", SELF, THEORY, None, "", begin, end, 0,
                       hours(rng.choice((80, 100, 120, 160, 200))), origin=RecordOrigin.SELF_REPORTED.value)
-        last = self.last_day
-        if year == last.year and end >= last - timedelta(days=75):
-            entry.status = PENDING                                  # still waiting for the unit's review
-        elif rng.random() < 0.04:
+        last = self.shared_end
+        if year <= SHARED_LAST_YEAR and year == last.year and end >= last - timedelta(days=75):
+            entry.status = PENDING           # still waiting for the unit's review (see ``_settle_reviews``)
+        else:
+            self._review(entry, rng)
+        out.append(entry)
+
+    @staticmethod
+    def _review(entry: Entry, rng: random.Random) -> None:
+        """The unit's review a few days after the cadre reported: now and then sent back."""
+        if rng.random() < 0.04:
             entry.status = REJECTED
             entry.reason = "学习笔记不完整，请补充后重新申报"
-            entry.reviewed_on = end + timedelta(days=rng.randint(3, 20))
+            entry.reviewed_on = entry.end_date + timedelta(days=rng.randint(3, 20))
         else:
-            entry.reviewed_on = end + timedelta(days=rng.randint(2, 20))
-        out.append(entry)
+            entry.status = APPROVED
+            entry.reviewed_on = entry.end_date + timedelta(days=rng.randint(2, 20))
 
     def _mistakes(self, entries: list[Entry]) -> None:
         """A few entries entered wrong (reversed and corrected) or pushed twice (the copy reversed)."""
@@ -685,6 +749,10 @@ class RecordMaker:
                 extra.append((i + 1, [copy, _reversal(copy, "网络学院重复推送，冲销重复记录")]))
         for at, items in reversed(extra):
             entries[at:at] = items
+
+
+def _in_order(e: Entry) -> tuple:
+    return (e.end_date, e.start_date, e.title)
 
 
 def _free(entries: list[Entry], klass: Klass) -> bool:

@@ -1,6 +1,7 @@
 """``ganxun demo``: build (or reuse) the demo database, print the URL and the demo logins, serve it."""
 
 import unicodedata
+from datetime import date
 from pathlib import Path
 
 from django.core.management import call_command
@@ -9,10 +10,14 @@ from django.db import connection, connections
 from ganxun.core.errors import DomainError
 from ganxun.core.management.base import GanxunCommand
 from ganxun.demo.generator import DEFAULT_SEED, SIZES, build_demo, existing_accounts
-from ganxun.demo.records import FIRST_YEAR, LAST_YEAR
+from ganxun.demo.records import FIRST_YEAR
 
 SIZE_HELP = "规模 (size)：small 约 500 名干部；city 约 1 万名（默认）；province 约 10 万名"
 DEMO_CITY = ("4199", "示例市")
+
+
+def _day(day: date) -> str:
+    return f"{day.year} 年 {day.month} 月 {day.day} 日"
 
 
 def _width(text: str) -> int:
@@ -56,6 +61,7 @@ class Command(GanxunCommand):
                                   "请用 GANXUN_DATABASE_URL 指定另一个数据库，或在空目录中运行 ganxun demo。",
                                   code="not_demo_database")
             self.stdout.write("数据库中已有演示数据，直接使用（加 --refresh 可删除后重新生成）。")
+            self._say_how_recent()
             accounts = existing_accounts()
         else:
             self.stdout.write(f"正在生成演示数据（规模 {opts['size']}，随机种子 {opts['seed']}）……")
@@ -65,7 +71,7 @@ class Command(GanxunCommand):
                 f"已生成：河南省下 {len(summary.cities)} 个市（{cities}）、{summary.counties} 个县（市、区）、"
                 f"{summary.townships} 个乡镇（街道）、{summary.units} 个单位、{summary.org_departments} 个组织部、"
                 f"{summary.cadres:,} 名干部、{summary.institutions} 个培训机构、{summary.records:,} 条学时记录"
-                f"（{FIRST_YEAR}—{LAST_YEAR} 年）；用时 {summary.seconds:.1f} 秒。")
+                f"（{FIRST_YEAR} 年 1 月 1 日至 {_day(summary.last_day)}）；用时 {summary.seconds:.1f} 秒。")
             accounts = summary.accounts
         url = f"http://{opts['host']}:{opts['port']}/"
         self.stdout.write("")
@@ -78,6 +84,17 @@ class Command(GanxunCommand):
             self.stdout.write("未启动服务（--no-serve）。去掉该选项再运行 ganxun demo 即可启动，数据会保留。")
             return
         call_command("serve", host=opts["host"], port=opts["port"], no_migrate=True)
+
+    def _say_how_recent(self) -> None:
+        """The ledger stops on the day it was built: say so when that was more than a few days ago (the
+        current year's indicators then look behind pace)."""
+        from django.db.models import Max
+
+        from ganxun.records.models import LearningRecord
+
+        latest = LearningRecord.objects.aggregate(latest=Max("end_date"))["latest"]
+        if latest is not None and (date.today() - latest).days > 7:
+            self.stdout.write(f"其中的学时记录截至 {_day(latest)}；加 --refresh 可按今天的日期重新生成。")
 
     @staticmethod
     def _is_demo() -> bool:
