@@ -5,8 +5,9 @@
     .venv/bin/python bench/generate.py province-pg     # 1,000,000 cadres, ~50,000,000 records (PostgreSQL)
     .venv/bin/python bench/generate.py province-pg --copies 1   # 200,000 cadres, a smaller province
 
-The city is ``ganxun demo --size city`` exactly (``build_demo``: the registry through the ORM, the
-ledger through the ledger's bulk path, the totals in one aggregate).
+The city is ``ganxun demo --size city`` (``build_demo``: the registry through the ORM, the ledger through
+the ledger's bulk path, the totals in one aggregate) with its ledger ending on 2025-12-31 rather than on
+the day of the build, so that the figures measured on it can be reproduced on any day.
 
 The province starts from the demo's ``province`` size (9 cities, 100,000 cadres, no ledger), copies
 the registry ``--copies`` times (``pgload.clone_cadres``), then draws 2018–2025 of training for every
@@ -21,6 +22,7 @@ import argparse
 import shutil
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -32,12 +34,12 @@ def build_city(timer: Timer) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
-    from ganxun.demo.generator import build_demo
+    from ganxun.demo.generator import REFERENCE_DATE, build_demo
 
     with timer("migrate"):
         call_command("migrate", interactive=False, verbosity=0)
     with timer("build_demo('city')  (registry + ledger + totals)"):
-        summary = build_demo("city")
+        summary = build_demo("city", last_day=REFERENCE_DATE - date.resolution)
     if connection.vendor == "postgresql":
         import pgload
 
