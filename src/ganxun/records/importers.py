@@ -163,7 +163,7 @@ def _text(value) -> str:
 
 
 def _check_row(ctx: _Context, row, errs: list, today: date) -> _Row | None:
-    get = row.get
+    get = row.values.get  # the dict itself: 1,700,000 lookups per 100,000 rows
     external_id = _text(get("外部编号")) or None
     if external_id is not None and (len(external_id) > EXTERNAL_ID_MAX or WHITESPACE.search(external_id)):
         errs.append(("外部编号", f"不能超过 {EXTERNAL_ID_MAX} 个字符，且不能包含空格"))
@@ -210,8 +210,8 @@ def _check_row(ctx: _Context, row, errs: list, today: date) -> _Row | None:
 
 def _cadre_of(ctx: _Context, row, errs: list) -> Cadre | None:
     """By 人员编码, else by 身份证号; the other column and 姓名 must agree with the registry."""
-    code = _text(row.get("人员编码"))
-    raw_id = row.get("身份证号")
+    code = _text(row.values.get("人员编码"))
+    raw_id = row.values.get("身份证号")
     id_text = "" if is_blank(raw_id) else cell_text(raw_id).upper()
     masked = bool(MASKED_ID.match(id_text))
     full_id = None
@@ -241,7 +241,7 @@ def _cadre_of(ctx: _Context, row, errs: list) -> Cadre | None:
     else:
         errs.append(("人员编码", "人员编码和身份证号至少填写一项"))
         return None
-    name = _text(row.get("姓名"))
+    name = _text(row.values.get("姓名"))
     if name and name != cadre.name:
         errs.append(("姓名", f"{shown(name)}与人员编码 {cadre.person_code} 登记的姓名“{cadre.name}”不符"))
     return cadre
