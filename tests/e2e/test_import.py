@@ -96,3 +96,33 @@ def test_city_admin_imports_orgs_after_a_bad_file(page, e2e_world):
     # then the org tree shows the new district
     page.get_by_test_id("import-go-list").click()
     expect(page.get_by_test_id("org-tree")).to_contain_text("南城区")
+
+
+def test_county_admin_imports_records_and_reads_them_in_the_cadre_history(page, e2e_world):
+    # given a records file with two classes for 王磊 (C-DC-1)
+    from ganxun.records.columns import COLUMNS as RECORD_COLUMNS
+
+    def record(ref, title, start, end, hours):
+        values = {"外部编号": ref, "人员编码": "C-DC-1", "身份证号": "", "姓名": "王磊", "培训名称": title,
+                  "培训形式": "网络培训", "内容类别": "理论教育", "培训机构": "", "开始日期": start, "结束日期": end,
+                  "天数": "", "学时": hours, "系统培训": "否", "结业": "是"}
+        return [values[c] for c in RECORD_COLUMNS]
+
+    data = xlsx_bytes(RECORD_COLUMNS, [record("WX-1", "网络专题班：新质生产力", date(2025, 3, 1), date(2025, 3, 20), 20),
+                                       record("WX-2", "网络专题班：基层治理", date(2025, 5, 6), date(2025, 5, 30), 16)])
+    login(page, "dc_admin")
+    # when they import it on 数据导入 → 培训记录
+    page.get_by_role("link", name="数据导入").click()
+    page.get_by_test_id("kind-records").click()
+    page.get_by_test_id("import-file").set_input_files({"name": "培训记录.xlsx", "mimeType": XLSX, "buffer": data})
+    page.get_by_test_id("import-check").click()
+    expect(page.get_by_test_id("count-created")).to_have_text("2")
+    page.get_by_test_id("import-confirm").click()
+    expect(page.get_by_test_id("done-created")).to_have_text("2")
+    # then the cadre's 变更历史 shows the import as one line of what was added, in Chinese
+    page.goto("/cadres/C-DC-1/?tab=history")
+    history = page.locator("table")
+    expect(history).to_contain_text("新增 2 条：WX-1、WX-2")
+    expect(history).to_contain_text("合计计入 36.0 学时")
+    expect(history).to_contain_text("批量导入 培训记录.xlsx")
+    shot(page, "cadre_history_after_records_import")
