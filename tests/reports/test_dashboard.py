@@ -1,5 +1,6 @@
 """达标评估: the dashboard, the cadres behind its numbers and the export, inside each persona's scope."""
 
+import json
 import re
 from collections import Counter
 from datetime import date
@@ -364,3 +365,30 @@ def test_known_cadre_verdicts_of_another_date_are_refused(world, ledger):
     known = CadreResults.of(plan, date(2021, 12, 31), [])
     with pytest.raises(ValueError):
         org_figures(user, plan, date(2022, 12, 31), org_code="4199", known=known)
+
+
+def test_the_compliance_command_for_everything_evaluates_each_cadre_indicator_once(world, ledger, monkeypatch,
+                                                                                      tmp_path):
+    from django.core.management import call_command
+
+    # given a spy on the engine's per-cadre evaluation
+    seen = Counter()
+    real = compliance.evaluate_cadre
+
+    def spy(plan, ind, span, tally, **kw):
+        seen[(kw["subject"], ind.code)] += 1
+        return real(plan, ind, span, tally, **kw)
+
+    monkeypatch.setattr(compliance, "evaluate_cadre", spy)
+    # when the operator evaluates cadres and orgs of the city at once
+    out = tmp_path / "all.json"
+    call_command("compliance", "--plan", PLAN, "--as-of", "2022-12-31", "--subject", "all", "--org", "4199",
+                 "--format", "json", "--output", str(out))
+    # then the org rates and figures reuse the cadre verdicts: none is evaluated twice for a cadre
+    assert seen and max(seen.values()) == 1
+    # and they are what the org functions give on their own
+    body = json.loads(out.read_text(encoding="utf-8"))
+    plan, as_of = load_plan(PLAN), date(2022, 12, 31)
+    orgs = [r for r in body["results"] if r["subject_type"] == "org"]
+    assert orgs == [v.as_dict() for v in org_verdicts(None, plan, as_of, org_code="4199")]
+    assert body["figures"] == [f.as_dict() for f in org_figures(None, plan, as_of, org_code="4199")]

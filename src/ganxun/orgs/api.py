@@ -38,10 +38,9 @@ def _out(org, code_by_path: dict) -> dict:
 @router.get("{org_code}/compliance", response=OrgComplianceOut,
             summary="单位或地区的指标达标情况与报告数据（调训率、参训率、人均学时等）")
 def org_compliance(request, org_code: str, query: Query[ComplianceQuery], subtree: bool = False):
-    from ganxun.plans.compliance import org_figures, org_verdicts
+    from ganxun.plans.compliance import org_report
 
     plan = plan_or_400(query.plan)
-    verdicts = org_verdicts(request.auth, plan, query.as_of, org_code=org_code, subtree=subtree)
-    figures = org_figures(request.auth, plan, query.as_of, org_code=org_code)
+    verdicts, figures = org_report(request.auth, plan, query.as_of, org_code=org_code, subtree=subtree)
     return {"plan": plan.id, "as_of": query.as_of, "results": [v.as_dict() for v in verdicts],
             "figures": [f.as_dict() for f in figures]}

@@ -22,7 +22,7 @@ from ganxun.plans.engine import (MET, NOT_APPLICABLE, Span, Tally, Verdict, eval
 from ganxun.plans.fetch import applies_q, hired_q, window_tallies
 from ganxun.plans.spec import Counts, Indicator, Plan, load_plan
 
-__all__ = ["load_plan", "cadre_verdicts", "org_verdicts", "org_figures", "Figure", "compliance_scope",
+__all__ = ["load_plan", "cadre_verdicts", "org_verdicts", "org_figures", "org_report", "Figure", "compliance_scope",
            "CadreResults"]
 
 
@@ -291,3 +291,20 @@ def org_figures(user, plan: Plan, as_of: date, *, org_code: str | None = None,
                               numerator=done, denominator=whole,
                               note="规划期内接受过系统理论教育和严格党性教育的县处级以上领导干部占比"))
     return figures
+
+
+def org_report(user, plan: Plan, as_of: date, *, org_code: str | None = None, subtree: bool = True,
+               include_not_applicable: bool = False,
+               known: CadreResults | None = None) -> tuple[list[Verdict], list[Figure]]:
+    """An org's indicators and figures together (the API, the CLI), each cadre indicator they rest on
+    (达标比例, 学时达标率) evaluated once: from ``known`` when the caller has the cadre verdicts already."""
+    if known is None:
+        root, _ = _org_nodes(user, org_code)
+        cadres = compliance_scope(user).filter(org__path__startswith=root.path)
+        codes = sorted(set(plan.hours_indicators)
+                       | {i.of_indicator for i in plan.of_subject("org") if i.measure.kind == "share_met"})
+        known = CadreResults.of(plan, as_of, cadre_verdicts(plan, as_of, cadres, with_evidence=False, codes=codes),
+                                codes)
+    verdicts = org_verdicts(user, plan, as_of, org_code=org_code, subtree=subtree,
+                            include_not_applicable=include_not_applicable, known=known)
+    return verdicts, org_figures(user, plan, as_of, org_code=org_code, known=known)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from ganxun.core.errors import DomainError
 from ganxun.core.management.base import GanxunCommand
-from ganxun.plans.compliance import cadre_verdicts, compliance_scope, org_figures, org_verdicts
+from ganxun.plans.compliance import CadreResults, cadre_verdicts, compliance_scope, org_report
 from ganxun.plans.output import XLSX_HEADERS, table, xlsx_row
 from ganxun.plans.spec import PlanFileError, load_plan
 
@@ -40,15 +40,17 @@ class Command(GanxunCommand):
         as_of = _as_of(opts["as_of"])
         if opts["subject"] == "classes":
             raise DomainError("班次指标随班次模块提供，目前可评估 cadres、orgs 或 all", code="not_available")
-        verdicts, figures = [], []
+        verdicts, figures, known = [], [], None
         if opts["subject"] in ("cadres", "all"):
             cadres = compliance_scope(None, org_code=opts["org"], person_code=opts["person"])
             verdicts += cadre_verdicts(plan, as_of, cadres, with_evidence=not opts["no_evidence"],
                                        include_not_applicable=opts["all_verdicts"])
+            known = CadreResults.of(plan, as_of, verdicts)  # the same cadres the org figures read
         if opts["subject"] in ("orgs", "all") and not opts["person"]:
-            verdicts += org_verdicts(None, plan, as_of, org_code=opts["org"],
-                                     include_not_applicable=opts["all_verdicts"])
-            figures = [f.as_dict() for f in org_figures(None, plan, as_of, org_code=opts["org"])]
+            org_results, org_figures = org_report(None, plan, as_of, org_code=opts["org"],
+                                                  include_not_applicable=opts["all_verdicts"], known=known)
+            verdicts += org_results
+            figures = [f.as_dict() for f in org_figures]
         fmt, output = opts["format"], opts["output"]
         if fmt == "json":
             body = {"plan": plan.id, "as_of": as_of.isoformat(), "results": [v.as_dict() for v in verdicts]}
