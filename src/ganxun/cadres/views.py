@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -16,6 +15,7 @@ from ganxun.orgs.selectors import access_org, org_tree_rows
 from ganxun.records.presentation import event_lines
 from ganxun.web.decorators import scoped_view
 from ganxun.web.dialogs import attach_errors, dialog_done, dialog_page
+from ganxun.web.paging import page_of
 
 
 def _filter_from(request) -> CadreFilter:
@@ -35,12 +35,12 @@ def cadre_list(request):
         return redirect("cadres:detail", person_code=request.user.person.person_code)
     flt = _filter_from(request)
     qs = cadres_filtered(request.user, flt)
-    size = request.GET.get("page_size", "20")
-    page = Paginator(qs, min(int(size), 200) if size.isdigit() and int(size) > 0 else 20).get_page(request.GET.get("page"))
+    counts = cadre_counts(qs)
+    page = page_of(request, qs, count=counts["total"])
     selected_org = access_org(request.user, flt.org_code) if flt.org_code else None
     tree = _side_tree(org_tree_rows(request.user), selected_org)
     return render(request, "cadres/list.html", {
-        "page": page, "flt": flt, "counts": cadre_counts(qs), "tree": tree, "selected_org": selected_org,
+        "page": page, "flt": flt, "counts": counts, "tree": tree, "selected_org": selected_org,
         "scope_total": sum(r["cadre_count"] for r in tree if r["indent"] == 0),
         "tiers": Tier.choices, "categories": CadreCategory.choices, "ranks": Rank.choices,
         "genders": Gender.choices, "flags": [(k, v[0]) for k, v in FLAG_FILTERS.items()],

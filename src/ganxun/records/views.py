@@ -7,7 +7,6 @@ action their role may not take, answers 404 like a record that does not exist.
 from datetime import date
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +23,7 @@ from ganxun.records.services import (record_append, record_correct, record_rever
                                      self_study_submit)
 from ganxun.web.decorators import scoped_view
 from ganxun.web.dialogs import attach_errors, dialog_done
+from ganxun.web.paging import page_of
 
 FIRST_YEAR = 2015
 PAGE_SIZES = (20, 50, 100, 200)
@@ -35,12 +35,6 @@ _scoped = scoped_view
 def _require_writer(user) -> None:
     if not can_write_registry(user):
         raise Http404("无权登记学时")
-
-
-def _page(request, qs):
-    size = request.GET.get("page_size", "20")
-    size = min(int(size), 200) if size.isdigit() and int(size) > 0 else 20
-    return Paginator(qs, size).get_page(request.GET.get("page"))
 
 
 def _filter_from(request) -> RecordFilter:
@@ -80,10 +74,11 @@ def record_list(request):
     user = request.user
     flt = _filter_from(request)
     qs = records_filtered(user, flt)
+    counts = record_counts(qs)
     selected_org = access_org(user, flt.org_code) if flt.org_code else None
     this_year = date.today().year
     return render(request, "records/list.html", {
-        "page": _page(request, qs), "flt": flt, "counts": record_counts(qs),
+        "page": page_of(request, qs, count=counts["total"]), "flt": flt, "counts": counts,
         "tree": _side_tree(org_tree_rows(user), selected_org), "selected_org": selected_org,
         "sources": RecordSource.choices, "categories": ContentCategory.choices, "statuses": RecordStatus.choices,
         "years": [str(y) for y in range(this_year, FIRST_YEAR - 1, -1)],
@@ -184,7 +179,7 @@ def record_export(request):
 def review_list(request):
     _require_writer(request.user)
     qs = pending_self_study_visible_to(request.user).select_related("cadre__org")
-    return render(request, "records/review.html", {"page": _page(request, qs)})
+    return render(request, "records/review.html", {"page": page_of(request, qs)})
 
 
 @_scoped
@@ -246,5 +241,5 @@ def self_study(request):
             return redirect("records:self_study")
     mine = with_reversal_flag(records_visible_to(user).filter(source=RecordSource.SELF_STUDY,
                                                               kind=EntryKind.ENTRY)).order_by("-recorded_at", "-id")
-    return render(request, "records/self_study.html", {"form": form, "page": _page(request, mine)},
+    return render(request, "records/self_study.html", {"form": form, "page": page_of(request, mine)},
                   status=200)

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from ganxun.resources.selectors import (InstitutionFilter, access_institution, c
 from ganxun.resources.services import LABELS, institution_create, institution_update
 from ganxun.web.decorators import scoped_view
 from ganxun.web.dialogs import attach_errors, dialog_done, dialog_page
+from ganxun.web.paging import page_of
 
 YES_NO = (("yes", "是"), ("no", "否"))
 FORM_FIELD = {"owner_org": "owner_org_code"}
@@ -34,12 +34,11 @@ _scoped = scoped_view
 def institution_list(request):
     flt = _filter_from(request)
     qs = institutions_filtered(request.user, flt)
-    size = request.GET.get("page_size", "20")
-    page = Paginator(qs, min(int(size), 200) if size.isdigit() and int(size) > 0 else 20).get_page(
-        request.GET.get("page"))
+    counts = institution_counts(qs)
+    page = page_of(request, qs, count=counts["total"])
     rows = [{"institution": i, "editable": can_edit_institution(request.user, i)} for i in page.object_list]
     return render(request, "resources/institution_list.html", {
-        "page": page, "rows": rows, "flt": flt, "counts": institution_counts(qs),
+        "page": page, "rows": rows, "flt": flt, "counts": counts,
         "kinds": InstitutionKind.choices, "levels": Level.choices, "yes_no": YES_NO,
         "can_write": can_write_institutions(request.user), "query": request.GET.urlencode(),
         "filtered": any(vars(flt).values()),

@@ -1,0 +1,21 @@
+"""One page of a long list, sized by ``?page_size=`` (at most 200) and numbered by ``?page=``."""
+
+from django.core.paginator import Page, Paginator
+
+DEFAULT_SIZE = 20
+MAX_SIZE = 200
+
+
+def page_of(request, queryset, *, count: int | None = None) -> Page:
+    """The requested page of ``queryset``.
+
+    ``count``: the number of rows when the caller has counted them already (a list's headline figures
+    are one aggregate that includes the count); the paginator then does not count a second time, which
+    on a province's ledger is a scan of millions of rows.
+    """
+    size = request.GET.get("page_size", "")
+    size = min(int(size), MAX_SIZE) if size.isdigit() and int(size) > 0 else DEFAULT_SIZE
+    paginator = Paginator(queryset, size)
+    if count is not None:
+        paginator.count = count  # a cached property: set, it is not computed
+    return paginator.get_page(request.GET.get("page"))
