@@ -7,9 +7,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ASSETS := src/ganxun/web/static/vendor/.copied
 
-.PHONY: install demo test test-sqlite test-postgres test-e2e serve clean bench
+.PHONY: install demo test test-sqlite test-postgres test-e2e serve clean bench pdf-fonts
 
-install: $(STAMP) $(ASSETS) chromium
+install: $(STAMP) $(ASSETS) chromium pdf-fonts
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,14 @@ chromium:
 	  echo "安装 Debian 的 chromium（浏览器测试需要）…"; \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+
+# PDFs print rare characters (CJK Ext-A/B…) that the shipped Noto Sans SC lacks with Debian's HanaMin fonts.
+HANAZONO := /usr/share/fonts/truetype/hanazono
+pdf-fonts:
+	@test -f $(HANAZONO)/HanaMinA.ttf -a -f $(HANAZONO)/HanaMinB.ttf || { \
+	  echo "安装 Debian 的 fonts-hanazono（PDF 中的生僻字需要）…"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq fonts-hanazono >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq fonts-hanazono >/dev/null; fi; }
 
 demo: install
 	$(BIN)/ganxun demo

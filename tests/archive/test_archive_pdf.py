@@ -1,5 +1,7 @@
 """The archive as a PDF (fonts embedded, nothing personal in full, registered for verification) and as xlsx."""
 
+import html
+import logging
 import re
 import shutil
 import subprocess
@@ -11,7 +13,8 @@ from openpyxl import load_workbook
 
 from ganxun.archive.exporters import archive_pdf_html
 from ganxun.archive.models import ArchiveIssue
-from ganxun.archive.pdf import _fetcher, font_css_for, html_to_pdf
+from ganxun.archive import pdf as pdf_module
+from ganxun.archive.pdf import _fetcher, fallback_files, font_css_for, html_to_pdf
 from ganxun.archive.selectors import archive_of
 from ganxun.audit.models import AuditEvent
 from ganxun.cadres.services import cadre_update
@@ -42,6 +45,34 @@ def pdf_text(content: bytes) -> str | None:
         return None
     return subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True,
                           check=True).stdout.decode()
+
+
+def text_by_font(content: bytes) -> dict[str, str] | None:
+    """The PDF's text grouped by the embedded font it is drawn with (poppler's pdftohtml), or None."""
+    if not shutil.which("pdftohtml"):
+        return None
+    xml = subprocess.run(["pdftohtml", "-xml", "-stdout", "-i", "-q", "-", "-"], input=content, capture_output=True,
+                         check=True).stdout.decode()
+    fonts = dict(re.findall(r'<fontspec id="(\d+)"[^>]*family="([^"]*)"', xml))
+    texts: dict[str, str] = {}
+    for font_id, text in re.findall(r'<text [^>]*font="(\d+)"[^>]*>(.*?)</text>', xml):
+        family = fonts[font_id].split("+", 1)[-1]
+        texts[family] = texts.get(family, "") + html.unescape(re.sub(r"<[^>]+>", "", text))
+    return texts
+
+
+def embedded_fonts(content: bytes) -> dict[str, bool] | None:
+    """Font name → embedded, as poppler's pdffonts lists them, or None where poppler is missing."""
+    if not shutil.which("pdffonts"):
+        return None
+    lines = subprocess.run(["pdffonts", "-"], input=content, capture_output=True, check=True).stdout.decode()
+    rows = [line.split() for line in lines.splitlines()[2:] if line.strip()]
+    return {row[0]: row[-5] == "yes" for row in rows}
+
+
+def hanazono_or_fail():
+    if not any(path.name == "HanaMinB.ttf" for path in fallback_files()):
+        pytest.fail("没有找到 HanaMinB.ttf：请运行 make install（会安装 Debian 的 fonts-hanazono）")
 
 
 def issue_pdf(client, user, person="C-DC-1", query=QUERY):
@@ -138,6 +169,66 @@ def test_rare_characters_in_a_name_print_with_the_shipped_font(client, world):
         assert "刘龑" in text
 
 
+def test_a_name_outside_the_bmp_prints_with_the_hanamin_fallback(client, world):
+    # given a cadre named with 𠮷 (U+20BB7, CJK Extension B), which the shipped font does not have
+    hanazono_or_fail()
+    cadre_update(acting_user=world.users["admin"], person_code="C-DC-2", values={"name": "司马𠮷"})
+    content = issue_pdf(client, world.users["dc"], "C-DC-2")
+    # then the PDF embeds a subset of HanaMinB for it, and every other font is the shipped Noto Sans SC
+    names = font_names(content)
+    assert any("HanaMinB-Fallback" in n for n in names), names
+    assert all("Noto-Sans-SC" in n or "HanaMinB-Fallback" in n for n in names), names
+    fonts = embedded_fonts(content)
+    if fonts is not None:
+        hanamin = [name for name in fonts if "HanaMin" in name]
+        assert hanamin and all(fonts[name] for name in hanamin), fonts
+    # and a reader extracts the name, 𠮷 included
+    text = pdf_text(content)
+    if text is not None:
+        assert "司马𠮷" in text and "干部教育培训电子档案" in text
+    # and HanaMin draws 𠮷 alone: the rest of the text, 司马 included, stays Noto Sans SC
+    by_font = text_by_font(content)
+    if by_font is not None:
+        assert "".join(t for f, t in by_font.items() if "HanaMin" in f) == "𠮷", by_font
+        noto_text = "".join(t for f, t in by_font.items() if f.startswith("Noto-Sans-SC"))
+        assert all(c in noto_text for c in "司马干部教育培训电子档案第页共")
+
+
+def test_the_fallback_fonts_are_declared_last_and_only_for_the_ideographs_the_slices_lack():
+    hanazono_or_fail()
+    # a document without rare characters declares no fallback
+    assert "HanaMin" not in font_css_for({ord(c) for c in "司马吉干部"}, set())
+    # 𠮷 (Extension B) brings HanaMinB, 䶮 (Extension A, not in the slices) HanaMinA; a bold 𠮷 counts too
+    css = font_css_for({ord(c) for c in "司马𠮷䶮"}, set())
+    assert "'HanaMinA Fallback'" in css and "'HanaMinB Fallback'" in css
+    assert "HanaMin" in font_css_for({ord("干")}, {ord("𠮷")})
+    # after every Noto slice in the document's font list, and limited to the ideograph blocks
+    stack = re.search(r"html \{ font-family: (.*); \}", css).group(1).split(", ")
+    assert stack[-3:] == ["'HanaMinA Fallback'", "'HanaMinB Fallback'", "sans-serif"]
+    assert all(f.startswith("'Noto Sans SC ") for f in stack[:-3])
+    ranges = re.findall(r"font-family: 'HanaMin[AB] Fallback';.*?unicode-range: ([^;]+);", css)
+    bounds = [tuple(int(x, 16) for x in part.strip().removeprefix("U+").split("-"))
+              for declared in ranges for part in declared.split(",")]
+    assert bounds and all(lo >= 0x3400 for lo, _ in bounds)
+    assert any(lo <= 0x20BB7 <= hi for lo, hi in bounds) and any(lo <= 0x4DAE <= hi for lo, hi in bounds)
+
+
+def test_without_the_fallback_fonts_the_pdf_is_still_made_and_a_warning_logged_once(monkeypatch, tmp_path, caplog):
+    # given a server where fonts-hanazono is not installed
+    monkeypatch.setattr(pdf_module, "fallback_dirs", lambda: (tmp_path,))
+    monkeypatch.setattr(pdf_module, "_warned", set())
+    # when two documents with rare characters are printed
+    with caplog.at_level(logging.WARNING, logger="ganxun.archive.pdf"):
+        assert "HanaMin" not in font_css_for({ord("𠮷")}, set())
+        first = html_to_pdf("<p>司马𠮷</p>")
+        second = html_to_pdf("<p>𠮷田</p>")
+    # then both are PDFs (as before the fallback: 𠮷 may print as a box), and the missing font is reported once
+    assert first.startswith(b"%PDF") and second.startswith(b"%PDF")
+    warnings = [r for r in caplog.records if r.name == "ganxun.archive.pdf" and r.levelno == logging.WARNING]
+    assert len(warnings) == 1, warnings
+    assert "HanaMinB.ttf" in warnings[0].getMessage() and "fonts-hanazono" in warnings[0].getMessage()
+
+
 def test_only_the_font_slices_a_document_needs_are_declared():
     # one character in regular text, one in bold: one slice each, each slice its own family
     css = font_css_for({ord("干")}, {ord("档")})
@@ -150,7 +241,9 @@ def test_only_the_font_slices_a_document_needs_are_declared():
 
 def test_the_pdf_cannot_load_anything_but_the_shipped_fonts():
     fetcher = _fetcher()
-    for url in ("file:///etc/passwd", "http://example.com/x.css", "https://example.com/logo.png"):
+    for url in ("file:///etc/passwd", "http://example.com/x.css", "https://example.com/logo.png",
+                "file:///usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+                "file:///usr/share/fonts/truetype/hanazono/../../../../../etc/passwd"):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
     # and a document that asks for other files still renders, without them

@@ -15,10 +15,19 @@ What shapes this module (measured on the project's machine, see the archive's re
    each slice is decompressed once into a TrueType file cache (``VAR_DIR/cache/fonts``) shared by
    every process. A slice loaded into the FontConfiguration stays loaded, so later documents pay
    only for characters not seen before.
+4. The shipped font has no ideograph outside the Basic Multilingual Plane, 37 of Extension A and about
+   12,300 of the 20,992 unified ideographs: rare characters in names (生僻字, e.g. 𠮷 U+20BB7 in
+   Extension B) printed as boxes. Debian's ``fonts-hanazono`` (HanaMinA/HanaMinB, installed by
+   ``make install``) is the last resort: declared after every Noto slice and only for the ideograph
+   blocks, it prints only characters that no Noto slice has, and only documents with such characters
+   load it (once per process, 0.1–0.2 s: WeasyPrint copies the 23–31 MB file to a temporary folder).
+   Without the files the PDF is still made (those characters print as boxes) and a warning is logged
+   once per process.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import tempfile
@@ -44,8 +53,20 @@ _RANGE = re.compile(r"unicode-range:\s*([^;]+);")
 _SRC = re.compile(r"url\(\./files/(noto-sans-sc-(.+?)-(\d00)-normal\.woff2)\)\s*format\('woff2'\)")
 _QUOTED = re.compile(r'"([^"]*)"')
 
+# Last-resort fonts for ideographs the Noto slices lack: (family, file, unicode ranges). HanaMinA has
+# Extension A, the unified and compatibility ideographs; HanaMinB Extensions B–F. The ranges stop at the
+# ideograph blocks, so Latin, punctuation and symbols never fall to a Mincho face. Looked for in
+# Debian's folder, then in VAR_DIR/fonts (for a server where the Debian package cannot be installed).
+FALLBACK_FONTS = (
+    ("HanaMinA Fallback", "HanaMinA.ttf", ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F))),
+    ("HanaMinB Fallback", "HanaMinB.ttf", ((0x20000, 0x2A6DF), (0x2A700, 0x2EBEF))),
+)
+FALLBACK_DIRS = (Path("/usr/share/fonts/truetype/hanazono"),)
+
+logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _font_config = None
+_warned: set[str] = set()
 
 
 class Slice:
@@ -91,6 +112,62 @@ def font_slices() -> tuple[Slice, ...]:
     return tuple(slices)
 
 
+@lru_cache(maxsize=2)
+def noto_points(weight: str) -> frozenset[int]:
+    """Every character some Noto slice of ``weight`` has."""
+    return frozenset().union(*(s.points for s in font_slices() if s.weight == weight))
+
+
+class Fallback:
+    """A last-resort font face (see ``FALLBACK_FONTS``)."""
+
+    def __init__(self, family: str, filename: str, ranges: tuple[tuple[int, int], ...]):
+        self.family, self.filename, self.ranges = family, filename, ranges
+
+    def path(self) -> Path | None:
+        for folder in fallback_dirs():
+            candidate = folder / self.filename
+            if candidate.is_file():
+                return candidate.resolve()
+        return None
+
+    def wanted(self, points: set[int]) -> bool:
+        return any(lo <= cp <= hi for cp in points for lo, hi in self.ranges)
+
+    def rule(self, path: Path) -> str:
+        unicode_range = ", ".join(f"U+{lo:X}-{hi:X}" for lo, hi in self.ranges)
+        return ("@font-face { font-family: '%s'; font-style: normal; src: url(%s) format('truetype');"
+                " unicode-range: %s; }" % (self.family, path.as_uri(), unicode_range))
+
+
+def fallback_dirs() -> tuple[Path, ...]:
+    return (*FALLBACK_DIRS, Path(settings.VAR_DIR) / "fonts")
+
+
+def fallbacks() -> tuple[Fallback, ...]:
+    return tuple(Fallback(*entry) for entry in FALLBACK_FONTS)
+
+
+def fallback_files() -> tuple[Path, ...]:
+    return tuple(path for f in fallbacks() if (path := f.path()))
+
+
+def missing_points(regular: set[int], bold: set[int]) -> set[int]:
+    """The document's characters no Noto slice has."""
+    return (regular - noto_points("400")) | (bold - noto_points("700"))
+
+
+def _warn_missing(fallback: Fallback) -> None:
+    """Once per process and file; the characters are not logged (they come from names)."""
+    if fallback.filename in _warned:
+        return
+    _warned.add(fallback.filename)
+    folders = "、".join(str(f) for f in fallback_dirs())
+    logger.warning("PDF 缺少备用字体 %s（已查找 %s）：内置字体没有的生僻字将显示为方框。"
+                   "请安装 Debian 软件包 fonts-hanazono（make install 会安装）。",
+                   fallback.filename, folders)
+
+
 def font_folder() -> Path:
     return font_slices()[0].woff2.parent
 
@@ -131,8 +208,19 @@ def font_css_for(regular: set[int], bold: set[int]) -> str:
     document's font-family list naming them."""
     chosen = [s for s in font_slices() if s.covers(regular if s.weight == "400" else bold)]
     families = list(dict.fromkeys(s.family for s in chosen))
+    rules = [s.rule() for s in chosen]
+    missing = missing_points(regular, bold)
+    for fallback in fallbacks():
+        if not fallback.wanted(missing):
+            continue
+        path = fallback.path()
+        if path is None:
+            _warn_missing(fallback)
+            continue
+        rules.append(fallback.rule(path))
+        families.append(fallback.family)  # after every Noto slice: used only where none has the glyph
     stack = ", ".join(f"'{f}'" for f in families) or f"'{FAMILY}'"
-    return "\n".join(s.rule() for s in chosen) + f"\nhtml {{ font-family: {stack}, sans-serif; }}\n"
+    return "\n".join(rules) + f"\nhtml {{ font-family: {stack}, sans-serif; }}\n"
 
 
 class _TextByWeight(HTMLParser):
@@ -182,14 +270,17 @@ def _fetcher():
     from weasyprint.urls import URLFetcher
 
     allowed = (font_folder(), cache_folder())
+    allowed_files = fallback_files()
 
     class FontFilesOnly(URLFetcher):
-        """The document may load the shipped font files and nothing else (no network, no other files)."""
+        """The document may load the shipped font files (and the fallback fonts) and nothing else (no network,
+        no other files)."""
 
         def fetch(self, url, headers=None):
             parsed = urlparse(url)
             path = Path(unquote(parsed.path)).resolve()
-            if parsed.scheme != "file" or not any(path.is_relative_to(folder) for folder in allowed):
+            if parsed.scheme != "file" or not (any(path.is_relative_to(folder) for folder in allowed)
+                                               or path in allowed_files):
                 raise ValueError(f"不允许在 PDF 中加载外部资源：{url}")
             return super().fetch(url, headers)
 
