@@ -271,6 +271,24 @@ def test_list_filters_and_counts(as_user, world, ledger):
     assert client.get("/records/list/?status=pending").context["counts"]["total"] == 0
 
 
+def test_a_list_longer_than_the_cap_pages_without_totals_until_narrowed(as_user, world, ledger, monkeypatch):
+    from ganxun.records import views
+
+    # given a list limit of 3 entries (a province's ledger has millions) and the superuser's 6
+    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    client = as_user("admin")
+    response = client.get("/records/list/?page_size=2")
+    # then no sum over everything is offered, the pages stop at the cap, and the newest come first
+    body = response.content.decode()
+    assert response.context["counts"] is None and "超过 3条记录" in body and "缩小范围后显示合计" in body
+    page = response.context["page"]
+    assert page.paginator.num_pages == 2 and len(page.object_list) == 2
+    assert all(r.is_reversed is False for r in page.object_list)
+    # when narrowed to one county, the totals are back
+    counts = client.get("/records/list/?org=419901").context["counts"]
+    assert (counts["total"], counts["cadres"]) == (2, 2)
+
+
 def test_list_pages_never_show_a_full_id_number(as_user, ledger):
     client = as_user("admin")
     for url in ["/records/list/", "/records/list/?reversed=1", "/records/review/"]:

@@ -13,14 +13,14 @@ from ganxun.audit.events import EventType, record_event
 from ganxun.core.xlsx import write_xlsx, xlsx_response
 from ganxun.records.columns import COLUMNS, export_row
 from ganxun.records.models import EntryKind, LearningRecord, RecordStatus
-from ganxun.records.selectors import RecordFilter, records_filtered, with_reversal_flag
+from ganxun.records.selectors import RecordFilter, not_reversed, records_filtered
 
 SHEET = "学习记录"
 
 
 def _standing(qs: QuerySet[LearningRecord]) -> QuerySet[LearningRecord]:
-    return (with_reversal_flag(qs.filter(kind=EntryKind.ENTRY, status=RecordStatus.APPROVED))
-            .filter(is_reversed=False).select_related("cadre", "institution")
+    return (not_reversed(qs.filter(kind=EntryKind.ENTRY, status=RecordStatus.APPROVED))
+            .select_related("cadre", "institution")
             .order_by("cadre__person_code", "end_date", "id"))
 
 

@@ -26,7 +26,24 @@ def access_record(user, record_id) -> LearningRecord:
 
 
 def with_reversal_flag(qs: QuerySet[LearningRecord]) -> QuerySet[LearningRecord]:
+    """Each entry flagged ``is_reversed``. For one cadre's entries; for a page of a long list use
+    ``flag_reversed`` (on millions of rows PostgreSQL turns this into a hash of the whole ledger)."""
     return qs.annotate(is_reversed=Exists(LearningRecord.objects.filter(reverses=OuterRef("pk"))))
+
+
+def not_reversed(qs: QuerySet[LearningRecord]) -> QuerySet[LearningRecord]:
+    """Entries no reversal cancels (an anti-join in WHERE; nothing added to the selected columns)."""
+    return qs.exclude(Exists(LearningRecord.objects.filter(reverses=OuterRef("pk"))))
+
+
+def flag_reversed(records) -> list[LearningRecord]:
+    """Set ``is_reversed`` on a page of entries with one query by their ids."""
+    records = list(records)
+    reversed_ids = set(LearningRecord.objects.filter(reverses_id__in=[r.pk for r in records])
+                       .values_list("reverses_id", flat=True)) if records else set()
+    for r in records:
+        r.is_reversed = r.pk in reversed_ids
+    return records
 
 
 @dataclass
@@ -46,7 +63,10 @@ class RecordFilter:
 
 
 def records_filtered(user, flt: RecordFilter) -> QuerySet[LearningRecord]:
-    """The visible entries narrowed by ``flt``, newest first. An org filter outside the scope is 'not found'."""
+    """The visible entries narrowed by ``flt``, newest first. An org filter outside the scope is 'not found'.
+
+    Rows carry no ``is_reversed``: flag the page shown with ``flag_reversed``.
+    """
     qs = records_visible_to(user)
     if flt.org_code:
         from ganxun.orgs.selectors import access_org
@@ -67,9 +87,8 @@ def records_filtered(user, flt: RecordFilter) -> QuerySet[LearningRecord]:
         qs = qs.filter(end_date__gte=date(year, 1, 1), end_date__lte=date(year, 12, 31))
     if flt.status:
         qs = qs.filter(status=flt.status)
-    qs = with_reversal_flag(qs)
     if not flt.show_reversed:
-        qs = qs.filter(kind=EntryKind.ENTRY, is_reversed=False)
+        qs = not_reversed(qs.filter(kind=EntryKind.ENTRY))
     return qs.select_related("cadre__org", "institution", "reverses").order_by("-end_date", "-id")
 
 

@@ -17,15 +17,16 @@ from ganxun.orgs.permissions import can_write_registry
 from ganxun.orgs.selectors import access_org, org_tree_rows
 from ganxun.records.forms import ReasonForm, RecordCorrectForm, RecordNewForm, SelfStudyForm
 from ganxun.records.models import EntryKind, RecordSource, RecordStatus
-from ganxun.records.selectors import (RecordFilter, access_record, pending_self_study_visible_to, record_counts,
-                                      records_filtered, records_visible_to, with_reversal_flag)
+from ganxun.records.selectors import (RecordFilter, access_record, flag_reversed, pending_self_study_visible_to,
+                                      record_counts, records_filtered, records_visible_to, with_reversal_flag)
 from ganxun.records.services import (record_append, record_correct, record_reverse, record_review,
                                      self_study_submit)
 from ganxun.web.decorators import scoped_view
 from ganxun.web.dialogs import attach_errors, dialog_done
-from ganxun.web.paging import page_of
+from ganxun.web.paging import count_up_to, page_of
 
 FIRST_YEAR = 2015
+COUNT_CAP = 100_000
 PAGE_SIZES = (20, 50, 100, 200)
 
 
@@ -74,16 +75,24 @@ def record_list(request):
     user = request.user
     flt = _filter_from(request)
     qs = records_filtered(user, flt)
-    counts = record_counts(qs)
+    # The headline sums every listed entry: only for a list narrowed to COUNT_CAP entries or fewer.
+    total = count_up_to(qs, COUNT_CAP)
+    counts = record_counts(qs) if total <= COUNT_CAP else None
+    page = page_of(request, qs, count=min(total, COUNT_CAP))
+    flag_reversed(page.object_list)
     selected_org = access_org(user, flt.org_code) if flt.org_code else None
     this_year = date.today().year
     return render(request, "records/list.html", {
-        "page": page_of(request, qs, count=counts["total"]), "flt": flt, "counts": counts,
+        "page": page, "flt": flt, "counts": counts, "count_cap": _how_many(COUNT_CAP),
         "tree": _side_tree(org_tree_rows(user), selected_org), "selected_org": selected_org,
         "sources": RecordSource.choices, "categories": ContentCategory.choices, "statuses": RecordStatus.choices,
         "years": [str(y) for y in range(this_year, FIRST_YEAR - 1, -1)],
         "can_write": can_write_registry(user), "filter_query": _without_paging(request.GET),
     })
+
+
+def _how_many(n: int) -> str:
+    return f"{n // 10_000} 万" if n >= 10_000 and n % 10_000 == 0 else str(n)
 
 
 def _without_paging(params) -> str:

@@ -6,6 +6,15 @@ DEFAULT_SIZE = 20
 MAX_SIZE = 200
 
 
+def count_up_to(queryset, cap: int) -> int:
+    """How many rows, counting no further than ``cap + 1`` (``cap + 1`` means "more than ``cap``").
+
+    A province's ledger has tens of millions of rows: an exact count of an unnarrowed list is a scan
+    of all of them on every page view, for a number nobody reads.
+    """
+    return queryset.order_by()[:cap + 1].count()
+
+
 def page_of(request, queryset, *, count: int | None = None) -> Page:
     """The requested page of ``queryset``.
 
