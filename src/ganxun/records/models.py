@@ -91,7 +91,10 @@ class LearningRecord(models.Model):
         # ``reverses`` a partial index and drops Django's pattern index of ``external_id``.
         indexes = [models.Index(fields=["cadre", "end_date"], name="record_cadre_end"),
                    models.Index(fields=["institution"], name="record_institution",
-                                condition=models.Q(institution__isnull=False))]
+                                condition=models.Q(institution__isnull=False)),
+                   # the 自学审核 queue: a few hundred waiting among millions
+                   models.Index(fields=["recorded_at"], name="record_pending",
+                                condition=models.Q(status="pending"))]
         constraints = [
             models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")),
                                    name="record_dates_in_order"),
