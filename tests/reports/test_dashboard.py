@@ -392,3 +392,36 @@ def test_the_compliance_command_for_everything_evaluates_each_cadre_indicator_on
     orgs = [r for r in body["results"] if r["subject_type"] == "org"]
     assert orgs == [v.as_dict() for v in org_verdicts(None, plan, as_of, org_code="4199")]
     assert body["figures"] == [f.as_dict() for f in org_figures(None, plan, as_of, org_code="4199")]
+
+
+def test_a_slow_dashboard_is_kept_for_a_while_and_can_be_recomputed(client, world, ledger, monkeypatch):
+    from django.core.cache import cache
+
+    from ganxun.reports import selectors
+
+    # given dashboards that count as slow (a province's), and a spy on their computation
+    cache.clear()
+    monkeypatch.setattr(selectors, "CACHE_WHEN_SLOWER_THAN", 0)
+    computed = Counter()
+    real = selectors.compliance_dashboard
+    monkeypatch.setattr(selectors, "compliance_dashboard",
+                        lambda user, *a, **kw: computed.update([user.username]) or real(user, *a, **kw))
+    client.force_login(world.users["city"])
+    # when the city admin opens the dashboard twice
+    first = client.get(f"/reports/dashboard/?{Q}")
+    second = client.get(f"/reports/dashboard/?{Q}")
+    # then the second comes from the first, and says from when
+    assert computed["city_admin"] == 1
+    assert "dashboard-cached" not in page_text(first)
+    assert "dashboard-cached" in page_text(second) and "重新计算" in page_text(second)
+    assert [f.as_dict() for f in second.context["board"].figures] == [f.as_dict() for f in first.context["board"].figures]
+    # when they ask to recompute, it is computed again
+    client.get(f"/reports/dashboard/?{Q}&refresh=1")
+    assert computed["city_admin"] == 2
+    # and another account with another scope never gets it: a county admin is computed afresh
+    client.force_login(world.users["dc"])
+    client.get(f"/reports/dashboard/?{Q}")
+    assert computed["dc_admin"] == 1
+    # nor may the county admin reach the city's board through the cache
+    assert client.get(f"/reports/dashboard/?{Q}&org=4199").status_code == 404
+    cache.clear()

@@ -9,8 +9,13 @@ evaluated twice in one request.
 
 from __future__ import annotations
 
+import hashlib
+import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+
+from django.core.cache import cache
+from django.utils import timezone
 
 from ganxun.cadres.selectors import cadres_visible_to
 from ganxun.core.errors import NotFound
@@ -200,6 +205,37 @@ def compliance_dashboard(user, plan: Plan, as_of: date, *, org_code: str | None 
         cadre_indicators=cadre_inds, org_indicators=org_inds, total=total, rows=shown,
         makeup_codes=makeup_codes, makeup=len(makeup_people), at_risk=at_risk,
         at_risk_people=len(at_risk_people), unmet=unmet, unmet_people=len(unmet_people))
+
+
+# ---- a province's dashboard is kept for a while ----------------------------------------------------
+
+CACHE_SECONDS = 600
+CACHE_WHEN_SLOWER_THAN = 2.0  # seconds: a county's or a city's dashboard is always computed afresh
+
+
+def dashboard_for(user, plan: Plan, as_of: date, *, org_code: str | None = None,
+                  refresh: bool = False) -> tuple[Dashboard, datetime | None]:
+    """``compliance_dashboard``, kept for ``CACHE_SECONDS`` when it took long to compute.
+
+    Returns the board and, when it comes from the cache, the time it was computed (the page says so
+    and offers 重新计算, ``refresh``). A whole province is a million cadres, a minute of evaluation; a
+    city takes under a second and is never cached. The scope check comes first (out of scope is 404
+    whatever is cached), and the key holds everything the board depends on besides the data: plan, date,
+    org and the user's scope and role.
+    """
+    root = dashboard_root(user, org_code)
+    scope = scope_of(user)
+    identity = f"{plan.id}|{as_of.isoformat()}|{root.path}|{user.role}|{scope.everything}|{','.join(sorted(scope.paths))}"
+    key = "ganxun:dashboard:" + hashlib.sha256(identity.encode()).hexdigest()
+    if not refresh:
+        kept = cache.get(key)
+        if kept is not None:
+            return kept
+    started = time.monotonic()
+    board = compliance_dashboard(user, plan, as_of, org_code=root.code)
+    if time.monotonic() - started >= CACHE_WHEN_SLOWER_THAN:
+        cache.set(key, (board, timezone.now()), CACHE_SECONDS)
+    return board, None
 
 
 # ---- the cadres behind a number ----------------------------------------------------------------

@@ -7,19 +7,16 @@ without an org scope (cadre, institution) get 404 too.
 from datetime import date
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
 from ganxun.web.decorators import scoped_view
-from ganxun.core.errors import NotFound
 from ganxun.plans.engine import VERDICT_LABELS
 from ganxun.plans.output import amount
 from ganxun.plans.spec import load_plan, plan_ids
 from ganxun.reports.selectors import (COUNTED, LISTS, VerdictQuery, cadres_by_code, check_query,
-                                      compliance_dashboard, region_choices, verdicts_behind)
+                                      dashboard_for, region_choices, verdicts_behind)
 
 VERDICT_STYLES = {"met": "success", "on_track": "primary", "at_risk": "warning", "unmet": "danger",
                   "not_applicable": "secondary"}
@@ -80,11 +77,18 @@ def _figure_cards(plan, figures) -> list[dict]:
     return cards
 
 
+def _with_refresh(params) -> str:
+    params = params.copy()
+    params["refresh"] = "1"
+    return params.urlencode()
+
+
 @_scoped
 def dashboard(request):
     plan, as_of, warnings = _params(request)
     org_code = request.GET.get("org", "").strip()
-    board = compliance_dashboard(request.user, plan, as_of, org_code=org_code or None)
+    board, cached_at = dashboard_for(request.user, plan, as_of, org_code=org_code or None,
+                                     refresh=request.GET.get("refresh") == "1")
     codes = [i.code for i in board.cadre_indicators]
     chosen = request.GET.get("indicator", "")
     if chosen not in codes:
@@ -101,7 +105,8 @@ def dashboard(request):
         regions = sorted([*regions, board.root], key=lambda o: o.path)
     base_depth = min((o.depth for o in regions), default=1)
     return render(request, "reports/dashboard.html", {
-        "board": board, "plan": plan, "as_of": as_of, "warnings": warnings, "base": base,
+        "board": board, "plan": plan, "as_of": as_of, "warnings": warnings, "base": base, "cached_at": cached_at,
+        "refresh_query": _with_refresh(request.GET),
         "plans": [load_plan(pid) for pid in plan_ids()], "cards": _figure_cards(plan, board.figures),
         "panes": panes, "matrix": matrix, "org_matrix": org_matrix, "chosen": chosen,
         "chart": board.chart(), "regions": [(o, "　" * (o.depth - base_depth)) for o in regions],
