@@ -314,8 +314,9 @@ def test_query_count_does_not_grow_with_the_number_of_children(client, world, le
     assert html.count('data-testid="drill"') == 16 * len(load_plan(PLAN).of_subject("cadre"))
 
 
-def test_the_dashboard_evaluates_each_cadre_indicator_once(client, world, ledger, monkeypatch):
-    # given a spy on the engine's per-cadre evaluation
+@pytest.fixture
+def evaluations(monkeypatch) -> Counter:
+    """How often the engine evaluated each (cadre, indicator): a spy on ``evaluate_cadre``."""
     seen = Counter()
     real = compliance.evaluate_cadre
 
@@ -324,6 +325,11 @@ def test_the_dashboard_evaluates_each_cadre_indicator_once(client, world, ledger
         return real(plan, ind, span, tally, **kw)
 
     monkeypatch.setattr(compliance, "evaluate_cadre", spy)
+    return seen
+
+
+def test_the_dashboard_evaluates_each_cadre_indicator_once(client, world, ledger, evaluations):
+    seen = evaluations
     # when the city admin opens the dashboard (org rates and the 学时达标率 rest on cadre indicators)
     client.force_login(world.users["city"])
     page_text(client.get(f"/reports/dashboard/?{Q}"))
@@ -367,19 +373,11 @@ def test_known_cadre_verdicts_of_another_date_are_refused(world, ledger):
         org_figures(user, plan, date(2022, 12, 31), org_code="4199", known=known)
 
 
-def test_the_compliance_command_for_everything_evaluates_each_cadre_indicator_once(world, ledger, monkeypatch,
+def test_the_compliance_command_for_everything_evaluates_each_cadre_indicator_once(world, ledger, evaluations,
                                                                                       tmp_path):
     from django.core.management import call_command
 
-    # given a spy on the engine's per-cadre evaluation
-    seen = Counter()
-    real = compliance.evaluate_cadre
-
-    def spy(plan, ind, span, tally, **kw):
-        seen[(kw["subject"], ind.code)] += 1
-        return real(plan, ind, span, tally, **kw)
-
-    monkeypatch.setattr(compliance, "evaluate_cadre", spy)
+    seen = evaluations
     # when the operator evaluates cadres and orgs of the city at once
     out = tmp_path / "all.json"
     call_command("compliance", "--plan", PLAN, "--as-of", "2022-12-31", "--subject", "all", "--org", "4199",
