@@ -13,6 +13,7 @@ from ganxun.audit.models import AuditEvent, EventType
 from ganxun.plans import compliance
 from ganxun.plans.compliance import CadreResults, cadre_verdicts, compliance_scope, org_figures, org_verdicts
 from ganxun.plans.output import XLSX_HEADERS
+from ganxun.plans.engine import span_for
 from ganxun.plans.spec import load_plan
 from ganxun.records.services import record_append
 from tests.factories import add_cadre, add_org
@@ -237,6 +238,23 @@ def test_the_at_risk_list_holds_every_verdict_behind_pace(client, world, ledger)
                                           with_evidence=False) if v.verdict == "at_risk"]
     assert expected  # 王磊 and 刘洋 are behind on their yearly hours
     html = page_text(client.get(f"/reports/at-risk/?{q}"))
+    assert people(html) == {v.subject for v in expected}
+    assert f"共 {len(expected)} 条结论" in html
+
+
+def test_the_at_risk_list_after_the_plan_period_evaluates_only_open_windows(client, world, ledger, evaluations):
+    # given mid-2023: the plan period 2018–2022 has closed, the calendar year 2023 is open
+    plan, as_of = load_plan(PLAN), date(2023, 6, 30)
+    closed = {i.code for i in plan.of_subject("cadre") if span_for(plan, i, as_of).closed}
+    assert closed and closed != {i.code for i in plan.of_subject("cadre")}
+    client.force_login(world.users["city"])
+    # when the city admin opens 进度滞后名单
+    html = page_text(client.get(f"/reports/at-risk/?plan={PLAN}&as_of=2023-06-30"))
+    # then no indicator of a closed window was evaluated (none can be behind pace)
+    assert evaluations and not {code for _, code in evaluations} & closed
+    # and the list is still every at_risk verdict of the full evaluation
+    expected = [v for v in cadre_verdicts(plan, as_of, compliance_scope(world.users["city"], org_code="4199"),
+                                          with_evidence=False) if v.verdict == "at_risk"]
     assert people(html) == {v.subject for v in expected}
     assert f"共 {len(expected)} 条结论" in html
 

@@ -23,7 +23,7 @@ from ganxun.orgs.models import Org, OrgKind, OrgType
 from ganxun.orgs.selectors import access_org, orgs_visible_to, scope_of, scope_root
 from ganxun.plans.compliance import (CadreResults, Figure, cadre_verdicts, compliance_scope, org_figures,
                                      org_verdicts)
-from ganxun.plans.engine import AT_RISK, MET, ON_TRACK, UNMET, VERDICT_LABELS, Verdict
+from ganxun.plans.engine import AT_RISK, MET, ON_TRACK, UNMET, VERDICT_LABELS, Verdict, span_for
 from ganxun.plans.spec import Indicator, Plan
 
 # The verdicts a cadre indicator can give, in the order the dashboard shows them.
@@ -262,6 +262,15 @@ class VerdictQuery:
             return [i.code for i in self.plan.of_subject("cadre") if i.makeup_list]
         return [self.indicator] if self.indicator else None
 
+    def codes_to_evaluate(self) -> list[str]:
+        """``codes()`` less the indicators that cannot give the wanted verdicts: 进度滞后 and 进度正常
+        only come from a window still open at ``as_of``, so a list of those skips the closed ones."""
+        codes = self.codes() or [i.code for i in self.plan.of_subject("cadre")]
+        if set(self.verdicts()) <= {AT_RISK, ON_TRACK}:
+            codes = [c for c in codes
+                     if (span := span_for(self.plan, self.plan.indicator(c), self.as_of)) and not span.closed]
+        return codes
+
     def verdicts(self) -> tuple[str, ...]:
         if self.list == "makeup":
             return (UNMET,)
@@ -292,7 +301,8 @@ def verdicts_behind(user, q: VerdictQuery, *, with_evidence: bool = False) -> tu
     root = dashboard_root(user, q.org_code or None)
     cadres = compliance_scope(user, org_code=root.code)
     wanted = q.verdicts()
-    evaluated = cadre_verdicts(q.plan, q.as_of, cadres, with_evidence=with_evidence, codes=q.codes())
+    codes = q.codes_to_evaluate()
+    evaluated = cadre_verdicts(q.plan, q.as_of, cadres, with_evidence=with_evidence, codes=codes) if codes else []
     found = [v for v in evaluated if v.verdict in wanted]
     order = {ind.code: i for i, ind in enumerate(q.plan.indicators)}
     paths = dict(cadres.order_by().values_list("person_code", "org__path")) if found else {}
