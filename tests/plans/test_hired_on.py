@@ -124,6 +124,25 @@ def test_multi_year_windows_judge_cadres_hired_in_their_first_half(world, school
     assert verdict("C-DC-2", "young_rotation_4y") == NOT_APPLICABLE
 
 
+def test_a_gap_rule_measures_a_cadre_hired_inside_the_window_from_the_hiring_day(world, schools):
+    from ganxun.cadres.services import cadre_update
+
+    # given a city team member whose only system training in 2018–2022 ended on 2022-06-01
+    cadre_update(acting_user=world.users["admin"], person_code="C-CITY-1", values={"local_team": "city"})
+    train(world, "C-CITY-1", date(2022, 6, 1), system=True)
+    # when hired before the plan period: 2018-01-01 → 2022-06-01 is more than 3 years without one
+    hire("C-CITY-1", date(2015, 3, 1))
+    assert verdict("C-CITY-1", "team_system_training") == "unmet"
+    # when hired on 2020-03-01 (still judged: before mid-window), the stretch starts on the hiring day
+    hire("C-CITY-1", date(2020, 3, 1))
+    found = cadre_verdicts(HENAN, END, compliance_scope(None, person_code="C-CITY-1"), codes=["team_system_training"])
+    assert [v.verdict for v in found] == ["met"]
+    assert found[0].actual == {"count": 1, "years": 2.3}  # 2020-03-01 → 2022-06-01, the longest stretch
+    # and with no hiring date it is measured from the window start, as before
+    hire("C-CITY-1", None)
+    assert verdict("C-CITY-1", "team_system_training") == "unmet"
+
+
 def test_the_cli_lists_the_cadre_as_not_applicable(world, schools, capsys):
     hire("C-DC-1", date(2022, 9, 1))
     call_command("compliance", "--plan", "henan-2019-2022", "--as-of", "2022-12-31", "--subject", "cadres",

@@ -79,10 +79,15 @@ def cadre_verdicts(plan: Plan, as_of: date, cadres: QuerySet[Cadre], *, with_evi
         applicable = judged(plan, cadres, ind.applies_to, span)
         ids = set(applicable.values_list("pk", flat=True)) if span else set()
         if ids:
-            tallies = window_tallies(applicable, ind.counts, span, need_dates=ind.measure.kind == "gap",
-                                     need_evidence=with_evidence)
+            gap_rule = ind.measure.kind == "gap"
+            tallies = window_tallies(applicable, ind.counts, span, need_dates=gap_rule, need_evidence=with_evidence)
+            # a gap rule measures a cadre hired inside the window from the hiring day
+            hired = dict(applicable.filter(hired_on__gt=span.start).values_list("pk", "hired_on")) if gap_rule else {}
             for pk in sorted(ids, key=lambda i: names[i][0]):
-                results.append(evaluate_cadre(plan, ind, span, tallies.get(pk, Tally()), subject=names[pk][0],
+                tally = tallies.get(pk) or Tally()
+                if pk in hired:
+                    tally.since = hired[pk]
+                results.append(evaluate_cadre(plan, ind, span, tally, subject=names[pk][0],
                                               subject_name=names[pk][1]))
         if include_not_applicable:
             empty = span or Span(plan.start, plan.end, as_of)

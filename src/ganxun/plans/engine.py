@@ -103,6 +103,7 @@ class Tally:
     count: int = 0
     dates: tuple[date, ...] = ()
     evidence: tuple[str, ...] = ()
+    since: date | None = None   # 录用时间 when inside the window: a gap rule's first stretch starts there
 
 
 @dataclass
@@ -180,10 +181,13 @@ def evaluate_count(ind: Indicator, span: Span, tally: Tally):
 def evaluate_gap(ind: Indicator, span: Span, tally: Tally):
     """At least one record in every N years: the longest stretch without one, inside the window."""
     years = ind.measure.years
-    points = [span.start, *sorted(d for d in tally.dates if span.start <= d <= span.upto), span.upto]
+    records = sorted(d for d in tally.dates if span.start <= d <= span.upto)
+    # Nobody can be behind before being hired: a cadre hired inside the window is measured from then.
+    begin = max(span.start, tally.since) if tally.since else span.start
+    points = [begin, *(d for d in records if d >= begin), span.upto]
     violated = any(b > add_years(a, years) for a, b in zip(points, points[1:]))
     longest = max((b - a).days for a, b in zip(points, points[1:]))
-    actual = {"count": len(points) - 2, "years": round(longest / 365.25, 1)}
+    actual = {"count": len(records), "years": round(longest / 365.25, 1)}
     gap = {"years": round(max(0.0, longest / 365.25 - years), 1)}
     required = {"years": years}
     if violated:
