@@ -9,6 +9,8 @@
   ganxun export KIND FILE                                   导出 (export)
   ganxun user add USERNAME --role ROLE [--scope ORG_CODE] [--person PERSON_CODE] --password-stdin
   ganxun token create USERNAME | ganxun token revoke USERNAME [--prefix P]
+  ganxun compliance --plan PLAN_ID --as-of YYYY-MM-DD [--subject cadres|orgs|all] [--format json|xlsx|table]
+  ganxun totals [--rebuild]                                 核对/重算年度学时汇总 (check/rebuild totals)
 """
 
 import os
@@ -24,6 +26,7 @@ COMMANDS = {
     "user": "user",
     "token": "token",
     "compliance": "compliance",
+    "totals": "totals",
     "check": "check",
     "shell": "shell",
     "dbshell": "dbshell",

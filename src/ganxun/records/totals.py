@@ -165,3 +165,21 @@ def rebuild_totals(cadre_ids: Iterable[int] | None = None) -> int:
             cursor.execute(insert + sql, params)
             written += cursor.rowcount
     return written
+
+
+def totals_differences() -> int:
+    """How many per-year buckets differ between ``CadreYearTotal`` and a fresh sum of the ledger (0 when
+    they agree): one FULL OUTER JOIN in the database, so it runs on a province's tens of millions of rows."""
+    quote = connection.ops.quote_name
+    fresh = ledger_sums().filter(~(Q(hours=0) & Q(days=0) & Q(records=0))).values(*NEW_ROW_COLUMNS)
+    sql, params = fresh.query.sql_with_params()
+    key = NEW_ROW_COLUMNS[:7]
+    on = " AND ".join(f"t.{quote(c)} = f.{quote(c)}" for c in key)
+    # hours rounded to their one decimal: SQLite sums decimals as floats (0.1 + 0.2 is not 0.3 there)
+    differ = " OR ".join([f"ROUND(t.{quote('hours')}, 1) <> ROUND(f.{quote('hours')}, 1)",
+                          *(f"t.{quote(c)} <> f.{quote(c)}" for c in ("days", "records"))])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) f FULL OUTER JOIN {quote(CadreYearTotal._meta.db_table)} t "
+                       f"ON {on} WHERE t.{quote('cadre_id')} IS NULL OR f.{quote('cadre_id')} IS NULL OR {differ}",
+                       params)
+        return cursor.fetchone()[0]
