@@ -412,3 +412,11 @@ def test_the_cadre_history_tab_reads_an_import_in_chinese(client, world, schools
     assert "县处级干部进修班（2021-03-01—2021-03-30，脱产培训）180.0 学时" in body
     assert "县处级干部进修班（2021-03-01—2021-03-30，脱产培训）160.0 学时" in body
     assert "title：" not in body and "full_time" not in body
+
+
+def test_the_any_of_lookup_finds_the_same_entries_as_in(world, schools):
+    import_records(acting_user=world.users["dc"], table=table_of([rec(), rec(外部编号="PX-2", 培训名称="另一个班")]))
+    wanted = ["PX-2", "PX-404"]
+    assert list(LearningRecord.objects.filter(external_id__any_of=wanted).values_list("external_id", flat=True)) \
+        == ["PX-2"]
+    assert not LearningRecord.objects.filter(external_id__any_of=[]).exists()

@@ -2,7 +2,8 @@
 
 An import looks up 100,000 外部编号 at once. ``__in`` would send 100,000 placeholders in chunks of
 900 (SQLite's old limit) that the driver rewrites one by one; ``= ANY(%s)`` sends the list as one
-array and uses the same index. ``filter_any`` picks it on PostgreSQL and chunks of ``__in`` elsewhere.
+array and uses the same index. On SQLite the lookup is a plain ``IN``; ``filter_any`` uses it in one
+query on PostgreSQL and in chunks of ``__in`` elsewhere.
 """
 
 from collections.abc import Iterable, Iterator
@@ -20,14 +21,23 @@ class AnyOf(Lookup):
     prepare_rhs = False
 
     def get_db_prep_lookup(self, value, connection):
-        return "%s", [[getattr(v, "pk", v) for v in value]]
+        return "%s", [self.rhs_params_list()]
 
     def as_sql(self, compiler, connection):
-        if connection.vendor != "postgresql":
-            raise NotImplementedError("any_of needs PostgreSQL; use filter_any")
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+    def as_sqlite(self, compiler, connection):
+        """No arrays here: a plain ``IN`` (``filter_any`` keeps each one under the parameter limit)."""
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        values = self.rhs_params_list()
+        if not values:
+            return "0 = 1", list(lhs_params)
+        return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*lhs_params, *values]
+
+    def rhs_params_list(self) -> list:
+        return [getattr(v, "pk", v) for v in self.rhs]
 
 
 def in_chunks(values: Iterable, size: int = IN_CHUNK) -> Iterator[list]:
