@@ -9,8 +9,8 @@ What is timed (each for the plan and date given; default henan-2019-2022 at 2022
 - ``cadre_verdicts(plan, as_of, all_cadres_unscoped(), with_evidence=False)`` — every applicable cadre
   indicator for every cadre (the numbers only);
 - the same ``with_evidence=True`` — plus the ids of every record that counted;
-- ``org_verdicts(None, plan, as_of)`` — the unit and region indicators for every org of the tree;
-- ``org_figures(None, plan, as_of)`` — 参训率, 人均学时, 学时达标率, 五年轮训完成率 for the province.
+- ``org_verdicts(UNSCOPED_OPERATOR, plan, as_of)`` — the unit and region indicators for every org of the tree;
+- ``org_figures(UNSCOPED_OPERATOR, plan, as_of)`` — 参训率, 人均学时, 学时达标率, 五年轮训完成率 for the province.
 "Full evaluation" is the sum of the first, the third and the fourth (what a whole-city report needs).
 ``--explain N`` runs EXPLAIN (ANALYZE, BUFFERS) on the N slowest SQL statements of one evaluation
 (PostgreSQL) and writes them to bench/out/; ``--profile`` writes a cProfile of one evaluation.
@@ -31,6 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import OUT, TARGETS, Timer, database, pg_settings_arg, save, setup_django  # noqa: E402
+from ganxun.core.roles import UNSCOPED_OPERATOR
 
 
 def evaluate(plan, as_of: date, timer: Timer, suffix: str = "") -> dict:
@@ -42,9 +43,9 @@ def evaluate(plan, as_of: date, timer: Timer, suffix: str = "") -> dict:
     with timer(f"cadre_verdicts, with evidence{suffix}"):
         with_evidence = cadre_verdicts(plan, as_of, all_cadres_unscoped(), with_evidence=True)
     with timer(f"org_verdicts (every org){suffix}"):
-        orgs = org_verdicts(None, plan, as_of)
+        orgs = org_verdicts(UNSCOPED_OPERATOR, plan, as_of)
     with timer(f"org_figures (the province){suffix}"):
-        figures = org_figures(None, plan, as_of)
+        figures = org_figures(UNSCOPED_OPERATOR, plan, as_of)
     evidence = sum(len(v.evidence) for v in with_evidence)
     return {"cadre_verdicts": len(verdicts), "evidence_ids": evidence, "org_verdicts": len(orgs),
             "figures": {f.code: f.value for f in figures},
@@ -71,8 +72,8 @@ def explain_slowest(plan, as_of: date, count: int, target: str) -> Path:
 
     with connection.execute_wrapper(wrapper), CaptureQueriesContext(connection):
         cadre_verdicts(plan, as_of, all_cadres_unscoped(), with_evidence=True)
-        org_verdicts(None, plan, as_of)
-        org_figures(None, plan, as_of)
+        org_verdicts(UNSCOPED_OPERATOR, plan, as_of)
+        org_figures(UNSCOPED_OPERATOR, plan, as_of)
     timed.sort(key=lambda t: -t[0])
     path = OUT / f"explain-{target}.txt"
     OUT.mkdir(parents=True, exist_ok=True)

@@ -29,6 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import DATA, OUT, TARGETS, Timer, database, save, setup_django  # noqa: E402
+from ganxun.core.roles import UNSCOPED_OPERATOR
 
 HEADERS = ["外部编号", "人员编码", "身份证号", "姓名", "培训名称", "培训形式", "内容类别", "培训机构", "开始日期",
            "结束日期", "天数", "学时", "系统培训", "结业"]
@@ -120,14 +121,14 @@ def main() -> int:
         if import_records is None:
             raise SystemExit("ganxun.records.importers.import_records 不存在")
         with timer("2. import_records dry_run=True (check + match)"):
-            report = import_records(acting_user=None, table=table, dry_run=True)
+            report = import_records(acting_user=UNSCOPED_OPERATOR, table=table, dry_run=True)
         try:
             with transaction.atomic():
                 profiler = cProfile.Profile() if opts.profile else None
                 with timer("3. import_records (check + match + write), rolled back"):
                     if profiler:
                         profiler.enable()
-                    report = import_records(acting_user=None, table=table)
+                    report = import_records(acting_user=UNSCOPED_OPERATOR, table=table)
                     if profiler:
                         profiler.disable()
                 if profiler:

@@ -4,6 +4,7 @@ from django.core.management import call_command
 from ganxun.accounts.models import User
 from ganxun.accounts.services import token_create, token_revoke, user_create, user_deactivate, user_for_token
 from ganxun.core.errors import DomainError
+from ganxun.core.roles import UNSCOPED_OPERATOR
 
 
 @pytest.mark.parametrize("password, reason", [
@@ -14,28 +15,28 @@ from ganxun.core.errors import DomainError
 ])
 def test_weak_passwords_are_refused(world, password, reason):
     with pytest.raises(DomainError) as exc:
-        user_create(acting_user=None, username="zhangsan", password=password, role="org_admin", scope_code="4199ZZB")
+        user_create(acting_user=UNSCOPED_OPERATOR, username="zhangsan", password=password, role="org_admin", scope_code="4199ZZB")
     assert reason in exc.value.message
     assert not User.objects.filter(username="zhangsan").exists()
 
 
 def test_org_admin_needs_a_scope(world):
     with pytest.raises(DomainError) as exc:
-        user_create(acting_user=None, username="noscope", password="Ganxun#Strong2026", role="org_admin")
+        user_create(acting_user=UNSCOPED_OPERATOR, username="noscope", password="Ganxun#Strong2026", role="org_admin")
     assert "管理范围" in exc.value.message
 
 
 def test_token_is_stored_hashed_and_revocable(world):
-    token, raw = token_create(acting_user=None, username="city_admin")
+    token, raw = token_create(acting_user=UNSCOPED_OPERATOR, username="city_admin")
     assert raw not in token.key_hash and token.key_hash != raw
     assert user_for_token(raw) == world.users["city"]
-    token_revoke(acting_user=None, username="city_admin")
+    token_revoke(acting_user=UNSCOPED_OPERATOR, username="city_admin")
     assert user_for_token(raw) is None
 
 
 def test_deactivating_a_user_stops_their_tokens(world):
-    _, raw = token_create(acting_user=None, username="dc_admin")
-    user_deactivate(acting_user=None, username="dc_admin")
+    _, raw = token_create(acting_user=UNSCOPED_OPERATOR, username="dc_admin")
+    user_deactivate(acting_user=UNSCOPED_OPERATOR, username="dc_admin")
     assert user_for_token(raw) is None
 
 

@@ -57,11 +57,11 @@ def test_a_good_file_imports_as_the_operator(world, tmp_path):
     path.write_bytes(csv_bytes(COLUMNS, [cadre_row(单位编码="4198FGW")]))
     # when
     code, out, err = run("import", "cadres", str(path))
-    # then the operator is not bound to any scope, and the audit names the system
+    # then the operator is not bound to any scope, and the audit names the operator
     assert code == 0, err
     assert "新增 1 条" in out
     assert Cadre.objects.get(name="孙明").org.code == "4198FGW"
-    assert AuditEvent.objects.get(event_type="imported").actor_name == "系统"
+    assert AuditEvent.objects.get(event_type="imported").actor_name == "命令行操作员"
 
 
 def test_dry_run_writes_nothing(world, tmp_path):

@@ -9,6 +9,7 @@ from ganxun.orgs.columns import COLUMNS
 from ganxun.orgs.exporters import export_orgs_xlsx
 from ganxun.orgs.importers import import_orgs
 from ganxun.orgs.models import Org
+from ganxun.core.roles import UNSCOPED_OPERATOR
 from tests.core.test_tabular import csv_bytes, xlsx_bytes
 
 
@@ -165,7 +166,7 @@ def test_only_a_superuser_adds_a_root(world):
     # and a superuser (or the operator at the command line) may add it
     import_orgs(acting_user=world.users["admin"], table=table_of(rows))
     assert Org.objects.get(code="42").depth == 1
-    import_orgs(acting_user=None, table=table_of([["43", "湖南省", "", "地区", "省"]]))
+    import_orgs(acting_user=UNSCOPED_OPERATOR, table=table_of([["43", "湖南省", "", "地区", "省"]]))
     assert Org.objects.get(code="43").depth == 1
 
 

@@ -32,9 +32,20 @@ def test_cadre_sees_only_themself(world):
     assert codes(cadres_visible_to(world.users["cadre"])) == ["C-DC-2"]
 
 
-def test_institution_staff_see_no_registry_data(world):
-    assert scope_of(world.users["institution"]).is_empty
+def test_institution_staff_see_their_institution_and_no_registry_data(world):
+    scope = scope_of(world.users["institution"])
+    assert scope.institution_codes == ("DX4199",) and not scope.paths and not scope.everything
     assert cadres_visible_to(world.users["institution"]).count() == 0
+    assert orgs_visible_to(world.users["institution"]).count() == 0
+
+
+def test_no_one_sees_nothing_and_the_operator_sees_everything(world):
+    from ganxun.core.roles import UNSCOPED_OPERATOR
+
+    assert scope_of(None).is_empty
+    assert cadres_visible_to(None).count() == 0
+    assert scope_of(UNSCOPED_OPERATOR).everything
+    assert cadres_visible_to(UNSCOPED_OPERATOR).count() == 6
 
 
 def test_inactive_user_sees_nothing(world):

@@ -6,6 +6,7 @@ from ganxun.cadres.services import cadre_update
 from ganxun.plans.compliance import cadre_verdicts, compliance_scope
 from ganxun.plans.spec import load_plan
 from ganxun.records.services import record_append, record_review, self_study_submit
+from ganxun.core.roles import UNSCOPED_OPERATOR
 
 HENAN = load_plan("henan-2019-2022")
 XUCHANG = load_plan("xuchang-2019-2022")
@@ -18,7 +19,7 @@ def add(world, person, *, start, end, hours, source="full_time", school=None, ex
 
 
 def one(world, plan, code, person, as_of):
-    found = [v for v in cadre_verdicts(plan, as_of, compliance_scope(None, person_code=person)) if v.indicator == code]
+    found = [v for v in cadre_verdicts(plan, as_of, compliance_scope(UNSCOPED_OPERATOR, person_code=person)) if v.indicator == code]
     assert len(found) == 1, found
     return found[0]
 
@@ -95,5 +96,5 @@ def test_branch_secretary_needs_one_record_each_year(world, schools):
 
 def test_indicators_that_do_not_apply_are_left_out(world):
     codes = {v.indicator for v in cadre_verdicts(HENAN, date(2022, 12, 31),
-                                                  compliance_scope(None, person_code="C-DC-2"))}
+                                                  compliance_scope(UNSCOPED_OPERATOR, person_code="C-DC-2"))}
     assert codes == {"staff_hours_annual", "young_rotation_4y"}

@@ -18,6 +18,7 @@ from ganxun.plans.compliance import cadre_verdicts, compliance_scope, org_figure
 from ganxun.plans.engine import NOT_APPLICABLE, Span, last_hire_judged
 from ganxun.plans.spec import PlanFileError, load_plan, parse_plan
 from ganxun.records.services import record_append
+from ganxun.core.roles import UNSCOPED_OPERATOR
 from tests.factories import add_cadre
 from tests.plans.test_spec import raw
 
@@ -41,7 +42,7 @@ def train(world, person: str, end: date, hours: str = "96", *, days: int = 12, s
 
 def verdict(person: str, code: str, as_of: date = END, plan=HENAN) -> str | None:
     """The person's verdict on ``code``, ``not_applicable`` included; None when there is none at all."""
-    found = [v.verdict for v in cadre_verdicts(plan, as_of, compliance_scope(None, person_code=person),
+    found = [v.verdict for v in cadre_verdicts(plan, as_of, compliance_scope(UNSCOPED_OPERATOR, person_code=person),
                                                codes=[code], include_not_applicable=True)]
     return found[0] if found else None
 
@@ -91,7 +92,7 @@ def test_a_yearly_indicator_judges_only_cadres_hired_by_30_june(world, schools, 
     hire("C-DC-1", hired)
     assert verdict("C-DC-1", "staff_hours_annual") == expected
     # and without include_not_applicable a cadre not judged has no verdict at all, like any indicator not his
-    judged = cadre_verdicts(HENAN, END, compliance_scope(None, person_code="C-DC-1"), codes=["staff_hours_annual"])
+    judged = cadre_verdicts(HENAN, END, compliance_scope(UNSCOPED_OPERATOR, person_code="C-DC-1"), codes=["staff_hours_annual"])
     assert len(judged) == (0 if expected == NOT_APPLICABLE else 1)
 
 
@@ -135,7 +136,7 @@ def test_a_gap_rule_measures_a_cadre_hired_inside_the_window_from_the_hiring_day
     assert verdict("C-CITY-1", "team_system_training") == "unmet"
     # when hired on 2020-03-01 (still judged: before mid-window), the stretch starts on the hiring day
     hire("C-CITY-1", date(2020, 3, 1))
-    found = cadre_verdicts(HENAN, END, compliance_scope(None, person_code="C-CITY-1"), codes=["team_system_training"])
+    found = cadre_verdicts(HENAN, END, compliance_scope(UNSCOPED_OPERATOR, person_code="C-CITY-1"), codes=["team_system_training"])
     assert [v.verdict for v in found] == ["met"]
     assert found[0].actual == {"count": 1, "years": 2.3}  # 2020-03-01 → 2022-06-01, the longest stretch
     # and with no hiring date it is measured from the window start, as before
@@ -155,12 +156,12 @@ def test_the_cli_lists_the_cadre_as_not_applicable(world, schools, capsys):
 # ---- org rates and figures: the same cadres leave the denominators -------------------------------------
 
 def _org(code: str, org: str = "4199", as_of: date = END) -> dict:
-    return next(v.as_dict() for v in org_verdicts(None, HENAN, as_of, org_code=org, subtree=False,
+    return next(v.as_dict() for v in org_verdicts(UNSCOPED_OPERATOR, HENAN, as_of, org_code=org, subtree=False,
                                                   include_not_applicable=True) if v.indicator == code)
 
 
 def _figures(org: str = "4199", as_of: date = END) -> dict:
-    return {f.code: f for f in org_figures(None, HENAN, as_of, org_code=org)}
+    return {f.code: f for f in org_figures(UNSCOPED_OPERATOR, HENAN, as_of, org_code=org)}
 
 
 def test_a_late_hire_leaves_the_org_rates_and_the_figures(world, schools):
@@ -193,12 +194,12 @@ def test_a_late_hire_leaves_the_org_rates_and_the_figures(world, schools):
 
 def test_a_cadre_with_no_hiring_date_or_an_early_one_changes_no_rate(world, schools):
     train(world, "C-DC-2", date(2022, 5, 12))
-    before = [v.as_dict() for v in org_verdicts(None, HENAN, END, include_not_applicable=True)], \
-        [f.as_dict() for f in org_figures(None, HENAN, END)]
+    before = [v.as_dict() for v in org_verdicts(UNSCOPED_OPERATOR, HENAN, END, include_not_applicable=True)], \
+        [f.as_dict() for f in org_figures(UNSCOPED_OPERATOR, HENAN, END)]
     for person, day in (("C-DC-1", date(2022, 6, 30)), ("C-XC-1", date(1998, 8, 1)), ("C-CITY-1", date(2020, 6, 30))):
         hire(person, day)
-    assert before == ([v.as_dict() for v in org_verdicts(None, HENAN, END, include_not_applicable=True)],
-                      [f.as_dict() for f in org_figures(None, HENAN, END)])
+    assert before == ([v.as_dict() for v in org_verdicts(UNSCOPED_OPERATOR, HENAN, END, include_not_applicable=True)],
+                      [f.as_dict() for f in org_figures(UNSCOPED_OPERATOR, HENAN, END)])
 
 
 def test_the_dashboard_counts_only_the_cadres_judged(client, world, schools):
@@ -216,9 +217,9 @@ def test_the_dashboard_counts_only_the_cadres_judged(client, world, schools):
 def test_leaving_late_hires_out_is_one_filter_not_a_query_per_cadre(world, schools):
     def queries() -> int:
         with CaptureQueriesContext(connection) as ctx:
-            cadre_verdicts(HENAN, END, compliance_scope(None), with_evidence=False)
-            org_verdicts(None, HENAN, END)
-            org_figures(None, HENAN, END)
+            cadre_verdicts(HENAN, END, compliance_scope(UNSCOPED_OPERATOR), with_evidence=False)
+            org_verdicts(UNSCOPED_OPERATOR, HENAN, END)
+            org_figures(UNSCOPED_OPERATOR, HENAN, END)
         return len(ctx.captured_queries)
 
     hire("C-DC-1", date(2022, 9, 1))

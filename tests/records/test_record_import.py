@@ -16,6 +16,7 @@ from ganxun.records.models import CadreYearTotal, EntryKind, LearningRecord
 from ganxun.records.selectors import RecordFilter
 from ganxun.records.services import record_append, record_reverse
 from ganxun.records.totals import ledger_sums
+from ganxun.core.roles import UNSCOPED_OPERATOR
 from tests.core.test_tabular import csv_bytes, xlsx_bytes
 
 FULL_ID = re.compile(r"\d{17}[\dX]")
@@ -327,7 +328,7 @@ def test_our_own_export_reimports_unchanged_with_masked_ids(world, schools):
 
 
 def test_export_holds_only_the_scope(world, schools):
-    import_records(acting_user=None, table=table_of([rec(), rec(外部编号="PX-O", 人员编码="C-OTHER-1", 姓名="陈刚")]))
+    import_records(acting_user=UNSCOPED_OPERATOR, table=table_of([rec(), rec(外部编号="PX-O", 人员编码="C-OTHER-1", 姓名="陈刚")]))
     _, count = export_records_xlsx(world.users["dc"], RecordFilter())
     assert count == 1
     _, count = export_records_unscoped(fmt="csv", target=None)

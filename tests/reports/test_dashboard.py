@@ -16,6 +16,7 @@ from ganxun.plans.output import XLSX_HEADERS
 from ganxun.plans.engine import span_for
 from ganxun.plans.spec import load_plan
 from ganxun.records.services import record_append
+from ganxun.core.roles import UNSCOPED_OPERATOR
 from tests.factories import add_cadre, add_org
 from tests.plans.conftest import schools  # noqa: F401  (the shared fixture)
 
@@ -406,8 +407,8 @@ def test_the_compliance_command_for_everything_evaluates_each_cadre_indicator_on
     body = json.loads(out.read_text(encoding="utf-8"))
     plan, as_of = load_plan(PLAN), date(2022, 12, 31)
     orgs = [r for r in body["results"] if r["subject_type"] == "org"]
-    assert orgs == [v.as_dict() for v in org_verdicts(None, plan, as_of, org_code="4199")]
-    assert body["figures"] == [f.as_dict() for f in org_figures(None, plan, as_of, org_code="4199")]
+    assert orgs == [v.as_dict() for v in org_verdicts(UNSCOPED_OPERATOR, plan, as_of, org_code="4199")]
+    assert body["figures"] == [f.as_dict() for f in org_figures(UNSCOPED_OPERATOR, plan, as_of, org_code="4199")]
 
 
 def test_a_slow_dashboard_is_kept_for_a_while_and_can_be_recomputed(client, world, ledger, monkeypatch):

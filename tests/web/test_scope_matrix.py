@@ -3,6 +3,7 @@
 import pytest
 
 from ganxun.accounts.services import token_create
+from ganxun.core.roles import UNSCOPED_OPERATOR
 
 # Which cadres each persona may see (from tests/conftest.py).
 VISIBLE = {
@@ -76,7 +77,7 @@ def test_anonymous_pages_redirect_to_login_and_api_answers_401(client, world):
 
 
 def test_bearer_token_applies_the_token_owners_scope(client, world):
-    _, raw = token_create(acting_user=None, username="dc_admin")
+    _, raw = token_create(acting_user=UNSCOPED_OPERATOR, username="dc_admin")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     assert client.get("/api/v1/cadres/C-DC-1", **auth).status_code == 200
     outside = client.get("/api/v1/cadres/C-XC-1", **auth)

@@ -3,14 +3,9 @@ import hashlib
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from ganxun.core.roles import Role, role_of
 
-class Role(models.TextChoices):
-    ORG_ADMIN = "org_admin", "组织部门管理员"
-    UNIT_HR = "unit_hr", "单位组织人事干部"
-    INSTITUTION = "institution", "培训机构工作人员"
-    CADRE = "cadre", "干部本人"
-    LEADER = "leader", "领导（只读）"
-    SUPERUSER = "superuser", "系统管理员"
+__all__ = ["Role", "User", "ApiToken", "hash_token"]
 
 
 class User(AbstractUser):
@@ -31,7 +26,7 @@ class User(AbstractUser):
 
     @property
     def effective_role(self) -> str:
-        return Role.SUPERUSER if self.is_superuser else self.role
+        return role_of(self) or self.role
 
     @property
     def role_label(self) -> str:

@@ -2,7 +2,8 @@
 
 from django.db.models import Q
 
-from ganxun.accounts.models import Role, User
+from ganxun.accounts.models import User
+from ganxun.core.roles import Role, role_of
 from ganxun.core.errors import NotFound
 from ganxun.orgs.selectors import path_q, scope_of
 
@@ -12,7 +13,7 @@ def users_visible_to(user):
     scope = scope_of(user)
     if scope.everything:
         return User.objects.select_related("scope_org", "person").order_by("username")
-    if user.role != Role.ORG_ADMIN or not scope.paths:
+    if role_of(user) != Role.ORG_ADMIN or not scope.paths:
         return User.objects.none()
     return (User.objects.filter(path_q(scope, "scope_org__path") | Q(path_q(scope, "person__org__path")))
             .exclude(is_superuser=True).select_related("scope_org", "person").order_by("username"))

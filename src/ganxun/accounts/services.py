@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from ganxun.accounts.models import ApiToken, Role, User, hash_token
 from ganxun.audit.events import EventType, record_event
-from ganxun.core.errors import DomainError, PermissionDenied
-from ganxun.accounts.selectors import access_user
-from ganxun.orgs.selectors import access_org, all_orgs_unscoped
+from ganxun.core.errors import DomainError, NotFound, PermissionDenied
+from ganxun.core.roles import OPERATOR_ROLE, role_of
+from ganxun.accounts.selectors import access_user, users_visible_to
+from ganxun.orgs.selectors import access_org
 
 TOKEN_PREFIX = "gx_"
 
@@ -39,7 +40,7 @@ def _password_errors(password: str, user: User) -> None:
 def user_create(*, acting_user, username: str, password: str, role: str, scope_code: str = "",
                 person_code: str = "", institution_code: str = "", display_name: str = "") -> User:
     """Create a login with a role and its scope; the password policy applies to every caller."""
-    from ganxun.cadres.selectors import access_cadre, all_cadres_unscoped
+    from ganxun.cadres.selectors import access_cadre
 
     username = username.strip()
     if not username:
@@ -48,8 +49,8 @@ def user_create(*, acting_user, username: str, password: str, role: str, scope_c
         raise DomainError(f"角色应为 {', '.join(Role.values)} 之一，而不是 {role}", code="invalid_role")
     if User.objects.filter(username=username).exists():
         raise DomainError(f"用户名 {username} 已存在", code="duplicate_username")
-    scoped = acting_user is not None and not (acting_user.is_superuser or acting_user.role == Role.SUPERUSER)
-    if scoped and (acting_user.role != Role.ORG_ADMIN or role == Role.SUPERUSER):
+    actor_role = role_of(acting_user)
+    if actor_role not in (Role.SUPERUSER, OPERATOR_ROLE) and (actor_role != Role.ORG_ADMIN or role == Role.SUPERUSER):
         raise PermissionDenied("只有组织部门管理员可以在本级范围内新增用户，且不能新增系统管理员")
     user = User(username=username, role=role, display_name=display_name.strip(),
                 institution_code=institution_code.strip(), is_superuser=role == Role.SUPERUSER,
@@ -57,19 +58,17 @@ def user_create(*, acting_user, username: str, password: str, role: str, scope_c
     if role in (Role.ORG_ADMIN, Role.UNIT_HR, Role.LEADER):
         if not scope_code:
             raise DomainError("该角色必须指定管理范围（--scope 单位编码）", code="scope_required")
-        if scoped:
+        try:
             user.scope_org = access_org(acting_user, scope_code)
-        else:
-            user.scope_org = all_orgs_unscoped().filter(code=scope_code).first()
-        if user.scope_org is None:
-            raise DomainError(f"单位编码 {scope_code} 不存在", code="unknown_org")
+        except NotFound:
+            raise DomainError(f"单位编码 {scope_code} 不存在或不在您的管理范围内", code="unknown_org") from None
     if role == Role.CADRE:
         if not person_code:
             raise DomainError("干部角色必须指定人员编码（--person）", code="person_required")
-        user.person = (access_cadre(acting_user, person_code) if scoped
-                       else all_cadres_unscoped().filter(person_code=person_code).first())
-        if user.person is None:
-            raise DomainError(f"人员编码 {person_code} 不存在", code="unknown_person")
+        try:
+            user.person = access_cadre(acting_user, person_code)
+        except NotFound:
+            raise DomainError(f"人员编码 {person_code} 不存在或不在您的管理范围内", code="unknown_person") from None
         user.display_name = user.display_name or user.person.name
     if role == Role.INSTITUTION and not institution_code:
         raise DomainError("培训机构角色必须指定机构编码（--institution）", code="institution_required")
@@ -86,18 +85,19 @@ def user_create(*, acting_user, username: str, password: str, role: str, scope_c
 
 @transaction.atomic
 def user_set_password(*, acting_user, username: str, password: str) -> User:
-    user = User.objects.get(username=username)
+    """Set a login's password (the policy applies); the administrator must see the user."""
+    user = access_user(acting_user, username)
     _password_errors(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
+    record_event(actor=acting_user, event_type=EventType.PASSWORD_SET, subject_type="user", subject_code=user.username)
     return user
 
 
 @transaction.atomic
 def user_deactivate(*, acting_user, username: str, reason: str = "") -> User:
     """Disable a login: its sessions end and its API tokens stop working at once."""
-    if acting_user is not None:
-        access_user(acting_user, username)
+    access_user(acting_user, username)
     user = User.objects.select_for_update().get(username=username)
     user.is_active = False
     user.save(update_fields=["is_active"])
@@ -114,9 +114,9 @@ def user_deactivate(*, acting_user, username: str, reason: str = "") -> User:
 @transaction.atomic
 def token_create(*, acting_user, username: str, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
     """Return the token row and the raw token, which is never stored and shown only once."""
-    user = User.objects.filter(username=username, is_active=True).first()
+    user = users_visible_to(acting_user).filter(username=username, is_active=True).first()
     if user is None:
-        raise DomainError(f"用户 {username} 不存在或已停用", code="unknown_user")
+        raise DomainError(f"用户 {username} 不存在、已停用或不在您的管理范围内", code="unknown_user")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user, name=name, prefix=raw[:10], key_hash=hash_token(raw),
@@ -130,7 +130,8 @@ def token_create(*, acting_user, username: str, name: str = "", days: int | None
 @transaction.atomic
 def token_revoke(*, acting_user, username: str, prefix: str | None = None) -> int:
     """Revoke one token (by its prefix) or every token of a user; returns how many."""
-    tokens = ApiToken.objects.filter(user__username=username, revoked_at__isnull=True)
+    user = access_user(acting_user, username)
+    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
     if prefix:
         tokens = tokens.filter(prefix=prefix[:10])
     count = tokens.update(revoked_at=timezone.now())

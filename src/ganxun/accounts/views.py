@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ganxun.accounts.forms import UserForm
-from ganxun.accounts.models import Role
+from ganxun.core.roles import Role, has_role, is_superuser
 from ganxun.accounts.selectors import users_visible_to
 from ganxun.accounts.services import user_create, user_deactivate
 from ganxun.core.errors import DomainError, NotFound
@@ -16,7 +16,7 @@ from ganxun.web.dialogs import attach_errors, dialog_done, dialog_page
 
 def _admin_only(fn):
     def wrapper(request, *args, **kwargs):
-        if not (request.user.is_superuser or request.user.role == Role.ORG_ADMIN):
+        if not has_role(request.user, Role.ORG_ADMIN, Role.SUPERUSER):
             raise Http404()
         try:
             return fn(request, *args, **kwargs)
@@ -27,7 +27,7 @@ def _admin_only(fn):
 
 
 def _roles_for(user):
-    if user.is_superuser or user.role == Role.SUPERUSER:
+    if is_superuser(user):
         return Role.choices
     return [(v, label) for v, label in Role.choices if v != Role.SUPERUSER]
 

@@ -15,6 +15,7 @@ from ganxun.archive.pdf import html_to_pdf
 from ganxun.archive.selectors import archive_of, default_plan_id, filter_records, issue_by_code, issues_of_cadre
 from ganxun.archive.services import archive_issue, new_issue_code
 from ganxun.core.errors import NotFound
+from ganxun.core.roles import is_cadre
 from ganxun.plans.spec import load_plan, plan_ids
 from ganxun.records.models import RecordSource
 from ganxun.web.decorators import scoped_view
@@ -56,7 +57,7 @@ def verify_url(request, code: str) -> str:
 @login_required
 def my_archive(request):
     """The cadre's own login goes to their own archive; other roles pick a cadre from the registry."""
-    if request.user.role == "cadre" and request.user.person_id:
+    if is_cadre(request.user):
         return redirect("archive:cadre", person_code=request.user.person.person_code)
     return redirect("cadres:list")
 

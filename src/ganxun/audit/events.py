@@ -5,9 +5,12 @@ from collections.abc import Iterable
 from ganxun.audit.context import current_address
 from ganxun.audit.models import AuditEvent, EventType, Outcome
 from ganxun.core.idnumbers import mask_all_in_text
+from ganxun.core.roles import OPERATOR_LABEL, OPERATOR_ROLE, is_operator
 
 
 def _actor_fields(actor) -> dict:
+    if is_operator(actor):
+        return {"actor": None, "actor_name": OPERATOR_LABEL, "actor_role": OPERATOR_ROLE, "actor_scope": "全部"}
     if actor is None or not getattr(actor, "is_authenticated", False):
         return {"actor": None, "actor_name": "系统", "actor_role": "", "actor_scope": ""}
     return {

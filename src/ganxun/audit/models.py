@@ -9,6 +9,7 @@ class EventType(models.TextChoices):
     LOGOUT = "logout", "退出"
     USER_CREATED = "user_created", "新建用户"
     USER_DEACTIVATED = "user_deactivated", "停用用户"
+    PASSWORD_SET = "password_set", "修改密码"
     TOKEN_CREATED = "token_created", "创建令牌"
     TOKEN_REVOKED = "token_revoked", "吊销令牌"
     ORG_CREATED = "org_created", "新增单位"

@@ -1,6 +1,7 @@
 from django.db.models import QuerySet
 
 from ganxun.audit.models import AuditEvent
+from ganxun.core.roles import Role, role_of
 from ganxun.orgs.selectors import scope_of
 
 
@@ -9,7 +10,7 @@ def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
     scope = scope_of(user)
     if scope.everything:
         return AuditEvent.objects.all()
-    if user.role != "org_admin" or not scope.paths:
+    if role_of(user) != Role.ORG_ADMIN or not scope.paths:
         return AuditEvent.objects.none()
     from django.db.models import Q
 

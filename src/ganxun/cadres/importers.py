@@ -30,9 +30,8 @@ from ganxun.core.parsing import cell_text, is_blank, parse_bool, parse_choice, p
 from ganxun.core.tabular import ImportReport, ReportRow, Table, check_rows, conflicts_rejected, reject_errors
 from ganxun.orgs.authority import AuthorityIndex
 from ganxun.core.lookups import in_chunks
-from ganxun.orgs.importers import import_scope
-from ganxun.orgs.permissions import require_registry_write
-from ganxun.orgs.selectors import all_orgs_unscoped, org_in_scope, orgs_visible_to
+from ganxun.core.roles import require_registry_write
+from ganxun.orgs.selectors import all_orgs_unscoped, org_in_scope, orgs_visible_to, scope_of
 
 REQUIRED_COLUMNS = ("身份证号", "姓名", "单位编码", "职级", "干部类别")
 TEXT_COLUMNS = {"姓名": "name", "民族": "ethnicity", "政治面貌": "political_status", "职务": "post_title"}
@@ -78,11 +77,11 @@ class _Context:
     """Everything the rows are checked against, loaded once for the whole file."""
 
     def __init__(self, acting_user, table: Table):
-        self.scope = import_scope(acting_user)
+        self.scope = scope_of(acting_user)
         person_codes = {cell_text(r.get("人员编码")) for r in table.rows} - {""}
         org_codes = {cell_text(r.get("单位编码")) for r in table.rows} - {""}
         ids = {i for r in table.rows if (i := _normalised_id_or_none(r.get("身份证号")))}
-        visible_orgs = all_orgs_unscoped() if acting_user is None else orgs_visible_to(acting_user)
+        visible_orgs = orgs_visible_to(acting_user)
         self.org_by_code = {}
         for chunk in in_chunks(org_codes):
             self.org_by_code.update({o.code: o for o in visible_orgs.filter(code__in=chunk)})
@@ -117,8 +116,7 @@ class _Context:
 
 def import_cadres(*, acting_user, table: Table, dry_run: bool = False) -> ImportReport:
     """Create and update cadres from ``table``; all rows or none. Raises ``ImportRejected``."""
-    if acting_user is not None:
-        require_registry_write(acting_user)
+    require_registry_write(acting_user)
     table.require_columns(COLUMNS, REQUIRED_COLUMNS)
     ctx = _Context(acting_user, table)
     seen_codes: dict[str, int] = {}

@@ -6,6 +6,7 @@ from django.db.models import Count, Q, QuerySet
 
 from ganxun.cadres.models import Cadre
 from ganxun.core.errors import NotFound
+from ganxun.core.roles import Role, role_of
 from ganxun.orgs.models import Org
 from ganxun.orgs.selectors import path_q, scope_of
 
@@ -108,9 +109,10 @@ def cadre_history(user, person_code: str):
 
 def can_reveal_id_number(user, cadre: Cadre) -> bool:
     """Only the cadre's managing department (or a superuser) may see the full 身份证号."""
-    if user.is_superuser or user.role == "superuser":
+    role = role_of(user)
+    if role == Role.SUPERUSER:
         return True
-    if user.role != "org_admin" or cadre.managing_department_id is None:
+    if role != Role.ORG_ADMIN or cadre.managing_department_id is None:
         return False
     dept: Org = cadre.managing_department
     scope = scope_of(user)

@@ -10,8 +10,7 @@ from ganxun.cadres.validation import LABELS, check_cadre_values
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
 from ganxun.core.idnumbers import mask_id_number
 from ganxun.orgs.authority import default_managing_department
-from ganxun.orgs.models import Org
-from ganxun.orgs.permissions import require_registry_write
+from ganxun.core.roles import is_cadre, require_registry_write
 from ganxun.orgs.selectors import access_org
 
 EDITABLE_FIELDS = (
@@ -46,8 +45,10 @@ def next_person_code() -> str:
 
 def _apply_authority(cadre: Cadre, managing_code: str | None, acting_user) -> None:
     if managing_code:
-        dept = access_org(acting_user, managing_code) if not acting_user.is_superuser else \
-            Org.objects.filter(code=managing_code).first()
+        try:
+            dept = access_org(acting_user, managing_code)
+        except NotFound:
+            dept = None
         if dept is None or dept.org_type != "org_department":
             raise DomainError("干部管理权限应为一个组织部的单位编码", code="invalid_authority")
         cadre.managing_department, cadre.managing_overridden = dept, True
@@ -84,7 +85,7 @@ def cadre_update(*, acting_user, person_code: str, values: dict, org_code: str |
     """Change a cadre's registry data; moving them to another org needs both orgs in scope."""
     require_registry_write(acting_user)
     cadre = access_cadre(acting_user, person_code)
-    if acting_user.role == "cadre":
+    if is_cadre(acting_user):
         raise PermissionDenied()
     before = snapshot(cadre)
     old_id_number = cadre.id_number

@@ -10,7 +10,7 @@ from ganxun.cadres.selectors import (FLAG_FILTERS, CadreFilter, access_cadre, ca
                                      cadres_filtered, can_reveal_id_number)
 from ganxun.cadres.services import EDITABLE_FIELDS, cadre_create, cadre_reveal_id_number, cadre_update
 from ganxun.core.errors import DomainError, PermissionDenied
-from ganxun.orgs.permissions import can_write_registry
+from ganxun.core.roles import can_write_registry, is_cadre
 from ganxun.orgs.selectors import access_org, org_tree_rows
 from ganxun.records.presentation import event_lines
 from ganxun.web.decorators import scoped_view
@@ -30,7 +30,7 @@ _scoped = scoped_view
 
 @_scoped
 def cadre_list(request):
-    if request.user.role == "cadre" and request.user.person_id and not request.GET:
+    if is_cadre(request.user) and not request.GET:
         # A cadre's own login has one record to see: their own.
         return redirect("cadres:detail", person_code=request.user.person.person_code)
     flt = _filter_from(request)
@@ -82,7 +82,7 @@ def cadre_detail(request, person_code):
     return render(request, "cadres/detail.html", {
         "cadre": cadre, "history": history,
         "can_reveal": can_reveal_id_number(request.user, cadre),
-        "can_write": can_write_registry(request.user) and request.user.role != "cadre",
+        "can_write": can_write_registry(request.user),
         "tab": request.GET.get("tab", "info"),
     })
 
@@ -122,7 +122,7 @@ def cadre_new(request):
 @_scoped
 def cadre_edit(request, person_code):
     cadre = access_cadre(request.user, person_code)
-    if not can_write_registry(request.user) or request.user.role == "cadre":
+    if not can_write_registry(request.user):
         raise Http404("无权修改干部")
     initial = {f: getattr(cadre, f) for f in EDITABLE_FIELDS}
     initial.update(person_code=cadre.person_code, org_code=cadre.org.code, id_number=cadre.id_number_masked,

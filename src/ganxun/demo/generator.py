@@ -27,6 +27,7 @@ from ganxun.demo.names import NameMaker
 from ganxun.orgs.authority import AuthorityIndex
 from ganxun.orgs.models import Level, Org, OrgKind, OrgType
 from ganxun.resources.models import Institution, InstitutionKind
+from ganxun.core.roles import UNSCOPED_OPERATOR
 
 REFERENCE_DATE = date(2026, 1, 1)
 DEMO_PASSWORD = "Ganxun@2026"
@@ -740,7 +741,7 @@ class DemoBuilder:
         )
         result = []
         for username, role, scope, extra, scope_label, display in accounts:
-            user_create(acting_user=None, username=username, password=DEMO_PASSWORD, role=role, scope_code=scope,
+            user_create(acting_user=UNSCOPED_OPERATOR, username=username, password=DEMO_PASSWORD, role=role, scope_code=scope,
                         display_name=display, **extra)
             result.append(DemoAccount(username=username, role=role, role_label=Role(role).label, scope=scope_label))
         return result

@@ -2,8 +2,8 @@
 
 Every row is validated first and every problem collected; only a clean file is written, in one
 transaction, parents before children. Re-importing the same file (or our own export) changes
-nothing. The acting user's scope decides which orgs a row may touch; ``acting_user=None`` is the
-operator at the command line, who sees everything.
+nothing. The acting user's scope decides which orgs a row may touch; the operator at the command line
+(``UNSCOPED_OPERATOR``) sees everything.
 """
 
 from dataclasses import dataclass
@@ -18,19 +18,14 @@ from ganxun.core.parsing import cell_text, parse_choice
 from ganxun.core.tabular import ImportReport, ReportRow, Table
 from ganxun.orgs.columns import COLUMNS
 from ganxun.orgs.models import LEVEL_ORDER, Level, Org, OrgType
-from ganxun.orgs.permissions import require_org_write
-from ganxun.orgs.selectors import EVERYTHING, Scope, all_orgs_unscoped, org_in_scope, scope_of
+from ganxun.core.roles import require_org_write
+from ganxun.orgs.selectors import all_orgs_unscoped, org_in_scope, scope_of
 
 REQUIRED_COLUMNS = COLUMNS
 CODE_MAX, NAME_MAX = 32, 100
 OUT_OF_SCOPE = "不在您的管理范围内"
 PARENT_NOT_FOUND = "上级编码 {code} 不存在或不在您的管理范围内"
 FIELD_LABELS = {"name": "单位名称", "org_type": "类型", "level": "级别", "parent": "上级编码"}
-
-
-def import_scope(acting_user) -> Scope:
-    """The scope an import runs in: the operator at the command line (``None``) sees everything."""
-    return EVERYTHING if acting_user is None else scope_of(acting_user)
 
 
 @dataclass
@@ -101,10 +96,9 @@ def _load(codes: set[str]) -> tuple[dict[str, Org], dict[str, Org]]:
 
 def import_orgs(*, acting_user, table: Table, dry_run: bool = False) -> ImportReport:
     """Create and update orgs from ``table``; all rows or none. Raises ``ImportRejected``."""
-    if acting_user is not None:
-        require_org_write(acting_user)
+    require_org_write(acting_user)
     table.require_columns(COLUMNS, REQUIRED_COLUMNS)
-    scope = import_scope(acting_user)
+    scope = scope_of(acting_user)
     errors: list[RowError] = []
     rows = _parse_rows(table, errors)
     by_code, by_path = _load(set(rows) | {r.parent_code for r in rows.values() if r.parent_code})

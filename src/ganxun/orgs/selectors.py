@@ -1,8 +1,16 @@
 """Data scope (分级管理), computed in one place.
 
-A user's scope is a set of org-tree path prefixes. Every ``*_visible_to(user)`` in the project starts
-from ``scope_of(user)``; a single object is fetched with ``access_*`` and answers ``NotFound`` when
-it is missing or outside the scope. The scope fails closed: a role that grants nothing sees nothing.
+A user's scope is one ``Scope`` with three axes, each failing closed:
+
+- ``paths``: org-tree path prefixes (an organisation department's region, a unit's subtree) — the
+  registry, the ledger, dashboards;
+- ``person_id``: a cadre's own login sees only their own record;
+- ``institution_codes``: a training institution's staff see their institution and what happens there
+  (the ledger entries of training it gave; classes and trainees once the classes module lands).
+
+``everything`` is the superuser's and the operator's at the command line (``UNSCOPED_OPERATOR``). Every
+``*_visible_to(user)`` in the project starts from ``scope_of(user)``; a single object is fetched with
+``access_*`` and answers ``NotFound`` when it is missing or outside the scope. ``None`` sees nothing.
 """
 
 from dataclasses import dataclass
@@ -10,6 +18,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from ganxun.core.errors import NotFound
+from ganxun.core.roles import ORG_SCOPED_ROLES, OPERATOR_ROLE, Role, role_of
 from ganxun.orgs.models import Org, OrgType
 
 
@@ -19,10 +28,18 @@ class Scope:
     paths: tuple[str, ...] = ()
     # A cadre's own login sees only their own record.
     person_id: int | None = None
+    # A training institution's staff see their institution (机构编码).
+    institution_codes: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
-        return not self.everything and not self.paths and self.person_id is None
+        return not self.everything and not self.paths and self.person_id is None and not self.institution_codes
+
+    @property
+    def key(self) -> str:
+        """A stable text of the scope (cache keys)."""
+        return (f"{int(self.everything)}|{','.join(sorted(self.paths))}|{self.person_id or ''}|"
+                f"{','.join(sorted(self.institution_codes))}")
 
 
 NOTHING = Scope()
@@ -37,16 +54,27 @@ def scope_root(org: Org) -> Org:
 
 
 def scope_of(user) -> Scope:
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return NOTHING
-    if user.is_superuser or user.role == "superuser":
+    role = role_of(user)
+    if role in (Role.SUPERUSER, OPERATOR_ROLE):
         return EVERYTHING
-    if user.role == "cadre":
+    if role == Role.CADRE:
         return Scope(person_id=user.person_id) if user.person_id else NOTHING
-    if user.role in ("org_admin", "unit_hr", "leader") and user.scope_org_id:
+    if role in ORG_SCOPED_ROLES and user.scope_org_id:
         return Scope(paths=(scope_root(user.scope_org).path,))
-    # institution staff see no registry data until the classes module grants it.
+    if role == Role.INSTITUTION and user.institution_code:
+        return Scope(institution_codes=(user.institution_code,))
     return NOTHING
+
+
+def root_org_of(user) -> Org | None:
+    """The top of what a user manages: the region their grant opens, the tree's root for a superuser (or the
+    operator), none for a cadre or institution staff (no org scope)."""
+    scope = scope_of(user)
+    if scope.everything:
+        return Org.objects.filter(depth=1).order_by("path").first()
+    if scope.paths and user.scope_org_id:
+        return scope_root(user.scope_org)
+    return None
 
 
 def path_q(scope: Scope, field: str = "path") -> Q:
@@ -68,6 +96,20 @@ def org_in_scope(scope: Scope, org: Org) -> bool:
     return any(org.path.startswith(prefix) for prefix in scope.paths)
 
 
+def institution_q(scope: Scope, field: str = "code") -> Q:
+    """The institution axis as a filter on a 机构编码 field; no institution grant matches nothing."""
+    if scope.everything:
+        return Q()
+    if not scope.institution_codes:
+        return Q(pk__in=[])
+    return Q(**{f"{field}__in": scope.institution_codes})
+
+
+def institution_in_scope(scope: Scope, code: str | None) -> bool:
+    """The same predicate as ``institution_q`` for one code."""
+    return scope.everything or (code is not None and code in scope.institution_codes)
+
+
 def orgs_visible_to(user) -> QuerySet[Org]:
     scope = scope_of(user)
     if scope.person_id is not None and not scope.everything:
@@ -83,7 +125,7 @@ def access_org(user, code: str) -> Org:
 
 
 def all_orgs_unscoped() -> QuerySet[Org]:
-    """Every org, for the CLI run by an operator and for internal lookups. Never for a user's page."""
+    """Every org, for internal lookups (an import resolving codes before it scopes them). Never for a page."""
     return Org.objects.all()
 
 

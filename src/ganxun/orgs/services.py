@@ -5,7 +5,7 @@ from django.db import transaction
 from ganxun.audit.events import EventType, diff, record_event
 from ganxun.core.errors import DomainError, NotFound
 from ganxun.orgs.models import LEVEL_ORDER, Level, Org, OrgType
-from ganxun.orgs.permissions import require_org_write
+from ganxun.core.roles import require_org_write
 from ganxun.orgs.selectors import access_org, org_in_scope, scope_of
 
 
@@ -34,7 +34,7 @@ def org_create(*, acting_user, code: str, name: str, org_type: str, level: str,
             raise DomainError(f"单位编码 {code} 已存在", code="duplicate_code")
         if parent_code:
             parent = access_org(acting_user, parent_code)
-            require_org_write(acting_user, parent)
+            require_org_write(acting_user)
             _check_level(parent=parent, level=level)
             org = Org.objects.add_child(parent, dict(code=code, name=name, org_type=org_type, level=level))
         else:
@@ -56,7 +56,7 @@ def org_update(*, acting_user, code: str, name: str, org_type: str, level: str) 
         raise DomainError("类型或级别不在可选范围内", code="invalid_choice")
     with transaction.atomic():
         org = access_org(acting_user, code)
-        require_org_write(acting_user, org)
+        require_org_write(acting_user)
         _check_level(parent=Org.objects.get_parent(org), level=level)
         before = _snapshot(org)
         org.name, org.org_type, org.level = name, org_type, level
@@ -73,8 +73,7 @@ def org_move(*, acting_user, code: str, new_parent_code: str, reason: str = "") 
     with transaction.atomic():
         org = access_org(acting_user, code)
         parent = access_org(acting_user, new_parent_code)
-        require_org_write(acting_user, org)
-        require_org_write(acting_user, parent)
+        require_org_write(acting_user)
         if parent.path.startswith(org.path):
             raise DomainError("不能把单位移到它自己或它的下级单位之下", code="move_into_self")
         scope = scope_of(acting_user)

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from ganxun.core.errors import DomainError
 from ganxun.orgs.forms import OrgForm, OrgMoveForm
-from ganxun.orgs.permissions import can_write_orgs
+from ganxun.core.roles import can_write_orgs
 from ganxun.orgs.selectors import access_org, org_tree_rows
 from ganxun.orgs.services import org_create, org_move, org_update
 from ganxun.web.decorators import scoped_view

@@ -1,7 +1,7 @@
 """Compliance for what a user may see: cadres, orgs (units and regions) and the report figures.
 
 These are the reads every surface shares (pages, API, CLI, reports). The data scope comes from the
-selectors; ``user=None`` is the operator at the command line and sees everything.
+selectors; the command line passes ``UNSCOPED_OPERATOR``, who sees everything (``None`` sees nothing).
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from ganxun.cadres.models import Cadre
-from ganxun.cadres.selectors import access_cadre, all_cadres_unscoped, cadres_visible_to
+from ganxun.cadres.selectors import access_cadre, cadres_visible_to
+from ganxun.core.errors import NotFound
 from ganxun.orgs.models import Org
-from ganxun.orgs.selectors import access_org, all_orgs_unscoped, orgs_visible_to, scope_of, scope_root
+from ganxun.orgs.selectors import access_org, orgs_visible_to, root_org_of, scope_of
 from ganxun.plans.engine import (MET, NOT_APPLICABLE, Span, Tally, Verdict, evaluate_cadre, evaluate_share,
                                  last_hire_judged, span_for)
 from ganxun.plans.fetch import applies_q, hired_q, window_tallies
@@ -28,22 +29,6 @@ __all__ = ["load_plan", "cadre_verdicts", "org_verdicts", "org_figures", "org_re
 
 def compliance_scope(user, *, org_code: str | None = None, person_code: str | None = None) -> QuerySet[Cadre]:
     """The cadres to evaluate: the user's scope, narrowed to an org subtree or one person."""
-    if user is None:
-        cadres = all_cadres_unscoped()
-        if org_code:
-            org = all_orgs_unscoped().filter(code=org_code).first()
-            if org is None:
-                from ganxun.core.errors import NotFound
-
-                raise NotFound(f"单位编码 {org_code} 不存在")
-            cadres = cadres.filter(org__path__startswith=org.path)
-        if person_code:
-            cadres = cadres.filter(person_code=person_code)
-            if not cadres.exists():
-                from ganxun.core.errors import NotFound
-
-                raise NotFound(f"人员编码 {person_code} 不存在")
-        return cadres
     cadres = cadres_visible_to(user)
     if org_code:
         org = access_org(user, org_code)
@@ -148,27 +133,9 @@ def _verdicts_of(plan: Plan, code: str, as_of: date, cadres: QuerySet[Cadre],
 
 def _org_nodes(user, org_code: str | None) -> tuple[Org, list[Org]]:
     """The root org to report on and every visible org under it (root included)."""
-    if user is None:
-        root = all_orgs_unscoped().filter(code=org_code).first() if org_code else \
-            all_orgs_unscoped().filter(depth=1).first()
-        if root is None:
-            from ganxun.core.errors import NotFound
-
-            raise NotFound(f"单位编码 {org_code} 不存在" if org_code else "还没有任何组织机构")
-        nodes = list(all_orgs_unscoped().filter(path__startswith=root.path))
-        return root, nodes
-    if org_code:
-        root = access_org(user, org_code)
-    else:
-        scope = scope_of(user)
-        if scope.everything:
-            root = Org.objects.filter(depth=1).first()
-        elif user.scope_org_id:
-            root = scope_root(user.scope_org)
-        else:
-            from ganxun.core.errors import NotFound
-
-            raise NotFound("您的角色没有可统计的单位范围")
+    root = access_org(user, org_code) if org_code else root_org_of(user)
+    if root is None:
+        raise NotFound("您的角色没有可统计的单位范围" if not scope_of(user).everything else "还没有任何组织机构")
     nodes = list(orgs_visible_to(user).filter(path__startswith=root.path))
     return root, nodes
 

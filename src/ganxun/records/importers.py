@@ -3,7 +3,8 @@
 Every row is checked with the page's own checks (``check_record_values``), every problem is collected
 with its row and column, and only a clean file is written: one transaction, bulk inserts through
 ``record_append_many``/``record_correct_many``, one audit event per cadre (the new entries' references,
-before and after of each correction) plus one summary event. ``acting_user=None`` is the operator at the command line (unscoped).
+before and after of each correction) plus one summary event. The operator at the command line passes
+``UNSCOPED_OPERATOR`` (unscoped).
 
 Matching. A row with a 外部编号 matches the entry holding that key. A row without one matches the
 cadre's current entry with the same (培训名称, 开始日期, 结束日期, 培训形式). Then:
@@ -39,9 +40,8 @@ from ganxun.core.idnumbers import InvalidIdNumber, mask_id_number, normalise_id_
 from ganxun.core.lookups import filter_any, in_chunks
 from ganxun.core.parsing import cell_text, is_blank, parse_bool, parse_date, shown
 from ganxun.core.tabular import ImportReport, ReportRow, Table, check_rows, conflicts_rejected, reject_errors
-from ganxun.orgs.importers import import_scope
-from ganxun.orgs.permissions import can_write_registry
-from ganxun.orgs.selectors import org_in_scope
+from ganxun.core.roles import can_write_registry
+from ganxun.orgs.selectors import org_in_scope, scope_of
 from ganxun.records.bulk import gc_paused
 from ganxun.records.columns import COLUMNS, REQUIRED_COLUMNS
 from ganxun.records.models import EntryKind, LearningRecord, RecordOrigin, RecordSource, RecordStatus
@@ -92,7 +92,7 @@ class _Context:
     """Everything the rows are checked against, loaded once for the whole file."""
 
     def __init__(self, acting_user, table: Table):
-        self.scope = import_scope(acting_user)
+        self.scope = scope_of(acting_user)
         rows = table.rows
         codes = {cell_text(r.get("人员编码")) for r in rows} - {""}
         ids = set()
@@ -126,7 +126,7 @@ class _Context:
 
 def import_records(*, acting_user, table: Table, dry_run: bool = False) -> ImportReport:
     """Append and correct ledger entries from ``table``; all rows or none. Raises ``ImportRejected``."""
-    if acting_user is not None and not can_write_registry(acting_user):
+    if not can_write_registry(acting_user):
         raise PermissionDenied("您的角色不能登记学时")
     with gc_paused():
         return _import(acting_user, table, dry_run)

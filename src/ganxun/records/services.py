@@ -20,7 +20,7 @@ from ganxun.audit.models import AuditEvent
 from ganxun.cadres.selectors import access_cadre
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
 from ganxun.core.idnumbers import mask_all_in_text
-from ganxun.orgs.permissions import can_write_registry
+from ganxun.core.roles import can_write_registry, is_cadre
 from ganxun.records.bulk import FAST_VENDORS, Columns, analyze_after_commit, insert_instances, insert_rows
 from ganxun.records.models import CadreYearTotal, EntryKind, LearningRecord, RecordOrigin, RecordSource, RecordStatus
 from ganxun.records.selectors import access_record
@@ -342,7 +342,7 @@ def record_correct_many(*, acting_user, pairs: Sequence[tuple[LearningRecord, Le
 @transaction.atomic
 def self_study_submit(*, acting_user, values: dict) -> LearningRecord:
     """A cadre reports self-study; it waits for their unit's approval and counts nothing until then."""
-    if acting_user.role != "cadre" or not acting_user.person_id:
+    if not is_cadre(acting_user):
         raise PermissionDenied("只有干部本人可以申报在职自学")
     values = {**values, "source": RecordSource.SELF_STUDY, "days": 0}
     clean, errors = check_record_values(values)

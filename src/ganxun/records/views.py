@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from ganxun.core.choices import ContentCategory
 from ganxun.core.errors import DomainError, NotFound
-from ganxun.orgs.permissions import can_write_registry
+from ganxun.core.roles import can_write_registry, is_cadre
 from ganxun.orgs.selectors import access_org, org_tree_rows
 from ganxun.records.forms import ReasonForm, RecordCorrectForm, RecordNewForm, SelfStudyForm
 from ganxun.records.models import EntryKind, RecordSource, RecordStatus
@@ -237,7 +237,7 @@ def review_reject(request, record_id: int):
 @_scoped
 def self_study(request):
     user = request.user
-    if user.role != "cadre" or not user.person_id:
+    if not is_cadre(user):
         raise Http404("只有干部本人可以申报在职自学")
     form = SelfStudyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -20,7 +20,8 @@ from django.utils import timezone
 from ganxun.cadres.selectors import cadres_visible_to
 from ganxun.core.errors import NotFound
 from ganxun.orgs.models import Org, OrgKind, OrgType
-from ganxun.orgs.selectors import access_org, orgs_visible_to, scope_of, scope_root
+from ganxun.core.roles import role_of
+from ganxun.orgs.selectors import access_org, orgs_visible_to, root_org_of, scope_of
 from ganxun.plans.compliance import (CadreResults, Figure, cadre_verdicts, compliance_scope, org_figures,
                                      org_verdicts)
 from ganxun.plans.engine import AT_RISK, MET, ON_TRACK, UNMET, VERDICT_LABELS, Verdict, span_for
@@ -41,12 +42,10 @@ def dashboard_root(user, org_code: str | None = None) -> Org:
         raise NotFound(NO_SCOPE)
     if org_code:
         return access_org(user, org_code)
-    if scope.everything:
-        root = Org.objects.filter(depth=1).order_by("path").first()
-        if root is None:
-            raise NotFound("还没有任何组织机构")
-        return root
-    return scope_root(user.scope_org)
+    root = root_org_of(user)
+    if root is None:
+        raise NotFound("还没有任何组织机构")
+    return root
 
 
 @dataclass
@@ -225,7 +224,7 @@ def dashboard_for(user, plan: Plan, as_of: date, *, org_code: str | None = None,
     """
     root = dashboard_root(user, org_code)
     scope = scope_of(user)
-    identity = f"{plan.id}|{as_of.isoformat()}|{root.path}|{user.role}|{scope.everything}|{','.join(sorted(scope.paths))}"
+    identity = f"{plan.id}|{as_of.isoformat()}|{root.path}|{role_of(user)}|{scope.key}"
     key = "ganxun:dashboard:" + hashlib.sha256(identity.encode()).hexdigest()
     if not refresh:
         kept = cache.get(key)

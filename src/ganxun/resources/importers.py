@@ -6,7 +6,7 @@ institution plus one summary event. Rows that change nothing write nothing, so r
 (or our own export) is a no-op.
 
 The acting user's scope decides which rows may write: the 所属单位编码 must be an org the user
-manages (empty only for the operator at the command line, ``acting_user=None``, or a superuser).
+manages (empty only for the operator at the command line, ``UNSCOPED_OPERATOR``, or a superuser).
 Our own export also lists institutions above the user's scope (the province's party school …): such
 a row may come back unchanged, but changing it is refused.
 """
@@ -21,9 +21,8 @@ from ganxun.core.errors import PermissionDenied
 from ganxun.core.parsing import cell_text, parse_bool, parse_choice
 from ganxun.core.tabular import ImportReport, ReportRow, Table, check_rows, conflicts_rejected, reject_errors
 from ganxun.core.lookups import in_chunks
-from ganxun.orgs.importers import import_scope
 from ganxun.orgs.models import Level, Org
-from ganxun.orgs.selectors import all_orgs_unscoped, org_in_scope, orgs_visible_to
+from ganxun.orgs.selectors import org_in_scope, orgs_visible_to, scope_of
 from ganxun.resources.columns import COLUMNS, REQUIRED_COLUMNS
 from ganxun.resources.models import Institution, InstitutionKind
 from ganxun.resources.selectors import (all_institutions_unscoped, can_write_institutions,
@@ -50,17 +49,17 @@ class _Context:
 
     def __init__(self, acting_user, table: Table):
         self.acting_user = acting_user
-        self.scope = import_scope(acting_user)
+        self.scope = scope_of(acting_user)
         codes = {cell_text(r.get("机构编码")) for r in table.rows} - {""}
         owner_codes = {cell_text(r.get("所属单位编码")) for r in table.rows} - {""}
         existing = all_institutions_unscoped().select_related("owner_org")
         self.by_code: dict[str, Institution] = {}
         self.visible: set[str] = set()
-        visible = all_institutions_unscoped() if acting_user is None else institutions_visible_to(acting_user)
+        visible = institutions_visible_to(acting_user)
         for chunk in in_chunks(codes):
             self.by_code.update({i.code: i for i in existing.filter(code__in=chunk)})
             self.visible.update(visible.filter(code__in=chunk).values_list("code", flat=True))
-        orgs = all_orgs_unscoped() if acting_user is None else orgs_visible_to(acting_user)
+        orgs = orgs_visible_to(acting_user)
         self.owner_by_code: dict[str, Org] = {}
         for chunk in in_chunks(owner_codes):
             self.owner_by_code.update({o.code: o for o in orgs.filter(code__in=chunk)})
@@ -73,7 +72,7 @@ class _Context:
 
 def import_institutions(*, acting_user, table: Table, dry_run: bool = False) -> ImportReport:
     """Create and update institutions from ``table``; all rows or none. Raises ``ImportRejected``."""
-    if acting_user is not None and not can_write_institutions(acting_user):
+    if not can_write_institutions(acting_user):
         raise PermissionDenied(WRITE_DENIED)
     table.require_columns(COLUMNS, REQUIRED_COLUMNS)
     ctx = _Context(acting_user, table)

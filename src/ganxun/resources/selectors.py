@@ -23,16 +23,12 @@ from django.db.models.functions import Substr
 
 from ganxun.core.errors import NotFound
 from ganxun.orgs.models import Org, OrgType
-from ganxun.orgs.selectors import org_in_scope, path_q, scope_of
+from ganxun.core.roles import can_write_orgs
+from ganxun.orgs.selectors import institution_q, org_in_scope, path_q, scope_of
 from ganxun.resources.models import Institution
 
 REGION_TYPES = (OrgType.REGION, OrgType.TOWNSHIP)
-WRITE_ROLES = {"org_admin", "superuser"}
 NOT_FOUND = "培训机构不存在或不在您的查看范围内"
-
-
-def _role(user) -> str:
-    return "superuser" if user.is_superuser else user.role
 
 
 def _above_scope_q(scope_paths: tuple[str, ...]) -> Q:
@@ -57,16 +53,13 @@ def _above_scope_q(scope_paths: tuple[str, ...]) -> Q:
 
 def institutions_visible_to(user) -> QuerySet[Institution]:
     qs = Institution.objects.select_related("owner_org").order_by("code")
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return qs.none()
-    role = _role(user)
-    if role == "institution":
-        return qs.filter(code=user.institution_code) if user.institution_code else qs.none()
     scope = scope_of(user)
     if scope.everything:
         return qs
-    if role == "cadre" or not scope.paths:
-        return qs.none()
+    if scope.institution_codes:
+        return qs.filter(institution_q(scope))
+    if not scope.paths:
+        return qs.none()  # a cadre's own login, or a role that grants nothing
     return qs.filter(path_q(scope, "owner_org__path") | _above_scope_q(scope.paths) | Q(owner_org__isnull=True))
 
 
@@ -85,8 +78,8 @@ def all_institutions_unscoped() -> QuerySet[Institution]:
 # --- who may write ----------------------------------------------------------------------------
 
 def can_write_institutions(user) -> bool:
-    """The role may add and change institutions (inside its scope): org_admin and superuser."""
-    return bool(user and getattr(user, "is_authenticated", False)) and _role(user) in WRITE_ROLES
+    """The role may add and change institutions (inside its scope): organisation-department staff."""
+    return can_write_orgs(user)
 
 
 def can_edit_institution(user, institution: Institution) -> bool:

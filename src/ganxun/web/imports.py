@@ -34,7 +34,7 @@ from ganxun.core.xlsx import write_xlsx, xlsx_response
 from ganxun.orgs import columns as org_columns
 from ganxun.orgs.importers import import_orgs
 from ganxun.orgs.models import Level, OrgType
-from ganxun.orgs.permissions import can_write_orgs, can_write_registry
+from ganxun.core.roles import can_write_orgs, can_write_registry
 from ganxun.orgs.selectors import orgs_visible_to, scope_root
 from ganxun.records import columns as record_columns
 from ganxun.records.importers import import_records

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from ganxun.core.roles import role_of
+
 
 @dataclass(frozen=True)
 class MenuItem:
@@ -66,7 +68,7 @@ MENU = (
 
 
 def menu_for(user, path: str) -> list[dict]:
-    role = "superuser" if user.is_superuser else user.role
+    role = role_of(user)
     groups = []
     for group in MENU:
         items = [i for i in group.items if role in i.roles]

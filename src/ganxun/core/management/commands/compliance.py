@@ -8,6 +8,7 @@ from ganxun.core.management.base import GanxunCommand
 from ganxun.plans.compliance import CadreResults, cadre_verdicts, compliance_scope, org_report
 from ganxun.plans.output import XLSX_HEADERS, table, xlsx_row
 from ganxun.plans.spec import PlanFileError, load_plan
+from ganxun.core.roles import UNSCOPED_OPERATOR
 
 
 def _as_of(text: str) -> date:
@@ -42,12 +43,12 @@ class Command(GanxunCommand):
             raise DomainError("班次指标随班次模块提供，目前可评估 cadres、orgs 或 all", code="not_available")
         verdicts, figures, known = [], [], None
         if opts["subject"] in ("cadres", "all"):
-            cadres = compliance_scope(None, org_code=opts["org"], person_code=opts["person"])
+            cadres = compliance_scope(UNSCOPED_OPERATOR, org_code=opts["org"], person_code=opts["person"])
             verdicts += cadre_verdicts(plan, as_of, cadres, with_evidence=not opts["no_evidence"],
                                        include_not_applicable=opts["all_verdicts"])
             known = CadreResults.of(plan, as_of, verdicts)  # the same cadres the org figures read
         if opts["subject"] in ("orgs", "all") and not opts["person"]:
-            org_results, org_figures = org_report(None, plan, as_of, org_code=opts["org"],
+            org_results, org_figures = org_report(UNSCOPED_OPERATOR, plan, as_of, org_code=opts["org"],
                                                   include_not_applicable=opts["all_verdicts"], known=known)
             verdicts += org_results
             figures = [f.as_dict() for f in org_figures]

@@ -3,6 +3,7 @@ import sys
 
 from ganxun.accounts.services import user_create
 from ganxun.core.management.base import GanxunCommand
+from ganxun.core.roles import UNSCOPED_OPERATOR
 
 
 class Command(GanxunCommand):
@@ -20,5 +21,5 @@ class Command(GanxunCommand):
             if getpass.getpass("再次输入：") != password:
                 self.stderr.write("两次输入的密码不一致")
                 sys.exit(2)
-        user_create(acting_user=None, username=opts["username"], password=password, role="superuser")
+        user_create(acting_user=UNSCOPED_OPERATOR, username=opts["username"], password=password, role="superuser")
         self.stdout.write(f"已创建系统管理员 {opts['username']}")

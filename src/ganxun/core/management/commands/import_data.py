@@ -4,6 +4,7 @@ from pathlib import Path
 
 from ganxun.core.errors import DomainError
 from ganxun.core.management.base import GanxunCommand
+from ganxun.core.roles import UNSCOPED_OPERATOR
 
 # Every KIND the interface names (interfaces.md); the ones this version imports are SUPPORTED.
 KIND_LABELS = {
@@ -58,5 +59,5 @@ class Command(GanxunCommand):
         else:
             from ganxun.cadres.importers import import_cadres as importer
         # The command line is the operator: no user, unscoped.
-        report = importer(acting_user=None, table=table, dry_run=opts["dry_run"])
+        report = importer(acting_user=UNSCOPED_OPERATOR, table=table, dry_run=opts["dry_run"])
         self.stdout.write(f"{path}: {KIND_LABELS[kind]} {report.summary()}")

@@ -1,5 +1,6 @@
 from ganxun.accounts.services import token_create, token_revoke
 from ganxun.core.management.base import GanxunCommand
+from ganxun.core.roles import UNSCOPED_OPERATOR
 
 
 class Command(GanxunCommand):
@@ -17,10 +18,10 @@ class Command(GanxunCommand):
 
     def handle(self, *args, **opts):
         if opts["action"] == "create":
-            token, raw = token_create(acting_user=None, username=opts["username"], name=opts["name"],
+            token, raw = token_create(acting_user=UNSCOPED_OPERATOR, username=opts["username"], name=opts["name"],
                                       days=opts["days"])
             self.stdout.write(raw)
             self.stderr.write(f"令牌已创建，有效期至 {token.expires_at:%Y-%m-%d}。它只显示这一次，请妥善保存。")
         else:
-            count = token_revoke(acting_user=None, username=opts["username"], prefix=opts["prefix"])
+            count = token_revoke(acting_user=UNSCOPED_OPERATOR, username=opts["username"], prefix=opts["prefix"])
             self.stdout.write(f"已吊销 {count} 个令牌")

@@ -4,6 +4,7 @@ import sys
 from ganxun.accounts.models import Role
 from ganxun.accounts.services import user_create, user_deactivate, user_set_password
 from ganxun.core.management.base import GanxunCommand
+from ganxun.core.roles import UNSCOPED_OPERATOR
 
 
 class Command(GanxunCommand):
@@ -34,13 +35,13 @@ class Command(GanxunCommand):
     def handle(self, *args, **opts):
         action = opts["action"]
         if action == "add":
-            user = user_create(acting_user=None, username=opts["username"], password=self._password(opts),
+            user = user_create(acting_user=UNSCOPED_OPERATOR, username=opts["username"], password=self._password(opts),
                                role=opts["role"], scope_code=opts["scope"], person_code=opts["person"],
                                institution_code=opts["institution"], display_name=opts["name"])
             self.stdout.write(f"已新增用户 {user.username}（{user.role_label}）")
         elif action == "passwd":
-            user_set_password(acting_user=None, username=opts["username"], password=self._password(opts))
+            user_set_password(acting_user=UNSCOPED_OPERATOR, username=opts["username"], password=self._password(opts))
             self.stdout.write("密码已修改")
         else:
-            user_deactivate(acting_user=None, username=opts["username"], reason=opts["reason"])
+            user_deactivate(acting_user=UNSCOPED_OPERATOR, username=opts["username"], reason=opts["reason"])
             self.stdout.write(f"已停用用户 {opts['username']}")
