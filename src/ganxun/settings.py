@@ -47,7 +47,11 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "ninja",
+    # ganxun's modules, ground first (docs/design-notes.md, "Layers"). Adding a module is adding its folder
+    # and its line here: its pages (AppConfig.urls), API routers (api.py), menu entries (menu.py) and
+    # import/export kinds (importers.py, exporters.py) are found from this list.
     "ganxun.core",
+    "ganxun.web",
     "ganxun.audit",
     "ganxun.orgs",
     "ganxun.accounts",
@@ -57,7 +61,9 @@ INSTALLED_APPS = [
     "ganxun.plans",
     "ganxun.archive",
     "ganxun.reports",
-    "ganxun.web",
+    "ganxun.demo",
+    "ganxun.dataio",
+    "ganxun.shell",
 ]
 
 MIDDLEWARE = [
@@ -89,7 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "ganxun.web.context.layout",
+                "ganxun.shell.context.layout",
             ],
         },
     },

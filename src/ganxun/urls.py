@@ -1,21 +1,27 @@
+"""The root URLconf: every installed app's pages (``AppConfig.urls``), the API and the health check.
+
+No app is named here: an app says where its pages live in its ``apps.py``.
+"""
+
+from django.apps import apps
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from ganxun.api.main import api
 from ganxun.web import views as web_views
 
+
+def _app_urls():
+    for config in apps.get_app_configs():
+        for prefix, urlconf in getattr(config, "urls", ()):
+            yield path(prefix, include(urlconf))
+
+
 urlpatterns = [
-    path("", web_views.home, name="home"),
     path("healthz", web_views.healthz, name="healthz"),
-    path("", include("ganxun.archive.public_urls")),
-    path("accounts/", include("ganxun.accounts.urls")),
-    path("orgs/", include("ganxun.orgs.urls")),
-    path("cadres/", include("ganxun.cadres.urls")),
-    path("resources/", include("ganxun.resources.urls")),
-    path("audit/", include("ganxun.audit.urls")),
-    path("records/", include("ganxun.records.urls")),
-    path("plans/", include("ganxun.plans.urls")),
-    path("archive/", include("ganxun.archive.urls")),
-    path("reports/", include("ganxun.reports.urls")),
+    # the import page moved from 干部名册 to /import/: old bookmarks still arrive
+    path("cadres/import/", RedirectView.as_view(pattern_name="dataio:import", query_string=True)),
+    *_app_urls(),
     path("api/v1/", api.urls),
 ]
 

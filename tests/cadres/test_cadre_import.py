@@ -7,7 +7,7 @@ import pytest
 
 from ganxun.audit.models import AuditEvent
 from ganxun.cadres.columns import COLUMNS
-from ganxun.cadres.exporters import export_cadres_xlsx
+from ganxun.cadres.exporters import export_cadres
 from ganxun.cadres.importers import import_cadres
 from ganxun.cadres.models import Cadre
 from ganxun.cadres.selectors import CadreFilter
@@ -86,7 +86,7 @@ def test_reimporting_the_same_file_changes_nothing(world):
 
 def test_reimporting_our_own_export_with_masked_ids_changes_nothing(world):
     # given the city admin's export (身份证号 masked)
-    content, count = export_cadres_xlsx(world.users["city"], CadreFilter())
+    content, count = export_cadres(acting_user=world.users["city"], flt=CadreFilter())
     events = AuditEvent.objects.count()
     # when it is imported back
     report = import_cadres(acting_user=world.users["city"], table=read_table(content, "干部名册.xlsx"))

@@ -79,7 +79,7 @@ def test_city_admin_imports_orgs_after_a_bad_file(page, e2e_world):
     good = ("\ufeff单位编码,单位名称,上级编码,类型,级别\r\n419903,南城区,4199,地区,县\r\n"
             "419903CZJ,南城区财政局,419903,机关,县\r\n").encode("utf-8")
     login(page, "city_admin")
-    page.goto("/cadres/import/?kind=orgs")
+    page.goto("/import/?kind=orgs")
     # when they first upload an empty file
     page.get_by_test_id("import-file").set_input_files({"name": "组织机构.csv", "mimeType": "text/csv", "buffer": b""})
     page.get_by_test_id("import-check").click()

@@ -6,7 +6,7 @@ from ganxun.audit.models import AuditEvent
 from ganxun.core.errors import ImportRejected, PermissionDenied
 from ganxun.core.tabular import read_table
 from ganxun.orgs.columns import COLUMNS
-from ganxun.orgs.exporters import export_orgs_xlsx
+from ganxun.orgs.exporters import export_orgs
 from ganxun.orgs.importers import import_orgs
 from ganxun.orgs.models import Org
 from ganxun.core.roles import UNSCOPED_OPERATOR
@@ -70,7 +70,7 @@ def test_reimporting_the_same_file_changes_nothing(world):
 
 def test_reimporting_our_own_export_changes_nothing(world):
     # given the city admin's export of their tree
-    content, count = export_orgs_xlsx(world.users["city"])
+    content, count = export_orgs(acting_user=world.users["city"])
     events = AuditEvent.objects.count()
     # when it is imported back
     report = import_orgs(acting_user=world.users["city"], table=read_table(content, "组织机构.xlsx"))

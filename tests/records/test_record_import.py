@@ -10,7 +10,7 @@ from ganxun.audit.models import AuditEvent
 from ganxun.core.errors import ImportRejected, PermissionDenied
 from ganxun.core.tabular import read_table
 from ganxun.records.columns import COLUMNS
-from ganxun.records.exporters import export_records_unscoped, export_records_xlsx
+from ganxun.records.exporters import export_records
 from ganxun.records.importers import import_records
 from ganxun.records.models import CadreYearTotal, EntryKind, LearningRecord
 from ganxun.records.selectors import RecordFilter
@@ -314,7 +314,7 @@ def test_our_own_export_reimports_unchanged_with_masked_ids(world, schools):
         rec(), rec(外部编号="", 人员编码="C-CITY-1", 姓名="张建国", 培训形式="专题讲座", 培训机构="", 天数="",
                    开始日期=date(2023, 6, 1), 结束日期=date(2023, 6, 1), 学时=3.5)]))
     import_records(acting_user=world.users["city"], table=table_of([rec(学时=170)]))
-    content, count = export_records_xlsx(world.users["city"], RecordFilter())
+    content, count = export_records(acting_user=world.users["city"], flt=RecordFilter())
     assert count == 2
     exported = read_table(content, "学习记录.xlsx")
     assert all(not FULL_ID.search(str(v)) for r in exported.rows for v in r.values.values())
@@ -329,9 +329,9 @@ def test_our_own_export_reimports_unchanged_with_masked_ids(world, schools):
 
 def test_export_holds_only_the_scope(world, schools):
     import_records(acting_user=UNSCOPED_OPERATOR, table=table_of([rec(), rec(外部编号="PX-O", 人员编码="C-OTHER-1", 姓名="陈刚")]))
-    _, count = export_records_xlsx(world.users["dc"], RecordFilter())
+    _, count = export_records(acting_user=world.users["dc"], flt=RecordFilter())
     assert count == 1
-    _, count = export_records_unscoped(fmt="csv", target=None)
+    _, count = export_records(acting_user=UNSCOPED_OPERATOR, fmt="csv", target=None)
     assert count == 2
 
 

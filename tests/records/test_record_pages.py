@@ -310,21 +310,21 @@ def test_the_import_page_takes_records_from_the_template(client, world, schools,
     settings.VAR_DIR = tmp_path
     client.force_login(world.users["dc_hr"])
     # the 学习记录 tab is offered, with its template
-    page = client.get("/cadres/import/?kind=records").content.decode()
+    page = client.get("/import/?kind=records").content.decode()
     assert 'data-testid="kind-records"' in page and "学习记录只增不改" in page
-    template = client.get("/cadres/import/template/records.xlsx")
+    template = client.get("/import/template/records.xlsx")
     assert template.status_code == 200
     # when the unit uploads the template as it comes, it previews one new record, then imports it once
-    preview = client.post("/cadres/import/", {"kind": "records", "action": "preview",
+    preview = client.post("/import/", {"kind": "records", "action": "preview",
                                               "file": SimpleUploadedFile("学习记录.xlsx", template.content)})
     assert preview.status_code == 200 and preview.context["report"].created == 1, preview.context.get("errors")
     token = preview.context["token"]
     for _ in range(2):  # a double click imports once
-        assert client.post("/cadres/import/", {"kind": "records", "action": "confirm", "token": token}
+        assert client.post("/import/", {"kind": "records", "action": "confirm", "token": token}
                            ).status_code == 302
     record = LearningRecord.objects.get()
     assert record.external_id == "PX2024-0001" and record.origin == "import" and record.institution.code == "DX4199"
     assert record.cadre.org.path.startswith(world.orgs["dc_fin"].path)
     # and the leader, who only reads, is offered no import of records
     client.force_login(world.users["leader"])
-    assert client.get("/cadres/import/?kind=records").status_code == 404
+    assert client.get("/import/?kind=records").status_code == 404

@@ -9,7 +9,7 @@ from ganxun.audit.models import AuditEvent
 from ganxun.core.errors import ImportRejected, PermissionDenied
 from ganxun.core.tabular import read_table
 from ganxun.resources.columns import COLUMNS, REQUIRED_COLUMNS
-from ganxun.resources.exporters import export_institutions_xlsx
+from ganxun.resources.exporters import export_institutions
 from ganxun.resources.importers import import_institutions
 from ganxun.resources.models import Institution
 from tests.cadres.test_import_cli import run
@@ -149,7 +149,7 @@ def test_an_owner_is_required_except_at_the_command_line(world, tmp_path):
 
 def test_the_user_s_own_export_comes_back_unchanged_including_what_they_may_only_read(world, institutions):
     # given the city admin's export: their city's institutions and the province's they may read
-    content, count = export_institutions_xlsx(world.users["city"])
+    content, count = export_institutions(acting_user=world.users["city"])
     assert count == 7
     events = AuditEvent.objects.count()
     # when they import it back
@@ -190,7 +190,7 @@ def test_a_name_that_looks_like_a_formula_is_exported_as_text(world, institution
     import openpyxl
 
     Institution.objects.filter(code="DX4199").update(name="=HYPERLINK(\"x\")")
-    content, _ = export_institutions_xlsx(world.users["institution"])
+    content, _ = export_institutions(acting_user=world.users["institution"])
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     assert sheet["B2"].value == "=HYPERLINK(\"x\")" and sheet["B2"].data_type == "s"
 
@@ -204,28 +204,28 @@ def uploads(settings, tmp_path):
 
 def test_the_import_page_offers_institutions_to_org_admins_only(client, world, uploads):
     client.force_login(world.users["city"])
-    html = client.get("/cadres/import/?kind=institutions").content.decode()
+    html = client.get("/import/?kind=institutions").content.decode()
     assert 'data-testid="kind-institutions"' in html and "所属单位编码" in html
-    template = client.get("/cadres/import/template/institutions.xlsx")
+    template = client.get("/import/template/institutions.xlsx")
     table = read_table(template.content, "t.xlsx")
     assert table.headers == COLUMNS and table.rows[0].get("所属单位编码") == "4199ZZB"
     # and the template's example row imports as it is
     assert import_institutions(acting_user=world.users["city"], table=table, dry_run=True).created == 1
     client.force_login(world.users["dc_hr"])
-    assert 'data-testid="kind-institutions"' not in client.get("/cadres/import/").content.decode()
-    assert client.get("/cadres/import/?kind=institutions").status_code == 404
+    assert 'data-testid="kind-institutions"' not in client.get("/import/").content.decode()
+    assert client.get("/import/?kind=institutions").status_code == 404
 
 
 def test_the_import_page_previews_then_confirms_once(client, world, uploads):
     client.force_login(world.users["dc"])
     upload = SimpleUploadedFile("机构.xlsx", xlsx_bytes(COLUMNS, [row()]))
-    preview = client.post("/cadres/import/", {"kind": "institutions", "action": "preview", "file": upload})
+    preview = client.post("/import/", {"kind": "institutions", "action": "preview", "file": upload})
     html = preview.content.decode()
     assert preview.status_code == 200 and "机构名称" in html and "东城区财政干部培训中心" in html
     assert not Institution.objects.exists()
     token = preview.context["token"]
-    first = client.post("/cadres/import/", {"kind": "institutions", "action": "confirm", "token": token})
-    second = client.post("/cadres/import/", {"kind": "institutions", "action": "confirm", "token": token})
+    first = client.post("/import/", {"kind": "institutions", "action": "confirm", "token": token})
+    second = client.post("/import/", {"kind": "institutions", "action": "confirm", "token": token})
     assert first.status_code == second.status_code == 302
     assert Institution.objects.filter(code="BM419901CZ").count() == 1
     assert AuditEvent.objects.filter(event_type="imported", subject_type="institutions").count() == 1

@@ -16,7 +16,7 @@ from tests.cadres.test_cadre_import import cadre_row
 from tests.core.test_tabular import xlsx_bytes
 
 FULL_ID = re.compile(r"\d{17}[\dX]")
-URL = "/cadres/import/"
+URL = "/import/"
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +49,7 @@ def test_the_page_offers_the_kinds_the_role_may_import(as_user):
     assert page.status_code == 200
     html = page.content.decode()
     assert 'data-testid="kind-cadres"' in html and 'data-testid="kind-orgs"' in html
-    assert "/cadres/import/template/cadres.xlsx" in html
+    assert "/import/template/cadres.xlsx" in html
     assert "下载模板" in html and "必填" in html
 
 
@@ -57,7 +57,7 @@ def test_unit_hr_imports_cadres_but_not_orgs(as_user):
     client = as_user("dc_hr")
     assert 'data-testid="kind-orgs"' not in client.get(URL).content.decode()
     assert client.get(URL + "?kind=orgs").status_code == 404
-    assert client.get("/cadres/import/template/orgs.xlsx").status_code == 404
+    assert client.get("/import/template/orgs.xlsx").status_code == 404
 
 
 @pytest.mark.parametrize("persona", ["leader", "cadre", "institution"])
@@ -74,7 +74,7 @@ def test_anonymous_is_sent_to_login(client, world):
 def test_the_templates_example_row_passes_the_check(as_user, kind, persona):
     # given the template downloaded by a city admin or the superuser
     client = as_user(persona)
-    response = client.get(f"/cadres/import/template/{kind}.xlsx")
+    response = client.get(f"/import/template/{kind}.xlsx")
     assert response.status_code == 200
     table = read_table(response.content, f"{kind}.xlsx")
     assert table.headers == (COLUMNS if kind == "cadres" else ORG_COLUMNS) and len(table.rows) == 1

@@ -13,7 +13,7 @@ def test_the_menu_marks_the_module_a_page_belongs_to(world):
     admin = world.users["dc"]
     assert active(admin, "/") == ["工作台"]
     assert active(admin, "/cadres/C-DC-1/") == ["干部名册"]
-    assert active(admin, "/cadres/import") == ["数据导入"]
+    assert active(admin, "/import/") == ["数据导入"]
     assert active(admin, "/archive/C-DC-1/") == ["干部名册"]
     assert active(admin, "/records/review/") == ["自学审核"]
     assert active(admin, "/records/") == ["学习记录"]

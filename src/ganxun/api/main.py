@@ -1,4 +1,4 @@
-"""The ninja API at /api/v1. Each app contributes a router; errors share one shape."""
+"""The ninja API at /api/v1. Each app contributes its routers (``<app>/api.py``); errors share one shape."""
 
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
@@ -38,10 +38,18 @@ def _invalid(request, exc: ValidationError):
                                          "extra": {"errors": exc.errors}}, status=422)
 
 
-from ganxun.cadres.api import router as cadres_router  # noqa: E402
-from ganxun.orgs.api import router as orgs_router  # noqa: E402
-from ganxun.resources.api import router as institutions_router  # noqa: E402
+def _mount_app_routers() -> None:
+    """Each installed app may have an ``api.py`` with ``ROUTERS = ((prefix, router), …)``; they are mounted
+    in the order of ``INSTALLED_APPS``. No app is named here: adding a module adds its endpoints."""
+    from importlib import import_module
 
-api.add_router("/cadres/", cadres_router)
-api.add_router("/orgs/", orgs_router)
-api.add_router("/institutions/", institutions_router)
+    from django.apps import apps
+    from django.utils.module_loading import module_has_submodule
+
+    for config in apps.get_app_configs():
+        if config.name.startswith("ganxun.") and module_has_submodule(config.module, "api"):
+            for prefix, router in getattr(import_module(f"{config.name}.api"), "ROUTERS", ()):
+                api.add_router(prefix, router)
+
+
+_mount_app_routers()

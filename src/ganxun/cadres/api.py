@@ -1,11 +1,16 @@
+"""The registry's endpoints: ``GET /api/v1/cadres/`` and ``GET /api/v1/cadres/{person_code}`` (身份证号 masked).
+
+A cadre's ledger is served by ``records/api.py`` and their compliance by ``plans/api.py``, under the same
+prefix.
+"""
+
 from datetime import date
-from decimal import Decimal
 
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from ganxun.api.pagination import Pages
 from ganxun.cadres.selectors import CadreFilter, access_cadre, cadres_filtered
-from ganxun.plans.api_schemas import ComplianceOut, ComplianceQuery, plan_or_400
 
 router = Router(tags=["干部"])
 
@@ -49,19 +54,6 @@ class CadreFilterIn(Schema):
     sort: str = "person_code"
 
 
-class Pages(PageNumberPagination):
-    class Input(Schema):
-        page: int = Field(1, ge=1)
-        page_size: int = Field(50, ge=1, le=500)
-
-    def paginate_queryset(self, queryset, pagination: Input, **params):
-        offset = (pagination.page - 1) * pagination.page_size
-        return {
-            "items": queryset[offset: offset + pagination.page_size],
-            "count": self._items_count(queryset),
-        }
-
-
 @router.get("", response=list[CadreOut], summary="干部列表")
 @paginate(Pages)
 def list_cadres(request, filters: Query[CadreFilterIn]):
@@ -75,43 +67,4 @@ def get_cadre(request, person_code: str):
     return access_cadre(request.auth, person_code)
 
 
-class RecordOut(Schema):
-    reference: str = Field(description="外部编号，没有时为 R+记录号")
-    title: str
-    source: str
-    content_category: str
-    institution_name: str
-    start_date: date
-    end_date: date
-    days: int
-    hours: Decimal
-    is_system_training: bool
-    completed: bool
-    status: str
-    kind: str = Field(description="entry 登记 / reversal 冲销")
-    reverses: str | None = None
-    is_reversed: bool
-    credit_hours: Decimal
-    credit_days: int
-
-    @staticmethod
-    def resolve_reverses(obj):
-        return obj.reverses.reference if obj.reverses_id else None
-
-
-@router.get("{person_code}/records", response=list[RecordOut], summary="干部的学习记录（含冲销）")
-@paginate(Pages)
-def cadre_records(request, person_code: str):
-    from ganxun.records.selectors import records_of_cadre
-
-    return records_of_cadre(request.auth, person_code)
-
-
-@router.get("{person_code}/compliance", response=ComplianceOut, summary="干部的规划指标达标情况")
-def cadre_compliance(request, person_code: str, query: Query[ComplianceQuery]):
-    from ganxun.plans.compliance import cadre_verdicts, compliance_scope
-
-    plan = plan_or_400(query.plan)
-    cadres = compliance_scope(request.auth, person_code=person_code)
-    return {"plan": plan.id, "as_of": query.as_of,
-            "results": [v.as_dict() for v in cadre_verdicts(plan, query.as_of, cadres)]}
+ROUTERS = (("/cadres/", router),)

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from ganxun.audit.events import EventType, build_event, diff, record_events
 from ganxun.cadres.columns import COLUMNS
-from ganxun.cadres.models import Cadre, CadreCategory, Gender, LocalTeam
+from ganxun.cadres.models import POLITICAL_STATUSES, Cadre, CadreCategory, Gender, LocalTeam
 from ganxun.cadres.ranks import RANK_BY_LABEL, Rank, tier_of
 from ganxun.cadres.selectors import all_cadres_unscoped
 from ganxun.cadres.services import EDITABLE_FIELDS, next_person_code, snapshot
@@ -30,7 +30,8 @@ from ganxun.core.parsing import cell_text, is_blank, parse_bool, parse_choice, p
 from ganxun.core.tabular import ImportReport, ReportRow, Table, check_rows, conflicts_rejected, reject_errors
 from ganxun.orgs.authority import AuthorityIndex
 from ganxun.core.lookups import in_chunks
-from ganxun.core.roles import require_registry_write
+from ganxun.core.dataio import ImportKind, register_import
+from ganxun.core.roles import can_write_registry, require_registry_write
 from ganxun.orgs.selectors import all_orgs_unscoped, org_in_scope, orgs_visible_to, scope_of
 
 REQUIRED_COLUMNS = ("身份证号", "姓名", "单位编码", "职级", "干部类别")
@@ -322,3 +323,38 @@ def _apply(acting_user, resolved: list[_Resolved], report: ImportReport) -> None
                                   extra={"source": report.source, "created": report.created,
                                          "updated": report.updated, "unchanged": report.unchanged}))
         record_events(events)
+
+
+# --- the registry of import kinds (the 数据导入 page, ``ganxun import cadres``) ---------------------------
+
+def _example_id() -> str:
+    from ganxun.core.idnumbers import check_char
+
+    body = "41100219850317001"
+    return body + check_char(body)
+
+
+def template_example(user) -> list:
+    """One filled row for the downloadable template: a cadre of the user's own org."""
+    home = user.scope_org if getattr(user, "scope_org_id", None) else orgs_visible_to(user).first()
+    return ["", _example_id(), "张三", "男", "1985-03-17", "汉族", "中共党员", home.code if home else "单位编码", "科员",
+            "一级科员", "否", "机关公务员", "否", "", "否", "否", "否", "2020-01-01", "2008-07-01"]
+
+
+register_import(ImportKind(
+    key="cadres", label="干部名册", columns=tuple(COLUMNS), required=tuple(REQUIRED_COLUMNS), key_column="人员编码",
+    run=import_cadres, allowed=can_write_registry, list_url="cadres:list", list_label="查看干部名册",
+    example=template_example, order=10,
+    help={
+        "人员编码": "留空则按身份证号匹配已登记的干部，否则由系统生成（GB + 8 位数字）",
+        "身份证号": "18 位，末位可为 X；导出文件中的脱敏号码（如 4110**********123X）只用于更新同一人员编码",
+        "姓名": "不超过 50 个字，可含生僻字；不能含 < > \" ' & ; = 等符号", "职务": "如 局长、科员；可留空",
+        "性别": "男 或 女；留空则按身份证号", "出生日期": "留空则按身份证号；须与身份证号一致",
+        "政治面貌": "、".join(POLITICAL_STATUSES) + "；留空为中共党员", "民族": "如 汉族、回族；留空为汉族",
+        "单位编码": "您管理范围内的单位编码（见“组织机构”）",
+        "职级": "、".join(Rank.labels), "干部类别": "、".join(CadreCategory.labels),
+        "地方党政班子": "市、县 或留空",
+        "领导职务": "是/否（也可写 Y/N、1/0）", "班子成员": "是/否", "一把手": "是/否", "优秀年轻干部": "是/否",
+        "党支部书记": "是/否", "任现职级时间": "日期，如 2020-01-31、2020/1/31、2020年1月31日",
+        "录用时间": "日期",
+    }))

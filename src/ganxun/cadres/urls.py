@@ -1,14 +1,11 @@
 from django.urls import path
 
 from ganxun.cadres import views
-from ganxun.web import imports as import_views
 
 app_name = "cadres"
 urlpatterns = [
     path("", views.cadre_list, name="list"),
     path("new/", views.cadre_new, name="new"),
-    path("import/", import_views.import_page, name="import"),
-    path("import/template/<str:kind>.xlsx", import_views.import_template, name="import_template"),
     path("export.xlsx", views.cadre_export, name="export"),
     path("<str:person_code>/", views.cadre_detail, name="detail"),
     path("<str:person_code>/edit/", views.cadre_edit, name="edit"),

@@ -56,3 +56,15 @@ def xlsx_response(content: bytes, filename: str):
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+def write_table(headers: Sequence[str], rows: Iterable[Sequence], *, fmt: str = "xlsx", sheet: str = "Sheet1",
+                widths: dict[int, int] | None = None, target=None) -> bytes | None:
+    """The same table as .xlsx (``write_xlsx``) or UTF-8 CSV with a BOM (``tabular.write_csv``)."""
+    if fmt == "csv":
+        from ganxun.core.tabular import write_csv
+
+        return write_csv(headers, rows, target=target)
+    if fmt != "xlsx":
+        raise ValueError(fmt)
+    return write_xlsx(headers, rows, sheet=sheet, widths=widths, target=target)

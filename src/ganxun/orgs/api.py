@@ -1,6 +1,6 @@
-from ninja import Query, Router, Schema
+"""The org tree's endpoints: ``GET /api/v1/orgs/`` and ``GET /api/v1/orgs/{org_code}``."""
 
-from ganxun.plans.api_schemas import ComplianceQuery, OrgComplianceOut, plan_or_400
+from ninja import Router, Schema
 
 from ganxun.orgs.models import Org
 from ganxun.orgs.selectors import access_org, orgs_visible_to
@@ -35,12 +35,4 @@ def _out(org, code_by_path: dict) -> dict:
             "depth": org.depth, "parent_code": code_by_path.get(org.path[: -org.steplen])}
 
 
-@router.get("{org_code}/compliance", response=OrgComplianceOut,
-            summary="单位或地区的指标达标情况与报告数据（调训率、参训率、人均学时等）")
-def org_compliance(request, org_code: str, query: Query[ComplianceQuery], subtree: bool = False):
-    from ganxun.plans.compliance import org_report
-
-    plan = plan_or_400(query.plan)
-    verdicts, figures = org_report(request.auth, plan, query.as_of, org_code=org_code, subtree=subtree)
-    return {"plan": plan.id, "as_of": query.as_of, "results": [v.as_dict() for v in verdicts],
-            "figures": [f.as_dict() for f in figures]}
+ROUTERS = (("/orgs/", router),)

@@ -18,7 +18,8 @@ from ganxun.core.parsing import cell_text, parse_choice
 from ganxun.core.tabular import ImportReport, ReportRow, Table
 from ganxun.orgs.columns import COLUMNS
 from ganxun.orgs.models import LEVEL_ORDER, Level, Org, OrgType
-from ganxun.core.roles import require_org_write
+from ganxun.core.dataio import ImportKind, register_import
+from ganxun.core.roles import can_write_orgs, require_org_write
 from ganxun.orgs.selectors import all_orgs_unscoped, org_in_scope, scope_of
 
 REQUIRED_COLUMNS = COLUMNS
@@ -253,3 +254,27 @@ def _apply(acting_user, plan, depth: dict[str, int], report: ImportReport) -> No
                                   extra={"source": report.source, "created": report.created,
                                          "updated": report.updated, "unchanged": report.unchanged}))
         record_events(events)
+
+
+# --- the registry of import kinds (the 数据导入 page, ``ganxun import orgs``) ------------------------------
+
+def template_example(user) -> list:
+    """One filled row for the downloadable template: a unit under the user's own region."""
+    from ganxun.orgs.selectors import orgs_visible_to, scope_root
+
+    home = user.scope_org if getattr(user, "scope_org_id", None) else orgs_visible_to(user).first()
+    parent = scope_root(home) if home else None
+    if parent is None:
+        return ["41", "示例单位", "", "地区", "省"]
+    return [f"{parent.code}X01", "示例单位", parent.code, "机关", Level(parent.level).label]
+
+
+register_import(ImportKind(
+    key="orgs", label="组织机构", columns=tuple(COLUMNS), required=tuple(COLUMNS), key_column="单位编码",
+    run=import_orgs, allowed=can_write_orgs, list_url="orgs:tree", list_label="查看组织机构",
+    example=template_example, order=20,
+    help={
+        "单位编码": "唯一编码，不超过 32 个字符", "单位名称": "不超过 100 个字",
+        "上级编码": "上级单位的单位编码；可以是本文件中的另一行", "类型": "、".join(OrgType.labels),
+        "级别": "、".join(Level.labels) + "；不能高于上级单位",
+    }))

@@ -4,3 +4,5 @@ from django.apps import AppConfig
 class PlansConfig(AppConfig):
     name = "ganxun.plans"
     verbose_name = "规划与指标"
+    # (path prefix, URLconf) pairs the root URLconf includes
+    urls = (("plans/", "ganxun.plans.urls"),)

@@ -1,5 +1,6 @@
 """Rendering verdicts for people: Chinese labels, the xlsx rows and a terminal table."""
 
+from ganxun.core.text import render_table
 from ganxun.plans.engine import VERDICT_LABELS, Verdict
 
 UNIT_LABELS = {"days": "天", "hours": "学时", "count": "次", "share": "", "years": "年", "of": "人"}
@@ -33,8 +34,6 @@ def xlsx_row(v: Verdict) -> list:
 
 
 def table(verdicts: list[Verdict]) -> str:
-    from ganxun.core.management.commands.demo import render_table
-
     rows = [[v.subject, v.subject_name, v.indicator, VERDICT_LABELS[v.verdict], amount(v.required),
              amount(v.actual), amount(v.gap), f"{v.window.start}~{v.window.end}"] for v in verdicts]
     return render_table(["对象", "名称", "指标", "结论", "要求", "实际", "差距", "窗口"], rows)

@@ -35,6 +35,7 @@ from ganxun.audit.events import EventType, build_event, record_events
 from ganxun.cadres.models import Cadre
 from ganxun.cadres.selectors import all_cadres_unscoped
 from ganxun.core.choices import ContentCategory
+from ganxun.core.dataio import ImportKind, register_import
 from ganxun.core.errors import DomainError, ImportRejected, PermissionDenied, RowError
 from ganxun.core.idnumbers import InvalidIdNumber, mask_id_number, normalise_id_number
 from ganxun.core.lookups import filter_any, in_chunks
@@ -43,7 +44,7 @@ from ganxun.core.tabular import ImportReport, ReportRow, Table, check_rows, conf
 from ganxun.core.roles import can_write_registry
 from ganxun.orgs.selectors import org_in_scope, scope_of
 from ganxun.records.bulk import gc_paused
-from ganxun.records.columns import COLUMNS, REQUIRED_COLUMNS
+from ganxun.records.columns import CATEGORY_LABELS, COLUMNS, REQUIRED_COLUMNS, SOURCE_LABELS
 from ganxun.records.models import EntryKind, LearningRecord, RecordOrigin, RecordSource, RecordStatus
 from ganxun.records.selectors import all_records_unscoped, institutions_named
 from ganxun.records.services import (RECORD_FIELDS, PreparedEntry, record_append_many, record_correct_many,
@@ -415,3 +416,35 @@ def _apply(acting_user, rows: list[_Row], report: ImportReport) -> None:
                                    subject_code="records", subject_label=report.source,
                                    extra={"source": report.source, "created": report.created,
                                           "updated": report.updated, "unchanged": report.unchanged})])
+
+
+# --- the registry of import kinds (the 数据导入 page, ``ganxun import records``) ---------------------------
+
+def template_example(user) -> list:
+    """One filled row for the downloadable template: a cadre and a recognised institution the user sees."""
+    from ganxun.cadres.selectors import cadres_visible_to
+    from ganxun.resources.selectors import institutions_visible_to
+
+    cadre = cadres_visible_to(user).select_related(None).only("person_code", "name").first()
+    institution = institutions_visible_to(user).filter(recognised=True).first()
+    return ["PX2024-0001", cadre.person_code if cadre else "人员编码", "", cadre.name if cadre else "",
+            "学习贯彻党的二十届三中全会精神专题培训班", "脱产培训", "理论教育", institution.code if institution else "",
+            "2024-09-02", "2024-09-06", 5, 40, "是", "是"]
+
+
+register_import(ImportKind(
+    key="records", label="学习记录", columns=tuple(COLUMNS), required=tuple(REQUIRED_COLUMNS), key_column="外部编号",
+    run=import_records, allowed=can_write_registry, list_url="records:list", list_label="查看学习记录",
+    example=template_example, order=40,
+    help={
+        "外部编号": "其他系统中这条记录的唯一编号，用于匹配已导入的记录；留空则按 人员编码/身份证号＋培训名称＋起止日期＋培训形式 匹配",
+        "人员编码": "您管理范围内干部的人员编码；与身份证号至少填写一项", "身份证号": "18 位；填写人员编码时可留空或填导出文件中的脱敏号码",
+        "姓名": "可留空；填写时须与干部名册一致", "培训名称": "不超过 200 个字",
+        "培训形式": "、".join(SOURCE_LABELS.values()),
+        "内容类别": "、".join(CATEGORY_LABELS.values()) + "；可留空",
+        "培训机构": "机构编码或准确的机构名称（见“培训机构”）；系统外的社会培训机构填写全称，计入学时但不属于认可机构",
+        "开始日期": "日期，如 2024-03-01", "结束日期": "不早于开始日期、不晚于今天；学时计入结束日期所在年度",
+        "天数": "脱产培训的天数，留空按起止日期计算；网络培训、专题讲座、中心组学习、在职自学为 0 或留空",
+        "学时": "不小于 0，最多一位小数", "系统培训": "是/否：系统理论教育和严格党性教育；留空为否",
+        "结业": "是/否；留空为是。否：记录保留，但不计学时和天数",
+    }))

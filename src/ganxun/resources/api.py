@@ -1,7 +1,7 @@
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from ganxun.cadres.api import Pages
+from ganxun.api.pagination import Pages
 from ganxun.resources.selectors import InstitutionFilter, access_institution, institutions_filtered
 
 router = Router(tags=["培训机构"])
@@ -50,3 +50,6 @@ def list_institutions(request, filters: Query[InstitutionFilterIn]):
 @router.get("{code}", response=InstitutionOut, summary="培训机构详情")
 def get_institution(request, code: str):
     return access_institution(request.auth, code)
+
+
+ROUTERS = (("/institutions/", router),)

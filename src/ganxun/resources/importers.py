@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ganxun.audit.events import EventType, build_event, diff, record_events
+from ganxun.core.dataio import ImportKind, register_import
 from ganxun.core.errors import PermissionDenied
 from ganxun.core.parsing import cell_text, parse_bool, parse_choice
 from ganxun.core.tabular import ImportReport, ReportRow, Table, check_rows, conflicts_rejected, reject_errors
@@ -193,3 +194,28 @@ def _apply(acting_user, resolved: list[_Resolved], report: ImportReport) -> None
 
 
 __all__ = ["import_institutions", "COLUMNS", "REQUIRED_COLUMNS"]
+
+
+# --- the registry of import kinds (the 数据导入 page, ``ganxun import institutions``) ----------------------
+
+def template_example(user) -> list:
+    """One filled row for the downloadable template: a training centre of the user's own region."""
+    from ganxun.orgs.selectors import scope_root
+
+    home = user.scope_org if getattr(user, "scope_org_id", None) else orgs_visible_to(user).first()
+    region = scope_root(home) if home else None
+    level = Level(region.level).label if region else "市"
+    return [f"BM{region.code if region else '4199'}01", f"{region.name if region else '示例市'}示例干部培训中心",
+            "部门培训机构", level, "是", home.code if home else "单位编码", "否"]
+
+
+register_import(ImportKind(
+    key="institutions", label="培训机构", columns=tuple(COLUMNS), required=tuple(REQUIRED_COLUMNS),
+    key_column="机构编码", run=import_institutions, allowed=can_write_institutions,
+    list_url="resources:institutions", list_label="查看培训机构", example=template_example, order=30,
+    help={
+        "机构编码": "唯一编码，不超过 32 个字符，如 DX4199", "机构名称": "不超过 100 个字",
+        "类型": "、".join(InstitutionKind.labels), "级别": "、".join(Level.labels) + "；不能高于所属单位",
+        "认可": "是/否：是否为干部教育培训管理部门认可的培训机构", "所属单位编码": "您管理范围内的单位编码（见“组织机构”）",
+        "三学院三基地": "是/否；可不填此列（不填则保持原值）",
+    }))

@@ -1,19 +1,35 @@
-"""The left menu, by module. Entries appear as later modules land; roles hide what they cannot use."""
+"""The left menu, by module.
 
-from dataclasses import dataclass, field
+The groups (首页, 组织与干部 …) are the layout's and are listed here; the entries are each app's own, in its
+``menu.py`` (``ITEMS = (MenuItem(...), …)``), collected from the installed apps. Roles hide what they
+cannot use. A new module adds its entries (and, if it needs one, a group) in its own folder.
+"""
 
-from ganxun.core.roles import role_of
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ganxun.core.roles import EVERY_ROLE, TREE_READERS, role_of
+
+
+@dataclass(frozen=True)
+class MenuGroup:
+    key: str
+    label: str
+    icon: str
+    order: int
 
 
 @dataclass(frozen=True)
 class MenuItem:
+    group: str            # a MenuGroup key
     label: str
     url_name: str
     icon: str
-    roles: frozenset = frozenset({"org_admin", "unit_hr", "leader", "superuser"})
+    roles: frozenset = TREE_READERS
     prefix: str = ""
-    also: tuple = ()  # further path prefixes that belong to this entry
-    exact: bool = False  # ``prefix`` is the whole path (工作台 owns "/" itself, not every page under it)
+    also: tuple = ()      # further path prefixes that belong to this entry
+    exact: bool = False   # ``prefix`` is the whole path (工作台 owns "/" itself, not every page under it)
+    order: int = 100
 
     def match(self, path: str) -> int:
         """Length of the longest prefix of ``path`` this entry owns (0 when none)."""
@@ -22,62 +38,46 @@ class MenuItem:
         return max((len(p) for p in (self.prefix, *self.also) if p and path.startswith(p)), default=0)
 
 
-@dataclass(frozen=True)
-class MenuGroup:
-    label: str
-    icon: str
-    items: tuple = field(default_factory=tuple)
-
-
-ALL = frozenset({"org_admin", "unit_hr", "leader", "superuser", "cadre", "institution"})
-ADMINS = frozenset({"org_admin", "superuser"})
-
-MENU = (
-    MenuGroup("首页", "bi-house", (MenuItem("工作台", "home", "bi-speedometer2", ALL, "/", exact=True),)),
-    MenuGroup("我的", "bi-person", (
-        MenuItem("我的档案", "archive:mine", "bi-person-vcard", frozenset({"cadre"}), prefix="/archive/"),
-        MenuItem("我的信息", "cadres:list", "bi-person", frozenset({"cadre"}), prefix="/cadres/"),
-        MenuItem("自学申报", "records:self_study", "bi-journal-plus", frozenset({"cadre"}),
-                 prefix="/records/self_study/"),
-    )),
-    MenuGroup("组织与干部", "bi-diagram-3", (
-        MenuItem("组织机构", "orgs:tree", "bi-diagram-3", prefix="/orgs/"),
-        MenuItem("干部名册", "cadres:list", "bi-people", prefix="/cadres/", also=("/archive/",)),
-        MenuItem("数据导入", "cadres:import", "bi-upload", frozenset({"org_admin", "unit_hr", "superuser"}),
-                 prefix="/cadres/import"),
-    )),
-    MenuGroup("培训资源", "bi-building", (
-        MenuItem("培训机构", "resources:institutions", "bi-building",
-                 frozenset({"org_admin", "unit_hr", "leader", "superuser", "institution"}),
-                 prefix="/resources/institutions/"),
-    )),
-    MenuGroup("学时与档案", "bi-journal-check", (
-        MenuItem("学习记录", "records:list", "bi-journal-text", prefix="/records/"),
-        MenuItem("自学审核", "records:review", "bi-check2-square", frozenset({"org_admin", "unit_hr", "superuser"}),
-                 prefix="/records/review/"),
-    )),
-    MenuGroup("规划与指标", "bi-bullseye", (
-        MenuItem("达标评估", "reports:dashboard", "bi-bar-chart", prefix="/reports/"),
-        MenuItem("规划指标", "plans:list", "bi-list-check", prefix="/plans/"),
-    )),
-    MenuGroup("系统管理", "bi-gear", (
-        MenuItem("用户管理", "users", "bi-person-gear", ADMINS, prefix="/accounts/users/"),
-        MenuItem("操作日志", "audit:list", "bi-journal-text", ADMINS, prefix="/audit/"),
-    )),
+GROUPS = (
+    MenuGroup("home", "首页", "bi-house", 10),
+    MenuGroup("mine", "我的", "bi-person", 20),
+    MenuGroup("org", "组织与干部", "bi-diagram-3", 30),
+    MenuGroup("resources", "培训资源", "bi-building", 40),
+    MenuGroup("ledger", "学时与档案", "bi-journal-check", 60),
+    MenuGroup("plans", "规划与指标", "bi-bullseye", 80),
+    MenuGroup("system", "系统管理", "bi-gear", 100),
 )
+ALL = EVERY_ROLE
+
+
+@lru_cache(maxsize=1)
+def collected() -> tuple[tuple[MenuGroup, tuple[MenuItem, ...]], ...]:
+    """Every group with the entries the installed apps declare, both in their order."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.utils.module_loading import module_has_submodule
+
+    groups = {g.key: g for g in GROUPS}
+    items: list[MenuItem] = []
+    for config in apps.get_app_configs():
+        if config.name.startswith("ganxun.") and module_has_submodule(config.module, "menu"):
+            module = import_module(f"{config.name}.menu")
+            groups.update({g.key: g for g in getattr(module, "GROUPS", ())})
+            items += getattr(module, "ITEMS", ())
+    unknown = {i.group for i in items} - set(groups)
+    if unknown:
+        raise LookupError(f"menu entries name unknown groups: {sorted(unknown)}")
+    return tuple((g, tuple(sorted((i for i in items if i.group == g.key), key=lambda i: i.order)))
+                 for g in sorted(groups.values(), key=lambda g: g.order))
 
 
 def menu_for(user, path: str) -> list[dict]:
     role = role_of(user)
-    groups = []
-    for group in MENU:
-        items = [i for i in group.items if role in i.roles]
-        if items:
-            groups.append({"group": group, "items": items})
+    groups = [(group, [i for i in items if role in i.roles]) for group, items in collected()]
+    groups = [(group, items) for group, items in groups if items]
     # The most specific entry is the active one: the longest prefix it owns. A page no entry owns
     # (the public verification page at /verify/…) highlights nothing rather than 工作台.
-    best = max((i for g in groups for i in g["items"] if i.match(path)), key=lambda i: i.match(path), default=None)
-    for g in groups:
-        g["active"] = [i for i in g["items"] if i is best]
-    return [{"label": g["group"].label, "icon": g["group"].icon,
-             "items": [{"item": i, "active": i is best} for i in g["items"]]} for g in groups]
+    best = max((i for _, items in groups for i in items if i.match(path)), key=lambda i: i.match(path), default=None)
+    return [{"label": group.label, "icon": group.icon,
+             "items": [{"item": i, "active": i is best} for i in items]} for group, items in groups]

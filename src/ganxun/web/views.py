@@ -1,14 +1,6 @@
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-
-from ganxun.web.selectors import home_summary
-
-
-@login_required
-def home(request):
-    return render(request, "web/home.html", {"summary": home_summary(request.user)})
 
 
 def healthz(request):

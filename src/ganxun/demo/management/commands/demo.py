@@ -1,6 +1,5 @@
 """``ganxun demo``: build (or reuse) the demo database, print the URL and the demo logins, serve it."""
 
-import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -9,6 +8,7 @@ from django.db import connection, connections
 
 from ganxun.core.errors import DomainError
 from ganxun.core.management.base import GanxunCommand
+from ganxun.core.text import render_table
 from ganxun.demo.generator import DEFAULT_SEED, SIZES, build_demo, existing_accounts
 from ganxun.demo.records import FIRST_YEAR
 
@@ -18,23 +18,6 @@ DEMO_CITY = ("4199", "示例市")
 
 def _day(day: date) -> str:
     return f"{day.year} 年 {day.month} 月 {day.day} 日"
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
-
-
-def render_table(headers: list[str], rows: list[list[str]]) -> str:
-    """A plain-text table that stays aligned with Chinese characters (two columns wide each)."""
-    widths = [max(_width(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
-    line = "  ".join("-" * w for w in widths)
-    out = ["  ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip(), line]
-    out += ["  ".join(_pad(str(c), w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-    return "\n".join(out)
 
 
 class Command(GanxunCommand):

@@ -1,0 +1,88 @@
+"""The registry of import and export kinds (``ganxun import KIND``, ``ganxun export KIND``, the 数据导入 page).
+
+Each app says what it can import in its ``importers.py`` (``register_import``) and what it can export in
+its ``exporters.py`` (``register_export``); the import page and the two commands loop over the registry
+and know no kind by name. The apps' modules are loaded when the app registry is ready
+(``ganxun.dataio``'s ``ready``), so the registry is complete before any request or command runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+# Every KIND the interface names (interfaces.md), with its label: a kind no app registers yet is refused
+# with a message that names the ones that work.
+CONTRACT_KINDS = {
+    "orgs": "组织机构", "cadres": "干部名册", "institutions": "培训机构", "teachers": "师资",
+    "courses": "课程", "classes": "培训班次", "sessions": "课程安排", "enrolments": "学员报名", "records": "学习记录",
+}
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    """One table users can import: its columns (interfaces.md), who may, and how it runs.
+
+    ``run(acting_user=, table=, dry_run=)`` validates the whole table and writes it all or nothing through
+    the app's services, returning an ``ImportReport``; ``example(user)`` is one row for the template.
+    """
+
+    key: str
+    label: str
+    columns: tuple[str, ...]
+    required: tuple[str, ...]
+    key_column: str
+    run: Callable
+    allowed: Callable
+    list_url: str
+    list_label: str
+    help: dict[str, str] = field(default_factory=dict)
+    example: Callable | None = None
+    order: int = 100
+    # Reads the file in chunks and writes it in one transaction: any size from the command line.
+    streams: bool = False
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    """One table users can export: ``write(acting_user=, fmt=, target=)`` returns ``(bytes or None, count)``."""
+
+    key: str
+    label: str
+    write: Callable
+    order: int = 100
+
+
+_imports: dict[str, ImportKind] = {}
+_exports: dict[str, ExportKind] = {}
+
+
+def register_import(kind: ImportKind) -> ImportKind:
+    _imports[kind.key] = kind
+    return kind
+
+
+def register_export(kind: ExportKind) -> ExportKind:
+    _exports[kind.key] = kind
+    return kind
+
+
+def import_kinds() -> list[ImportKind]:
+    return sorted(_imports.values(), key=lambda k: (k.order, k.key))
+
+
+def export_kinds() -> list[ExportKind]:
+    return sorted(_exports.values(), key=lambda k: (k.order, k.key))
+
+
+def import_kind(key: str) -> ImportKind | None:
+    return _imports.get(key)
+
+
+def export_kind(key: str) -> ExportKind | None:
+    return _exports.get(key)
+
+
+def kind_label(key: str) -> str:
+    kind = _imports.get(key) or _exports.get(key)
+    return kind.label if kind else CONTRACT_KINDS.get(key, key)

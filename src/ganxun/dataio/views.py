@@ -1,0 +1,213 @@
+"""The 数据导入 page: choose a kind, download the template, upload, preview every error, confirm.
+
+The kinds come from the registry (``ganxun.core.dataio``) that each app fills in its ``importers.py``.
+
+Between preview and confirm the uploaded bytes wait on disk under ``VAR_DIR/uploads``, named by the
+user's id and a random token, next to a small JSON note (kind, file name, time). Confirming claims
+the file with an atomic rename, so a double-clicked 确认导入 imports once; the result is written
+beside it and shown by a redirect (post/redirect/get). Nothing is written to the database until the
+confirm, and then only through the importers, which apply the user's scope themselves.
+"""
+
+import json
+import os
+import re
+import secrets
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from ganxun.core.dataio import ImportKind, import_kinds
+from ganxun.core.errors import DomainError, ImportRejected, RowError
+from ganxun.core.tabular import ImportReport, read_table
+from ganxun.core.xlsx import write_xlsx, xlsx_response
+
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+KEEP_SECONDS = 24 * 3600
+ALLOWED_SUFFIXES = (".xlsx", ".csv")
+
+
+def _kinds_for(user) -> list[ImportKind]:
+    return [k for k in import_kinds() if k.allowed(user)]
+
+
+def _kind_from(request, value: str | None) -> tuple[ImportKind, list[ImportKind]]:
+    kinds = _kinds_for(request.user)
+    if not kinds:
+        raise Http404("没有可用的导入功能")
+    if not value:
+        return kinds[0], kinds
+    kind = next((k for k in kinds if k.key == value), None)
+    if kind is None:
+        raise Http404("不支持该导入类型")
+    return kind, kinds
+
+
+# --- the waiting room for uploaded files ------------------------------------------------------
+
+def _upload_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "uploads"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def _paths(user, token: str) -> dict[str, Path]:
+    if not TOKEN.match(token or ""):
+        raise Http404("导入已过期或不存在")
+    base = _upload_dir() / f"{user.pk}-{token}"
+    return {"data": base.with_suffix(".upload"), "meta": base.with_suffix(".json"),
+            "claimed": base.with_suffix(".claimed"), "result": base.with_suffix(".result.json")}
+
+
+def _sweep() -> None:
+    """Drop uploads nobody confirmed within a day."""
+    cutoff = time.time() - KEEP_SECONDS
+    for item in _upload_dir().iterdir():
+        try:
+            if item.stat().st_mtime < cutoff:
+                item.unlink()
+        except OSError:
+            pass
+
+
+def _park(user, kind: ImportKind, filename: str, data: bytes) -> str:
+    _sweep()
+    token = secrets.token_urlsafe(24)
+    paths = _paths(user, token)
+    paths["meta"].write_text(json.dumps({"kind": kind.key, "filename": filename, "at": time.time()}))
+    fd = os.open(paths["data"], os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    return token
+
+
+def _report_dict(report: ImportReport) -> dict:
+    return {"kind": report.kind, "source": report.source, "created": report.created, "updated": report.updated,
+            "unchanged": report.unchanged, "summary": report.summary()}
+
+
+# --- views ----------------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_page(request):
+    if request.method == "POST":
+        action = request.POST.get("action", "preview")
+        if action == "confirm":
+            return _confirm(request)
+        if action == "cancel":
+            return _cancel(request)
+        return _preview(request)
+    kind, kinds = _kind_from(request, request.GET.get("kind"))
+    if request.GET.get("done"):
+        return _result(request, kind, kinds, request.GET["done"])
+    return render(request, "dataio/upload.html", _context(kind, kinds))
+
+
+def _context(kind: ImportKind, kinds: list[ImportKind], **extra) -> dict:
+    return {"kind": kind, "kinds": kinds, "max_mb": settings.GANXUN_MAX_UPLOAD_BYTES // 1048576,
+            "max_rows": settings.GANXUN_MAX_IMPORT_ROWS,
+            "column_help": [(c, c in kind.required, kind.help.get(c, "")) for c in kind.columns], **extra}
+
+
+def _preview(request):
+    kind, kinds = _kind_from(request, request.POST.get("kind"))
+    upload = request.FILES.get("file")
+    if upload is None:
+        return _errors_page(request, kind, kinds, "", [RowError(0, "", "请选择要上传的 .xlsx 或 .csv 文件")])
+    filename = Path(upload.name or "").name[:120]
+    if upload.size > settings.GANXUN_MAX_UPLOAD_BYTES:
+        return _errors_page(request, kind, kinds, filename, [RowError(
+            0, "", f"文件过大（{upload.size / 1048576:.1f} MB），不能超过 {settings.GANXUN_MAX_UPLOAD_BYTES // 1048576} MB")])
+    data = upload.read()
+    try:
+        table = read_table(data, filename)
+        report = kind.run(acting_user=request.user, table=table, dry_run=True)
+    except ImportRejected as exc:
+        return _errors_page(request, kind, kinds, filename, exc.errors)
+    except DomainError as exc:
+        return _errors_page(request, kind, kinds, filename, [RowError(0, "", exc.message)])
+    token = _park(request.user, kind, filename, data) if report.created or report.updated else ""
+    return render(request, "dataio/preview.html", _context(kind, kinds, report=report, token=token,
+                                                                filename=filename))
+
+
+def _errors_page(request, kind, kinds, filename: str, errors: list[RowError]):
+    return render(request, "dataio/preview.html",
+                  _context(kind, kinds, errors=errors, filename=filename), status=200)
+
+
+def _confirm(request):
+    kind, kinds = _kind_from(request, request.POST.get("kind"))
+    token = request.POST.get("token", "")
+    paths = _paths(request.user, token)
+    done_url = f"{reverse('dataio:import')}?kind={kind.key}&done={token}"
+    try:
+        meta = json.loads(paths["meta"].read_text())
+    except (OSError, ValueError):
+        meta = None
+    if meta is None or meta.get("kind") != kind.key:
+        if paths["result"].exists() or paths["claimed"].exists():
+            return redirect(done_url)
+        raise Http404("导入已过期或不存在，请重新上传")
+    try:
+        # Whoever renames the file first imports it; a second click finds it gone.
+        os.rename(paths["data"], paths["claimed"])
+    except FileNotFoundError:
+        return redirect(done_url)
+    try:
+        data = paths["claimed"].read_bytes()
+        table = read_table(data, meta["filename"])
+        report = kind.run(acting_user=request.user, table=table, dry_run=False)
+    except ImportRejected as exc:
+        _discard(paths)
+        return _errors_page(request, kind, kinds, meta["filename"], exc.errors)
+    except DomainError as exc:
+        _discard(paths)
+        return _errors_page(request, kind, kinds, meta["filename"], [RowError(0, "", exc.message)])
+    paths["result"].write_text(json.dumps(_report_dict(report), ensure_ascii=False))
+    for name in ("claimed", "meta"):
+        paths[name].unlink(missing_ok=True)
+    return redirect(done_url)
+
+
+def _discard(paths: dict[str, Path]) -> None:
+    for path in paths.values():
+        path.unlink(missing_ok=True)
+
+
+def _cancel(request):
+    kind, _ = _kind_from(request, request.POST.get("kind"))
+    token = request.POST.get("token", "")
+    if TOKEN.match(token):
+        paths = _paths(request.user, token)
+        for name in ("data", "meta"):
+            paths[name].unlink(missing_ok=True)
+    return redirect(f"{reverse('dataio:import')}?kind={kind.key}")
+
+
+def _result(request, kind: ImportKind, kinds: list[ImportKind], token: str):
+    paths = _paths(request.user, token)
+    try:
+        result = json.loads(paths["result"].read_text())
+    except (OSError, ValueError):
+        result = None
+    if result is None and not paths["claimed"].exists():
+        raise Http404("没有找到这次导入的结果")
+    return render(request, "dataio/result.html", _context(kind, kinds, result=result, token=token))
+
+
+# --- templates to download ------------------------------------------------------------------
+
+@login_required
+def import_template(request, kind: str):
+    kind, _ = _kind_from(request, kind)
+    example = [kind.example(request.user)] if kind.example else []
+    content = write_xlsx(list(kind.columns), example, sheet=f"{kind.label}导入模板")
+    return xlsx_response(content, f"{kind.label}导入模板.xlsx")

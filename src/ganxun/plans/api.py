@@ -1,0 +1,81 @@
+"""Compliance endpoints: ``GET /api/v1/cadres/{person_code}/compliance`` and ``GET /api/v1/orgs/{org_code}/compliance``.
+
+The shapes are interfaces.md's "Compliance output"; the data scope of the caller applies as everywhere.
+"""
+
+from datetime import date
+
+from ninja import Field, Query, Router, Schema
+
+from ganxun.core.errors import DomainError
+from ganxun.plans.compliance import cadre_verdicts, compliance_scope, org_report
+from ganxun.plans.spec import PlanFileError, load_plan
+
+cadres_router = Router(tags=["干部"])
+orgs_router = Router(tags=["组织机构"])
+
+
+class ComplianceQuery(Schema):
+    plan: str = Field(..., description="规划编号，如 henan-2019-2022")
+    as_of: date = Field(default_factory=date.today, description="评估日期，默认今天")
+
+
+class VerdictOut(Schema):
+    subject_type: str
+    subject: str
+    indicator: str
+    verdict: str
+    required: dict
+    actual: dict
+    window: list[str]
+    gap: dict
+    evidence: list[str]
+    advisory: bool = False
+
+
+class ComplianceOut(Schema):
+    plan: str
+    as_of: date
+    results: list[VerdictOut]
+
+
+class FigureOut(Schema):
+    code: str
+    name: str
+    value: float | None
+    unit: str
+    target: str
+    note: str
+    numerator: float | None
+    denominator: int | None
+
+
+class OrgComplianceOut(ComplianceOut):
+    figures: list[FigureOut]
+
+
+def plan_or_400(plan_id: str):
+    try:
+        return load_plan(plan_id)
+    except PlanFileError as exc:
+        raise DomainError(str(exc), code="unknown_plan") from None
+
+
+@cadres_router.get("{person_code}/compliance", response=ComplianceOut, summary="干部的规划指标达标情况")
+def cadre_compliance(request, person_code: str, query: Query[ComplianceQuery]):
+    plan = plan_or_400(query.plan)
+    cadres = compliance_scope(request.auth, person_code=person_code)
+    return {"plan": plan.id, "as_of": query.as_of,
+            "results": [v.as_dict() for v in cadre_verdicts(plan, query.as_of, cadres)]}
+
+
+@orgs_router.get("{org_code}/compliance", response=OrgComplianceOut,
+                 summary="单位或地区的指标达标情况与报告数据（调训率、参训率、人均学时等）")
+def org_compliance(request, org_code: str, query: Query[ComplianceQuery], subtree: bool = False):
+    plan = plan_or_400(query.plan)
+    verdicts, figures = org_report(request.auth, plan, query.as_of, org_code=org_code, subtree=subtree)
+    return {"plan": plan.id, "as_of": query.as_of, "results": [v.as_dict() for v in verdicts],
+            "figures": [f.as_dict() for f in figures]}
+
+
+ROUTERS = (("/cadres/", cadres_router), ("/orgs/", orgs_router))

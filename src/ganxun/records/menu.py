@@ -1,0 +1,10 @@
+from ganxun.core.roles import REGISTRY_WRITERS, Role
+from ganxun.web.menu import MenuItem
+
+ITEMS = (
+    MenuItem("mine", "自学申报", "records:self_study", "bi-journal-plus", frozenset({Role.CADRE}),
+             prefix="/records/self_study/", order=30),
+    MenuItem("ledger", "学习记录", "records:list", "bi-journal-text", prefix="/records/", order=10),
+    MenuItem("ledger", "自学审核", "records:review", "bi-check2-square", REGISTRY_WRITERS, prefix="/records/review/",
+             order=20),
+)
