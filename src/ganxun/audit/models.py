@@ -28,6 +28,14 @@ class EventType(models.TextChoices):
     ARCHIVE_ISSUED = "archive_issued", "出具电子档案"
 
 
+# What ``subject_type`` names, as 操作日志 says it (never the code a developer wrote).
+SUBJECT_LABELS = {
+    "user": "用户", "org": "单位", "orgs": "组织机构", "cadre": "干部", "cadres": "干部名册",
+    "institution": "培训机构", "institutions": "培训机构", "records": "学习记录", "record": "学习记录",
+    "compliance": "达标评估", "plan": "规划", "plans": "规划", "archive": "电子档案", "job": "后台任务",
+}
+
+
 class Outcome(models.TextChoices):
     SUCCESS = "success", "成功"
     FAILURE = "failure", "失败"
@@ -62,3 +70,23 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_event_type_display()}"
+
+    @property
+    def actor_role_label(self) -> str:
+        from ganxun.core.roles import role_label
+
+        return role_label(self.actor_role) if self.actor_role else ""
+
+    @property
+    def subject_type_label(self) -> str:
+        return SUBJECT_LABELS.get(self.subject_type, self.subject_type)
+
+    @property
+    def subject_display(self) -> str:
+        """The object as a line: its name and code (a whole table, e.g. 干部名册, by its label alone)."""
+        kind = self.subject_type_label
+        if self.subject_code and self.subject_code == self.subject_type:
+            return kind + (f"（{self.subject_label}）" if self.subject_label else "")
+        name = self.subject_label or ""
+        code = self.subject_code if self.subject_code and self.subject_code != name else ""
+        return "".join([f"{kind}：" if kind else "", name, f"（{code}）" if name and code else code])

@@ -3,6 +3,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from ganxun.audit.presentation import lines as audit_lines
 from ganxun.cadres.forms import CadreForm
 from ganxun.cadres.models import CadreCategory, Gender
 from ganxun.cadres.ranks import Rank, Tier
@@ -12,7 +13,6 @@ from ganxun.cadres.services import EDITABLE_FIELDS, cadre_create, cadre_reveal_i
 from ganxun.core.errors import DomainError, PermissionDenied
 from ganxun.core.roles import can_write_registry, is_cadre
 from ganxun.orgs.selectors import access_org, org_tree_rows
-from ganxun.records.presentation import event_lines
 from ganxun.web.decorators import scoped_view
 from ganxun.web.dialogs import attach_errors, dialog_done, dialog_page
 from ganxun.web.paging import page_of
@@ -61,24 +61,12 @@ def _side_tree(rows: list[dict], selected) -> list[dict]:
     return shown
 
 
-def history_lines(event) -> tuple[list[str], list[str]]:
-    """``(before, after)`` lines of one 变更历史 row."""
-    extra = event.extra or {}
-    if event.event_type.startswith("record_"):
-        return event_lines(extra)
-    if event.event_type == "cadre_created":
-        return [], ["新建档案"]
-    before = [f"{k}：{v if v not in (None, '') else '—'}" for k, v in (extra.get("before") or {}).items()]
-    after = [f"{k}：{v if v not in (None, '') else '—'}" for k, v in (extra.get("after") or {}).items()]
-    return before, after
-
-
 @_scoped
 def cadre_detail(request, person_code):
     cadre = access_cadre(request.user, person_code)
     history = list(cadre_history(request.user, person_code)[:100])
     for event in history:
-        event.before_lines, event.after_lines = history_lines(event)
+        event.before_lines, event.after_lines = audit_lines(event)
     return render(request, "cadres/detail.html", {
         "cadre": cadre, "history": history,
         "can_reveal": can_reveal_id_number(request.user, cadre),

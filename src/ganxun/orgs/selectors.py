@@ -130,18 +130,18 @@ def all_orgs_unscoped() -> QuerySet[Org]:
 
 
 def org_tree_rows(user, *, query: str = "") -> list[dict]:
-    """The visible tree as flat rows with depth and cadre counts under each node (subtree totals)."""
+    """The visible tree as flat rows with depth and cadre counts under each node (subtree totals).
+
+    The counts read the cadres through the tree's reverse relation (``Org.cadres``): the orgs a user sees
+    hold exactly the cadres they see, but for a cadre's own login, which counts only themself.
+    """
     from django.db.models import Count
 
-    from ganxun.cadres.models import Cadre
-
     scope = scope_of(user)
-    orgs = list(orgs_visible_to(user).only("id", "path", "depth", "numchild", "code", "name", "org_type", "level"))
-    if scope.person_id is not None and not scope.everything:
-        cadres = Cadre.objects.filter(id=scope.person_id)
-    else:
-        cadres = Cadre.objects.filter(path_q(scope, "org__path"))
-    direct = dict(cadres.order_by().values_list("org_id").annotate(n=Count("id")))
+    visible = orgs_visible_to(user)
+    orgs = list(visible.only("id", "path", "depth", "numchild", "code", "name", "org_type", "level"))
+    own = Q(cadres__id=scope.person_id) if scope.person_id is not None and not scope.everything else None
+    direct = dict(visible.order_by().values("id").annotate(n=Count("cadres", filter=own)).values_list("id", "n"))
     totals: dict[str, int] = {}
     for org in orgs:
         n = direct.get(org.id, 0)

@@ -1,5 +1,7 @@
 """How ledger audit rows read in a cadre's 变更历史 (the rows keep plain snapshots; users read Chinese)."""
 
+from ganxun.audit.models import EventType
+from ganxun.audit.presentation import register_lines
 from ganxun.core.choices import ContentCategory
 from ganxun.records.models import RecordSource, RecordStatus
 
@@ -45,3 +47,6 @@ def event_lines(extra: dict) -> tuple[list[str], list[str]]:
         return [entry_line(c["before"]) for c in corrected], after
     return ([entry_line(extra["before"])] if extra.get("before") else [],
             [entry_line(extra["after"])] if extra.get("after") else [])
+
+
+register_lines([EventType.RECORD_ADDED, EventType.RECORD_REVERSED, EventType.RECORD_REVIEWED], event_lines)

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from ganxun.audit.models import EventType
+from ganxun.audit.presentation import changes
 from ganxun.core.errors import DomainError
 from ganxun.orgs.models import Level
 from ganxun.orgs.selectors import scope_of
@@ -12,7 +13,7 @@ from ganxun.resources.models import InstitutionKind
 from ganxun.resources.selectors import (InstitutionFilter, access_institution, can_edit_institution,
                                         can_write_institutions, institution_counts, institution_history,
                                         institutions_filtered)
-from ganxun.resources.services import LABELS, institution_create, institution_update
+from ganxun.resources.services import institution_create, institution_update
 from ganxun.web.decorators import scoped_view
 from ganxun.web.dialogs import attach_errors, dialog_done, dialog_page
 from ganxun.web.paging import page_of
@@ -45,26 +46,9 @@ def institution_list(request):
     })
 
 
-def _shown(field: str, value) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if field == "kind" and value in InstitutionKind.values:
-        return InstitutionKind(value).label
-    if field == "level" and value in Level.values:
-        return Level(value).label
-    return str(value)
-
-
 def _history_rows(events) -> list[dict]:
-    rows = []
-    for e in events:
-        before, after = e.extra.get("before") or {}, e.extra.get("after") or {}
-        fields = list(after) if e.event_type == EventType.INSTITUTION_UPDATED else []
-        rows.append({"event": e, "changes": [(LABELS.get(f, f), _shown(f, before.get(f)), _shown(f, after.get(f)))
-                                             for f in fields]})
-    return rows
+    return [{"event": e, "changes": changes(e) if e.event_type == EventType.INSTITUTION_UPDATED else []}
+            for e in events]
 
 
 @_scoped

@@ -1,9 +1,12 @@
+"""操作日志: every audit row an administrator may see, in words."""
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from ganxun.audit.models import EventType
-from ganxun.audit.selectors import audit_events_visible_to
+from ganxun.audit.presentation import lines as audit_lines
+from ganxun.accounts.audit_selectors import audit_events_visible_to
 
 
 @login_required
@@ -16,5 +19,7 @@ def audit_list(request):
     if q:
         events = events.filter(subject_code=q) | events.filter(actor_name=q)
     page = Paginator(events.order_by("-created_at", "-id"), 30).get_page(request.GET.get("page"))
-    return render(request, "audit/list.html", {"page": page, "event_types": EventType.choices,
-                                               "event_type": event_type, "q": q})
+    for event in page.object_list:
+        event.before_lines, event.after_lines = audit_lines(event)
+    return render(request, "accounts/audit_list.html", {"page": page, "event_types": EventType.choices,
+                                                        "event_type": event_type, "q": q})

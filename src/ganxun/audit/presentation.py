@@ -1,0 +1,91 @@
+"""How audit rows read for people (变更历史, 操作日志): Chinese lines, never field names or stored codes.
+
+The rows keep plain snapshots (``{"before": {...}, "after": {...}}`` with model field names and stored
+values). Each app says how its rows read, in its own ``presentation.py`` (loaded when the apps are ready):
+``register_fields(subject_type, labels, values)`` for field-by-field changes, ``register_lines(event_types,
+fn)`` where a row needs its own wording (a ledger entry, an import batch). Nothing here names an app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+_labels: dict[str, dict[str, str]] = {}
+_values: dict[str, dict[str, Callable]] = {}
+_lines: dict[str, Callable[[dict], tuple[list[str], list[str]]]] = {}
+SUMMARIES = {"imported": "导入", "exported": "导出"}
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    before: str
+    after: str
+
+
+def register_fields(subject_type: str, labels: dict[str, str], values: dict[str, Callable] | None = None) -> None:
+    """``labels``: field → Chinese label; ``values``: field → a function turning a stored value into words."""
+    _labels.setdefault(subject_type, {}).update(labels)
+    _values.setdefault(subject_type, {}).update(values or {})
+
+
+def register_lines(event_types: Iterable[str], fn: Callable[[dict], tuple[list[str], list[str]]]) -> None:
+    """``fn(extra) -> (before lines, after lines)`` for the rows of these event types."""
+    for event_type in event_types:
+        _lines[str(event_type)] = fn
+
+
+def shown(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def _value(subject_type: str, field: str, value) -> str:
+    fn = _values.get(subject_type, {}).get(field)
+    if fn is not None and value not in (None, ""):
+        try:
+            return shown(fn(value))
+        except (KeyError, ValueError):
+            pass
+    return shown(value)
+
+
+def label_of(subject_type: str, field: str) -> str:
+    return _labels.get(subject_type, {}).get(field, field)
+
+
+def changes(event) -> list[Change]:
+    """Field-by-field changes of a row that keeps before/after snapshots (labels and values in words)."""
+    extra = event.extra or {}
+    before, after = extra.get("before") or {}, extra.get("after") or {}
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return []
+    kind = event.subject_type
+    return [Change(label_of(kind, f), _value(kind, f, before.get(f)) if f in before else "—", _value(kind, f, v))
+            for f, v in after.items()]
+
+
+def lines(event) -> tuple[list[str], list[str]]:
+    """``(before, after)`` lines of one row, as the 变更历史 tab and 操作日志 show them."""
+    extra = event.extra or {}
+    fn = _lines.get(event.event_type)
+    if fn is not None:
+        return fn(extra)
+    if event.event_type in SUMMARIES and ("created" in extra or "count" in extra):
+        return [], [summary_line(event.event_type, extra)]
+    found = changes(event)
+    if not (extra.get("before") or {}) and found:
+        return [], [f"{c.label}：{c.after}" for c in found]
+    return [f"{c.label}：{c.before}" for c in found], [f"{c.label}：{c.after}" for c in found]
+
+
+def summary_line(event_type: str, extra: dict) -> str:
+    if event_type == "imported":
+        return (f"新增 {extra.get('created', 0)} 条，修改 {extra.get('updated', 0)} 条，"
+                f"{extra.get('unchanged', 0)} 条无变化")
+    fmt = {"csv": "CSV", "xlsx": "Excel"}.get(extra.get("format", ""), "")
+    return f"共 {extra.get('count', 0)} 条" + (f"（{fmt}）" if fmt else "")
