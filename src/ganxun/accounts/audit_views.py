@@ -7,6 +7,9 @@ from django.shortcuts import render
 from ganxun.audit.models import EventType
 from ganxun.audit.presentation import lines as audit_lines
 from ganxun.accounts.audit_selectors import audit_events_visible_to
+from ganxun.web.tables import Column
+
+COLUMNS = [Column(label) for label in ("时间", "操作人", "角色", "地址", "事件", "对象", "结果", "原因/变更")]
 
 
 @login_required
@@ -22,4 +25,4 @@ def audit_list(request):
     for event in page.object_list:
         event.before_lines, event.after_lines = audit_lines(event)
     return render(request, "accounts/audit_list.html", {"page": page, "event_types": EventType.choices,
-                                                        "event_type": event_type, "q": q})
+                                                        "event_type": event_type, "q": q, "columns": COLUMNS})

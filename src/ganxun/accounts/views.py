@@ -12,6 +12,9 @@ from ganxun.accounts.selectors import users_visible_to
 from ganxun.accounts.services import user_create, user_deactivate
 from ganxun.core.errors import DomainError, NotFound
 from ganxun.web.dialogs import attach_errors, dialog_done, dialog_page
+from ganxun.web.tables import Column
+
+USER_COLUMNS = [Column(label) for label in ("用户名", "姓名", "角色", "管理范围", "状态", "最近登录", "操作")]
 
 
 def _admin_only(fn):
@@ -42,7 +45,8 @@ def user_list(request):
     if role in Role.values:
         users = users.filter(role=role)
     page = Paginator(users, 30).get_page(request.GET.get("page"))
-    return render(request, "accounts/user_list.html", {"page": page, "q": q, "role": role, "roles": Role.choices})
+    return render(request, "accounts/user_list.html", {"page": page, "q": q, "role": role, "roles": Role.choices,
+                                                       "columns": USER_COLUMNS})
 
 
 @_admin_only

@@ -16,6 +16,7 @@ from ganxun.orgs.selectors import access_org, org_tree_rows
 from ganxun.web.decorators import scoped_view
 from ganxun.web.dialogs import attach_errors, dialog_done, dialog_page
 from ganxun.web.paging import page_of
+from ganxun.web.tables import columns
 
 
 def _filter_from(request) -> CadreFilter:
@@ -26,6 +27,8 @@ def _filter_from(request) -> CadreFilter:
 
 
 _scoped = scoped_view
+LIST_COLUMNS = [("人员编码", "person_code"), ("姓名", "name"), ("性别", ""), ("出生日期", "birth_date"), ("身份证号", ""),
+                ("单位", "org"), ("职务", ""), ("职级", ""), ("干部类别", ""), ("标识", ""), ("操作", "")]
 
 
 @_scoped
@@ -46,6 +49,7 @@ def cadre_list(request):
         "genders": Gender.choices, "flags": [(k, v[0]) for k, v in FLAG_FILTERS.items()],
         "can_write": can_write_registry(request.user),
         "query": request.GET.urlencode(),
+        "columns": columns(request, LIST_COLUMNS, current=flt.sort),
     })
 
 

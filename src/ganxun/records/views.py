@@ -24,8 +24,16 @@ from ganxun.records.services import (record_append, record_correct, record_rever
 from ganxun.web.decorators import scoped_view
 from ganxun.web.dialogs import attach_errors, dialog_done
 from ganxun.web.paging import count_up_to, page_of
+from ganxun.web.tables import Column
 
 FIRST_YEAR = 2015
+LIST_COLUMNS = [Column("干部"), Column("培训名称"), Column("形式 / 类别"), Column("培训机构"), Column("起止日期"),
+                Column("学时", css="num"), Column("计入", css="num", title="计入的学时和脱产天数"), Column("状态"),
+                Column("操作")]
+REVIEW_COLUMNS = [Column("人员编码"), Column("姓名"), Column("单位"), Column("学习内容"), Column("内容类别"),
+                  Column("起止日期"), Column("学时", css="num"), Column("申报时间"), Column("操作")]
+SELF_STUDY_COLUMNS = [Column("学习内容"), Column("内容类别"), Column("起止日期"), Column("学时", css="num"),
+                      Column("申报时间"), Column("状态"), Column("审核意见")]
 COUNT_CAP = 100_000
 PAGE_SIZES = (20, 50, 100, 200)
 
@@ -88,6 +96,7 @@ def record_list(request):
         "sources": RecordSource.choices, "categories": ContentCategory.choices, "statuses": RecordStatus.choices,
         "years": [str(y) for y in range(this_year, FIRST_YEAR - 1, -1)],
         "can_write": can_write_registry(user), "filter_query": _without_paging(request.GET),
+        "columns": LIST_COLUMNS,
     })
 
 
@@ -188,7 +197,7 @@ def record_export(request):
 def review_list(request):
     _require_writer(request.user)
     qs = pending_self_study_visible_to(request.user).select_related("cadre__org")
-    return render(request, "records/review.html", {"page": page_of(request, qs)})
+    return render(request, "records/review.html", {"page": page_of(request, qs), "columns": REVIEW_COLUMNS})
 
 
 @_scoped
@@ -250,5 +259,5 @@ def self_study(request):
             return redirect("records:self_study")
     mine = with_reversal_flag(records_visible_to(user).filter(source=RecordSource.SELF_STUDY,
                                                               kind=EntryKind.ENTRY)).order_by("-recorded_at", "-id")
-    return render(request, "records/self_study.html", {"form": form, "page": page_of(request, mine)},
-                  status=200)
+    return render(request, "records/self_study.html", {"form": form, "page": page_of(request, mine),
+                                                       "columns": SELF_STUDY_COLUMNS})

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from ganxun.web.decorators import scoped_view
+from ganxun.web.tables import Column
 from ganxun.plans.engine import VERDICT_LABELS
 from ganxun.plans.output import amount
 from ganxun.plans.spec import load_plan, plan_ids
@@ -129,6 +130,7 @@ def _verdict_page(request, *, list_name: str = ""):
     rows = [{"v": v, "cadre": cadres.get(v.subject), "required": amount(v.required), "actual": amount(v.actual),
              "gap": amount(v.gap), "style": VERDICT_STYLES[v.verdict]} for v in page]
     people = len({v.subject for v in verdicts})
+    show_indicator = len(q.codes() or plan.of_subject("cadre")) != 1
     base = {"plan": plan.id, "as_of": as_of.isoformat(), "org": root.code}
     export = dict(base, **{k: v for k, v in (("indicator", q.indicator), ("verdict", q.verdict),
                                                 ("list", q.list)) if v})
@@ -136,12 +138,14 @@ def _verdict_page(request, *, list_name: str = ""):
         "q": q, "title": q.title(), "root": root, "plan": plan, "as_of": as_of, "warnings": warnings,
         "page": page, "rows": rows, "people": people, "total": len(verdicts),
         "indicator": plan.indicator(q.indicator) if q.indicator else None,
-        "show_indicator": len(q.codes() or plan.of_subject("cadre")) != 1, "lists": LISTS,
+        "show_indicator": show_indicator, "lists": LISTS,
         "dashboard_query": urlencode(dict(base, org=request.GET.get("back", "") or root.code,
                                           **({"indicator": q.indicator} if q.indicator else {}))),
         "export_query": urlencode(export),
         "verdict_choices": [(v, VERDICT_LABELS[v]) for v in COUNTED],
         "indicators": plan.of_subject("cadre"),
+        "columns": [Column(label) for label in ("姓名", "人员编码", "单位", "职务", *(("指标",) if show_indicator else ()),
+                                                "结论", "要求", "实际", "差距", "统计窗口", "操作")],
     })
 
 

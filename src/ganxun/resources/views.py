@@ -17,6 +17,9 @@ from ganxun.resources.services import institution_create, institution_update
 from ganxun.web.decorators import scoped_view
 from ganxun.web.dialogs import attach_errors, dialog_done, dialog_page
 from ganxun.web.paging import page_of
+from ganxun.web.tables import Column
+
+LIST_COLUMNS = [Column(label) for label in ("机构编码", "机构名称", "类型", "级别", "认可", "所属单位", "标识", "操作")]
 
 YES_NO = (("yes", "是"), ("no", "否"))
 FORM_FIELD = {"owner_org": "owner_org_code"}
@@ -42,7 +45,7 @@ def institution_list(request):
         "page": page, "rows": rows, "flt": flt, "counts": counts,
         "kinds": InstitutionKind.choices, "levels": Level.choices, "yes_no": YES_NO,
         "can_write": can_write_institutions(request.user), "query": request.GET.urlencode(),
-        "filtered": any(vars(flt).values()),
+        "filtered": any(vars(flt).values()), "columns": LIST_COLUMNS,
     })
 
 
