@@ -36,7 +36,7 @@ def _password_errors(password: str, user: User) -> None:
         raise DomainError("密码不符合要求：" + "；".join(messages), code="weak_password") from None
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def user_create(*, acting_user, username: str, password: str, role: str, scope_code: str = "",
                 person_code: str = "", institution_code: str = "", display_name: str = "") -> User:
     """Create a login with a role and its scope; the password policy applies to every caller."""
@@ -83,7 +83,7 @@ def user_create(*, acting_user, username: str, password: str, role: str, scope_c
     return user
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def user_set_password(*, acting_user, username: str, password: str) -> User:
     """Set a login's password (the policy applies); the administrator must see the user."""
     user = access_user(acting_user, username)
@@ -94,7 +94,7 @@ def user_set_password(*, acting_user, username: str, password: str) -> User:
     return user
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def user_deactivate(*, acting_user, username: str, reason: str = "") -> User:
     """Disable a login: its sessions end and its API tokens stop working at once."""
     access_user(acting_user, username)
@@ -111,7 +111,7 @@ def user_deactivate(*, acting_user, username: str, reason: str = "") -> User:
     return user
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def token_create(*, acting_user, username: str, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
     """Return the token row and the raw token, which is never stored and shown only once."""
     user = users_visible_to(acting_user).filter(username=username, is_active=True).first()
@@ -127,7 +127,7 @@ def token_create(*, acting_user, username: str, name: str = "", days: int | None
     return token, raw
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def token_revoke(*, acting_user, username: str, prefix: str | None = None) -> int:
     """Revoke one token (by its prefix) or every token of a user; returns how many."""
     user = access_user(acting_user, username)

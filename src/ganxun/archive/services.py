@@ -30,7 +30,7 @@ def _issuer(user) -> tuple:
     return None, SYSTEM_ADMIN
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def archive_issue(*, acting_user, person_code: str, plan_id: str, as_of: date, digest: str,
                   code: str | None = None, issued_at: datetime | None = None) -> ArchiveIssue:
     """Register one issued archive PDF so that /verify/<code> can confirm it; audited as 出具电子档案."""

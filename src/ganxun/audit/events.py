@@ -58,10 +58,18 @@ def record_events(events: Iterable[AuditEvent]) -> None:
     AuditEvent.objects.bulk_create(list(events), batch_size=2000)
 
 
+def import_summary_event(*, actor, subject_type: str, report) -> AuditEvent:
+    """The one row every import leaves (an unchanged file too): what it did to the table, from its report."""
+    return build_event(actor=actor, event_type=EventType.IMPORTED, subject_type=subject_type, subject_code=subject_type,
+                       subject_label=report.source,
+                       extra={"source": report.source, "created": report.created, "updated": report.updated,
+                              "unchanged": report.unchanged})
+
+
 def diff(before: dict, after: dict) -> dict:
     """Only the fields that changed, as ``{"before": {...}, "after": {...}}``."""
     changed = [k for k in after if before.get(k) != after.get(k)]
     return {"before": {k: before.get(k) for k in changed}, "after": {k: after.get(k) for k in changed}}
 
 
-__all__ = ["EventType", "Outcome", "build_event", "record_event", "record_events", "diff"]
+__all__ = ["EventType", "Outcome", "build_event", "record_event", "record_events", "import_summary_event", "diff"]

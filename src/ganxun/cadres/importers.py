@@ -1,8 +1,8 @@
 """Importing the cadre registry from a table (interfaces.md, "cadres"; key 人员编码).
 
 Every row is validated with the same checks as the form (``check_cadre_values``), every problem is
-collected, and only a clean file is written: one transaction, ``bulk_create``/``bulk_update`` in
-batches, one audit event per changed cadre plus one summary event. Rows that change nothing write
+collected, and only a clean file is written, by one service (``cadres.services.cadre_upsert_many``): one
+transaction, one audit event per changed cadre plus one summary event. Rows that change nothing write
 nothing, so re-importing a file (or our own export, whose 身份证号 are masked) is a no-op.
 
 Columns left out of the file keep their stored values; a present but empty cell means "empty"
@@ -15,15 +15,13 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
 
-from ganxun.audit.events import EventType, build_event, diff, record_events
+from ganxun.audit.events import diff
 from ganxun.cadres.columns import COLUMNS
 from ganxun.cadres.models import POLITICAL_STATUSES, Cadre, CadreCategory, Gender, LocalTeam
 from ganxun.cadres.ranks import RANK_BY_LABEL, Rank, tier_of
 from ganxun.cadres.selectors import all_cadres_unscoped
-from ganxun.cadres.services import EDITABLE_FIELDS, next_person_code, snapshot
+from ganxun.cadres.services import EDITABLE_FIELDS, cadre_upsert_many, next_person_code, snapshot
 from ganxun.cadres.validation import LABELS, check_cadre_values
 from ganxun.core.idnumbers import InvalidIdNumber, mask_id_number, normalise_id_number
 from ganxun.core.parsing import cell_text, is_blank, parse_bool, parse_choice, parse_date, shown
@@ -133,7 +131,9 @@ def import_cadres(*, acting_user, table: Table, dry_run: bool = False) -> Import
         return report
     # An unchanged file still leaves its one summary row: every import is audited (security.md).
     with conflicts_rejected(table, "导入期间数据已被他人修改（人员编码或身份证号重复），未导入任何数据，请重新导入"):
-        _apply(acting_user, resolved, report)
+        cadre_upsert_many(acting_user=acting_user, report=report,
+                          created=[(r.cadre, r.change) for r in resolved if r.action == "created"],
+                          updated=[(r.cadre, r.change, r.fields) for r in resolved if r.action == "updated"])
     return report
 
 
@@ -298,31 +298,6 @@ def _values_from_row(ctx: _Context, table: Table, row, existing: Cadre | None) -
         else:
             errs.append(("单位编码", ORG_NOT_FOUND.format(code=org_code)))
     return values, errs
-
-
-def _apply(acting_user, resolved: list[_Resolved], report: ImportReport) -> None:
-    created = [r for r in resolved if r.action == "created"]
-    updated = [r for r in resolved if r.action == "updated"]
-    events = []
-    now = timezone.now()
-    with transaction.atomic():
-        for chunk in in_chunks([r.cadre for r in created], BATCH):
-            Cadre.objects.bulk_create(chunk, batch_size=BATCH)
-        if updated:
-            fields = sorted(set().union(*(r.fields for r in updated)) | {"updated_at"})
-            for r in updated:
-                r.cadre.updated_at = now
-            Cadre.objects.bulk_update([r.cadre for r in updated], fields, batch_size=BATCH)
-        for r in created + updated:
-            events.append(build_event(
-                actor=acting_user, event_type=EventType.CADRE_CREATED if r.action == "created" else EventType.CADRE_UPDATED,
-                subject_type="cadre", subject_code=r.cadre.person_code, subject_label=r.cadre.name, extra=r.change,
-                reason="批量导入"))
-        events.append(build_event(actor=acting_user, event_type=EventType.IMPORTED, subject_type="cadres",
-                                  subject_code="cadres", subject_label=report.source,
-                                  extra={"source": report.source, "created": report.created,
-                                         "updated": report.updated, "unchanged": report.unchanged}))
-        record_events(events)
 
 
 # --- the registry of import kinds (the 数据导入 page, ``ganxun import cadres``) ---------------------------

@@ -1,8 +1,11 @@
 """Writes to the cadre registry: one transaction each, with its audit row."""
 
-from django.db import transaction
+from collections.abc import Sequence
 
-from ganxun.audit.events import EventType, diff, record_event
+from django.db import transaction
+from django.utils import timezone
+
+from ganxun.audit.events import EventType, build_event, diff, import_summary_event, record_event, record_events
 from ganxun.cadres.models import Cadre
 from ganxun.cadres.ranks import tier_of
 from ganxun.cadres.selectors import access_cadre, can_reveal_id_number
@@ -11,7 +14,7 @@ from ganxun.core.errors import DomainError, NotFound, PermissionDenied
 from ganxun.core.idnumbers import mask_id_number
 from ganxun.orgs.authority import default_managing_department
 from ganxun.core.roles import is_cadre, require_registry_write
-from ganxun.orgs.selectors import access_org
+from ganxun.orgs.selectors import access_org, org_in_scope, scope_of
 
 EDITABLE_FIELDS = (
     "id_number", "name", "gender", "birth_date", "ethnicity", "political_status", "post_title", "rank",
@@ -56,7 +59,7 @@ def _apply_authority(cadre: Cadre, managing_code: str | None, acting_user) -> No
         cadre.managing_department = default_managing_department(cadre.org, cadre.tier)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def cadre_create(*, acting_user, org_code: str, values: dict, person_code: str = "",
                  managing_code: str | None = None) -> Cadre:
     """Register a cadre in an org inside the user's scope."""
@@ -79,7 +82,7 @@ def cadre_create(*, acting_user, org_code: str, values: dict, person_code: str =
     return cadre
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def cadre_update(*, acting_user, person_code: str, values: dict, org_code: str | None = None,
                  managing_code: str | None = None, reason: str = "") -> Cadre:
     """Change a cadre's registry data; moving them to another org needs both orgs in scope."""
@@ -115,7 +118,7 @@ def cadre_update(*, acting_user, person_code: str, values: dict, org_code: str |
     return cadre
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def cadre_reveal_id_number(*, acting_user, person_code: str) -> str:
     """The full 身份证号, for the managing department only; every reveal is audited."""
     cadre = access_cadre(acting_user, person_code)
@@ -126,4 +129,38 @@ def cadre_reveal_id_number(*, acting_user, person_code: str) -> str:
     return cadre.id_number
 
 
-__all__ = ["cadre_create", "cadre_update", "cadre_reveal_id_number", "NotFound"]
+BATCH = 1000
+
+
+@transaction.atomic(durable=True)
+def cadre_upsert_many(*, acting_user, created: Sequence[tuple[Cadre, dict]],
+                      updated: Sequence[tuple[Cadre, dict, set[str]]], report) -> None:
+    """Write an import's validated rows at once: new cadres, changed ones (only the changed ``fields``), one
+    audit row per cadre (``change`` is its before/after) and the import's summary row (``report``).
+
+    The importer has checked every row against the user's scope; it is checked here again, cheaply, so
+    that no caller can write outside it.
+    """
+    require_registry_write(acting_user)
+    scope = scope_of(acting_user)
+    if not all(org_in_scope(scope, c.org) for c, *_ in [*created, *updated]):
+        raise PermissionDenied("导入的干部不在您的管理范围内")
+    now = timezone.now()
+    for i in range(0, len(created), BATCH):
+        Cadre.objects.bulk_create([c for c, _ in created[i:i + BATCH]], batch_size=BATCH)
+    if updated:
+        fields = sorted(set().union(*(f for _, _, f in updated)) | {"updated_at"})
+        for cadre, _, _ in updated:
+            cadre.updated_at = now
+        Cadre.objects.bulk_update([c for c, _, _ in updated], fields, batch_size=BATCH)
+    events = [build_event(actor=acting_user, event_type=EventType.CADRE_CREATED, subject_type="cadre",
+                          subject_code=c.person_code, subject_label=c.name, extra=change, reason="批量导入")
+              for c, change in created]
+    events += [build_event(actor=acting_user, event_type=EventType.CADRE_UPDATED, subject_type="cadre",
+                           subject_code=c.person_code, subject_label=c.name, extra=change, reason="批量导入")
+               for c, change, _ in updated]
+    events.append(import_summary_event(actor=acting_user, subject_type="cadres", report=report))
+    record_events(events)
+
+
+__all__ = ["cadre_create", "cadre_update", "cadre_reveal_id_number", "cadre_upsert_many", "NotFound"]

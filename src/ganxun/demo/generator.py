@@ -765,8 +765,9 @@ def build_demo(size: str = "city", seed: int = DEFAULT_SEED, *, records: bool = 
         institutions = builder.build_institutions()
         index = AuthorityIndex(builder.orgs)
         cadres = builder.build_cadres(index)
-        accounts = builder.build_accounts()
         written = build_records(seed, last_day=last_day) if records else 0
+    # the logins go through the accounts service, which is a transaction of its own per user
+    accounts = builder.build_accounts()
     orgs = builder.orgs
     summary = DemoSummary(
         size=size, seed=seed, cities=[info.org.name for info in builder.cities],

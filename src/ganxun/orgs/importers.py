@@ -1,17 +1,13 @@
 """Importing the org tree from a table (interfaces.md, "orgs"; key 单位编码).
 
-Every row is validated first and every problem collected; only a clean file is written, in one
-transaction, parents before children. Re-importing the same file (or our own export) changes
+Every row is validated first and every problem collected; only a clean file is written, by one service
+(``orgs.services.org_upsert_many``: one transaction, parents before children). Re-importing the same file (or our own export) changes
 nothing. The acting user's scope decides which orgs a row may touch; the operator at the command line
 (``UNSCOPED_OPERATOR``) sees everything.
 """
 
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.utils import timezone
-
-from ganxun.audit.events import EventType, build_event, diff, record_events
 from ganxun.core.errors import ImportRejected, RowError
 from ganxun.core.lookups import in_chunks
 from ganxun.core.parsing import cell_text, parse_choice
@@ -21,6 +17,7 @@ from ganxun.orgs.models import LEVEL_ORDER, Level, Org, OrgType
 from ganxun.core.dataio import ImportKind, register_import
 from ganxun.core.roles import can_write_orgs, require_org_write
 from ganxun.orgs.selectors import all_orgs_unscoped, org_in_scope, scope_of
+from ganxun.orgs.services import OrgRow, org_upsert_many
 
 REQUIRED_COLUMNS = COLUMNS
 CODE_MAX, NAME_MAX = 32, 100
@@ -205,55 +202,11 @@ def import_orgs(*, acting_user, table: Table, dry_run: bool = False) -> ImportRe
     if dry_run:
         return report
     # An unchanged file still leaves its one summary row: every import is audited (security.md).
-    _apply(acting_user, plan, depth, report)
+    org_upsert_many(acting_user=acting_user, rows=[
+        OrgRow(code=row.code, name=row.name, org_type=row.org_type, level=row.level, parent_code=row.parent_code,
+               depth=depth.get(row.code, 0), number=row.number, existing=existing, before=before)
+        for row, existing, before, _after in plan], report=report)
     return report
-
-
-def _apply(acting_user, plan, depth: dict[str, int], report: ImportReport) -> None:
-    events = []
-    now = timezone.now()
-    with transaction.atomic():
-        placed: dict[str, Org] = {}
-
-        def node(code: str) -> Org:
-            if code not in placed:
-                placed[code] = all_orgs_unscoped().get(code=code)
-            return placed[code]
-
-        # Parents before children in the final tree, so every target exists and none is a descendant.
-        for row, existing, before, after in sorted(plan, key=lambda p: (depth.get(p[0].code, 0), p[0].number)):
-            fields = {"name": row.name, "org_type": row.org_type, "level": row.level}
-            if existing is None:
-                if row.parent_code:
-                    org = Org.objects.add_child(node(row.parent_code), dict(code=row.code, **fields))
-                else:
-                    org = Org.objects.add_root(dict(code=row.code, **fields))
-                placed[row.code] = org
-                events.append(build_event(actor=acting_user, event_type=EventType.ORG_CREATED, subject_type="org",
-                                          subject_code=org.code, subject_label=org.name, extra={"after": after}))
-                continue
-            attrs = {k: after[k] for k in fields if after[k] != before[k]}
-            if attrs:
-                # An update by key, never save(): the in-memory path may be stale after earlier moves.
-                all_orgs_unscoped().filter(pk=existing.pk).update(**attrs, updated_at=now)
-                change = diff({k: before[k] for k in fields}, {k: after[k] for k in fields})
-                events.append(build_event(actor=acting_user, event_type=EventType.ORG_UPDATED, subject_type="org",
-                                          subject_code=row.code, subject_label=row.name, extra=change))
-            if after["parent"] != before["parent"]:
-                org = node(row.code)
-                if after["parent"]:
-                    Org.objects.move(org, node(after["parent"]), pos="last-child")
-                else:
-                    Org.objects.move(org, Org.objects.get_last_root_node(), pos="last-sibling")
-                events.append(build_event(actor=acting_user, event_type=EventType.ORG_MOVED, subject_type="org",
-                                          subject_code=row.code, subject_label=row.name,
-                                          extra=diff({"parent": before["parent"]}, {"parent": after["parent"]}),
-                                          reason="批量导入"))
-        events.append(build_event(actor=acting_user, event_type=EventType.IMPORTED, subject_type="orgs",
-                                  subject_code="orgs", subject_label=report.source,
-                                  extra={"source": report.source, "created": report.created,
-                                         "updated": report.updated, "unchanged": report.unchanged}))
-        record_events(events)
 
 
 # --- the registry of import kinds (the 数据导入 page, ``ganxun import orgs``) ------------------------------

@@ -1,8 +1,8 @@
 """Importing learning records from a table (interfaces.md, "records"; key 外部编号).
 
 Every row is checked with the page's own checks (``check_record_values``), every problem is collected
-with its row and column, and only a clean file is written: one transaction, bulk inserts through
-``record_append_many``/``record_correct_many``, one audit event per cadre (the new entries' references,
+with its row and column, and only a clean file is written, by one service (``records.services.record_upsert_many``:
+one transaction, bulk inserts, one audit event per cadre (the new entries' references,
 before and after of each correction) plus one summary event. The operator at the command line passes
 ``UNSCOPED_OPERATOR`` (unscoped).
 
@@ -28,10 +28,9 @@ from datetime import date
 from decimal import Decimal
 from enum import Enum
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Exists, OuterRef
 
-from ganxun.audit.events import EventType, build_event, record_events
 from ganxun.cadres.models import Cadre
 from ganxun.cadres.selectors import all_cadres_unscoped
 from ganxun.core.choices import ContentCategory
@@ -47,8 +46,7 @@ from ganxun.records.bulk import gc_paused
 from ganxun.records.columns import CATEGORY_LABELS, COLUMNS, REQUIRED_COLUMNS, SOURCE_LABELS
 from ganxun.records.models import EntryKind, LearningRecord, RecordOrigin, RecordSource, RecordStatus
 from ganxun.records.selectors import all_records_unscoped, institutions_named
-from ganxun.records.services import (RECORD_FIELDS, PreparedEntry, record_append_many, record_correct_many,
-                                     set_institution)
+from ganxun.records.services import RECORD_FIELDS, PreparedEntry, RecordBatch, record_upsert_many, set_institution
 from ganxun.records.validation import CATEGORY_HINT, LABELS, SOURCE_HINT, check_record_values
 
 EXTERNAL_ID_MAX = 64
@@ -152,7 +150,7 @@ def _import(acting_user, table: Table, dry_run: bool) -> ImportReport:
         return report
     with conflicts_rejected(table, "导入期间学习记录已被他人修改（外部编号重复或记录已被冲销），未导入任何数据，请重新导入",
                             IntegrityError, DomainError):
-        _apply(acting_user, valid, report)
+        record_upsert_many(acting_user=acting_user, batches=[_batch(valid)], report=report)
     return report
 
 
@@ -398,24 +396,11 @@ def _entry_of(r: _Row, external_id: str | None) -> PreparedEntry:
     return record
 
 
-def _apply(acting_user, rows: list[_Row], report: ImportReport) -> None:
-    reason = f"批量导入 {report.source}"[:200]
-    created = [_entry_of(r, r.external_id) for r in rows if r.action == "created"]
-    updated = [r for r in rows if r.action == "updated"]
-    with transaction.atomic():
-        if updated:
-            originals: dict[int, LearningRecord] = {}
-            for chunk in in_chunks([r.original_pk for r in updated]):
-                originals.update(all_records_unscoped().select_related("cadre", "institution").in_bulk(chunk))
-            # The replacement gets the original's 外部编号 from the service (a row matched without one has none).
-            record_correct_many(acting_user=acting_user, reason=reason,
-                                pairs=[(originals[r.original_pk], _entry_of(r, None)) for r in updated])
-        if created:
-            record_append_many(acting_user=acting_user, records=created, reason=reason)
-        record_events([build_event(actor=acting_user, event_type=EventType.IMPORTED, subject_type="records",
-                                   subject_code="records", subject_label=report.source,
-                                   extra={"source": report.source, "created": report.created,
-                                          "updated": report.updated, "unchanged": report.unchanged})])
+def _batch(rows: list[_Row]) -> RecordBatch:
+    """The rows to write as one batch: new entries, and corrections of the entries they matched."""
+    # The replacement gets the original's 外部编号 from the service (a row matched without one has none).
+    return RecordBatch(appends=[_entry_of(r, r.external_id) for r in rows if r.action == "created"],
+                       corrections=[(r.original_pk, _entry_of(r, None)) for r in rows if r.action == "updated"])
 
 
 # --- the registry of import kinds (the 数据导入 page, ``ganxun import records``) ---------------------------

@@ -9,13 +9,13 @@ that counts now (a later import or correction of that key finds it; compliance e
 
 import dataclasses
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ganxun.audit.events import EventType, build_event, record_event, record_events
+from ganxun.audit.events import EventType, build_event, import_summary_event, record_event, record_events
 from ganxun.audit.models import AuditEvent
 from ganxun.cadres.selectors import access_cadre
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
@@ -111,7 +111,7 @@ def _find_institution(acting_user, code: str | None):
     return institution
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def record_append(*, acting_user, person_code: str, values: dict, institution_code: str | None = None,
                   institution_name: str = "", external_id: str | None = None,
                   origin: str = RecordOrigin.MANUAL) -> LearningRecord:
@@ -252,7 +252,7 @@ def _lock_entry(acting_user, record_id: int) -> LearningRecord:
     return record
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def record_reverse(*, acting_user, record_id: int, reason: str) -> LearningRecord:
     """Cancel an entry by appending its negative twin; the original stays visible in the history."""
     _require_ledger_write(acting_user)
@@ -266,7 +266,7 @@ def record_reverse(*, acting_user, record_id: int, reason: str) -> LearningRecor
     return twin
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def record_correct(*, acting_user, record_id: int, values: dict, reason: str,
                    institution_code: str | None = None, institution_name: str | None = None) -> LearningRecord:
     """Reverse an entry and append the corrected one; returns the new entry.
@@ -339,7 +339,7 @@ def record_correct_many(*, acting_user, pairs: Sequence[tuple[LearningRecord, Le
     return len(pairs)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def self_study_submit(*, acting_user, values: dict) -> LearningRecord:
     """A cadre reports self-study; it waits for their unit's approval and counts nothing until then."""
     if not is_cadre(acting_user):
@@ -358,7 +358,7 @@ def self_study_submit(*, acting_user, values: dict) -> LearningRecord:
     return record
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def record_review(*, acting_user, record_id: int, approve: bool, reason: str = "") -> LearningRecord:
     """The unit approves or rejects a cadre's self-study report."""
     _require_ledger_write(acting_user)
@@ -382,5 +382,41 @@ def record_review(*, acting_user, record_id: int, approve: bool, reason: str = "
     return record
 
 
+@dataclasses.dataclass
+class RecordBatch:
+    """Part of an import, validated and matched: entries to append, and ``(original id, replacement)`` corrections."""
+
+    appends: list = dataclasses.field(default_factory=list)
+    corrections: list = dataclasses.field(default_factory=list)
+
+
+@transaction.atomic(durable=True)
+def record_upsert_many(*, acting_user, batches: Iterable[RecordBatch], report) -> int:
+    """Write an import: every batch in one transaction, then the import's summary row (``report``).
+
+    ``batches`` may be a generator that validates the file as it is read: raising there (``ImportRejected``)
+    rolls back every batch already written, so a file goes in whole or not at all. Corrections reverse the
+    original and append the replacement (``record_correct_many``); appends go through ``record_append_many``.
+    Returns the number of entries written.
+    """
+    if not can_write_registry(acting_user):
+        raise PermissionDenied("您的角色不能登记学时")
+    reason = f"批量导入 {report.source}"[:200]
+    written = 0
+    for batch in batches:
+        if batch.corrections:
+            originals: dict[int, LearningRecord] = {}
+            ids = [pk for pk, _ in batch.corrections]
+            for i in range(0, len(ids), 900):
+                originals.update(LearningRecord.objects.select_related("cadre", "institution").in_bulk(ids[i:i + 900]))
+            written += 2 * record_correct_many(acting_user=acting_user, reason=reason,
+                                               pairs=[(originals[pk], entry) for pk, entry in batch.corrections])
+        if batch.appends:
+            written += record_append_many(acting_user=acting_user, records=batch.appends, reason=reason)
+    record_events([import_summary_event(actor=acting_user, subject_type="records", report=report)])
+    return written
+
+
 __all__ = ["record_append", "record_append_many", "record_reverse", "record_correct", "record_correct_many",
+           "record_upsert_many", "RecordBatch",
            "self_study_submit", "record_review", "NotFound"]

@@ -1,8 +1,9 @@
 """Importing training institutions from a table (interfaces.md, "institutions"; key 机构编码).
 
 Every row is validated with the same checks as the dialog (``check_institution_values``), every
-problem is collected, and only a clean file is written: one transaction, one audit event per changed
-institution plus one summary event. Rows that change nothing write nothing, so re-importing a file
+problem is collected, and only a clean file is written, by one service
+(``resources.services.institution_upsert_many``): one transaction, one audit event per changed institution
+plus one summary event. Rows that change nothing write nothing, so re-importing a file
 (or our own export) is a no-op.
 
 The acting user's scope decides which rows may write: the 所属单位编码 must be an org the user
@@ -13,10 +14,8 @@ a row may come back unchanged, but changing it is refused.
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.utils import timezone
 
-from ganxun.audit.events import EventType, build_event, diff, record_events
+from ganxun.audit.events import diff
 from ganxun.core.dataio import ImportKind, register_import
 from ganxun.core.errors import PermissionDenied
 from ganxun.core.parsing import cell_text, parse_bool, parse_choice
@@ -29,7 +28,7 @@ from ganxun.resources.models import Institution, InstitutionKind
 from ganxun.resources.selectors import (all_institutions_unscoped, can_write_institutions,
                                         institutions_visible_to)
 from ganxun.resources.services import (LABELS, OWNER_NOT_FOUND, OWNER_REQUIRED, READ_ONLY,
-                                       WRITE_DENIED, check_institution_values, snapshot)
+                                       WRITE_DENIED, check_institution_values, institution_upsert_many, snapshot)
 
 OUT_OF_SCOPE = "机构编码 {code} 不在您的管理范围内"
 BATCH = 1000
@@ -89,7 +88,9 @@ def import_institutions(*, acting_user, table: Table, dry_run: bool = False) -> 
         return report
     # An unchanged file still leaves its one summary row: every import is audited (security.md).
     with conflicts_rejected(table, "导入期间数据已被他人修改（机构编码重复），未导入任何数据，请重新导入"):
-        _apply(acting_user, resolved, report)
+        institution_upsert_many(acting_user=acting_user, report=report,
+                                created=[(r.institution, r.change) for r in resolved if r.action == "created"],
+                                updated=[(r.institution, r.change) for r in resolved if r.action == "updated"])
     return report
 
 
@@ -164,33 +165,6 @@ def _check_row(ctx: _Context, table: Table, row, errs: list, seen: dict) -> _Res
     if not change["after"]:
         return _Resolved(n, existing, "unchanged")
     return _Resolved(n, existing, "updated", change)
-
-
-def _apply(acting_user, resolved: list[_Resolved], report: ImportReport) -> None:
-    created = [r for r in resolved if r.action == "created"]
-    updated = [r for r in resolved if r.action == "updated"]
-    events = []
-    now = timezone.now()
-    with transaction.atomic():
-        for chunk in in_chunks([r.institution for r in created], BATCH):
-            Institution.objects.bulk_create(chunk, batch_size=BATCH)
-        if updated:
-            for r in updated:
-                r.institution.updated_at = now
-            Institution.objects.bulk_update(
-                [r.institution for r in updated],
-                ["name", "kind", "level", "recognised", "is_flagship", "owner_org", "updated_at"], batch_size=BATCH)
-        for r in created + updated:
-            events.append(build_event(
-                actor=acting_user,
-                event_type=EventType.INSTITUTION_CREATED if r.action == "created" else EventType.INSTITUTION_UPDATED,
-                subject_type="institution", subject_code=r.institution.code, subject_label=r.institution.name,
-                extra=r.change, reason="批量导入"))
-        events.append(build_event(actor=acting_user, event_type=EventType.IMPORTED, subject_type="institutions",
-                                  subject_code="institutions", subject_label=report.source,
-                                  extra={"source": report.source, "created": report.created,
-                                         "updated": report.updated, "unchanged": report.unchanged}))
-        record_events(events)
 
 
 __all__ = ["import_institutions", "COLUMNS", "REQUIRED_COLUMNS"]

@@ -4,9 +4,12 @@ The checks of one institution's values live in ``check_institution_values`` and 
 the API and the importer alike; the owner org decides who may write (``can_edit_institution``).
 """
 
-from django.db import transaction
+from collections.abc import Sequence
 
-from ganxun.audit.events import EventType, diff, record_event
+from django.db import transaction
+from django.utils import timezone
+
+from ganxun.audit.events import EventType, build_event, diff, import_summary_event, record_event, record_events
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
 from ganxun.orgs.models import LEVEL_ORDER, Level, Org
 from ganxun.orgs.selectors import access_org, scope_of
@@ -81,7 +84,7 @@ def _require_write(acting_user) -> None:
         raise PermissionDenied(WRITE_DENIED)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def institution_create(*, acting_user, code: str, name: str, kind: str, level: str, owner_org_code: str = "",
                        recognised: bool = False, is_flagship: bool = False) -> Institution:
     """Register an institution owned by an org inside the user's scope."""
@@ -102,7 +105,7 @@ def institution_create(*, acting_user, code: str, name: str, kind: str, level: s
     return institution
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def institution_update(*, acting_user, code: str, name: str, kind: str, level: str, owner_org_code: str = "",
                        recognised: bool = False, is_flagship: bool = False, reason: str = "") -> Institution:
     """Change an institution the user may edit; a new owner must be inside the scope too."""
@@ -127,4 +130,34 @@ def institution_update(*, acting_user, code: str, name: str, kind: str, level: s
     return institution
 
 
-__all__ = ["institution_create", "institution_update", "check_institution_values", "snapshot"]
+BATCH = 1000
+WRITTEN_FIELDS = ["name", "kind", "level", "recognised", "is_flagship", "owner_org", "updated_at"]
+
+
+@transaction.atomic(durable=True)
+def institution_upsert_many(*, acting_user, created: Sequence[tuple[Institution, dict]],
+                            updated: Sequence[tuple[Institution, dict]], report) -> None:
+    """Write an import's validated rows: new and changed institutions, one audit row each (``change`` is
+    its before/after) and the import's summary row (``report``). Each must be the user's to write."""
+    _require_write(acting_user)
+    if not all(can_edit_institution(acting_user, i) for i, _ in [*created, *updated]):
+        raise PermissionDenied(READ_ONLY)
+    now = timezone.now()
+    for i in range(0, len(created), BATCH):
+        Institution.objects.bulk_create([inst for inst, _ in created[i:i + BATCH]], batch_size=BATCH)
+    if updated:
+        for inst, _ in updated:
+            inst.updated_at = now
+        Institution.objects.bulk_update([inst for inst, _ in updated], WRITTEN_FIELDS, batch_size=BATCH)
+    events = [build_event(actor=acting_user, event_type=EventType.INSTITUTION_CREATED, subject_type="institution",
+                          subject_code=inst.code, subject_label=inst.name, extra=change, reason="批量导入")
+              for inst, change in created]
+    events += [build_event(actor=acting_user, event_type=EventType.INSTITUTION_UPDATED, subject_type="institution",
+                           subject_code=inst.code, subject_label=inst.name, extra=change, reason="批量导入")
+               for inst, change in updated]
+    events.append(import_summary_event(actor=acting_user, subject_type="institutions", report=report))
+    record_events(events)
+
+
+__all__ = ["institution_create", "institution_update", "institution_upsert_many", "check_institution_values",
+           "snapshot"]
