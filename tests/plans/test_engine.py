@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from ganxun.plans.engine import Span, Tally, add_years, evaluate_cadre, evaluate_share, span_for
+from ganxun.plans.engine import Share, Span, Tally, add_years, span_for
 from ganxun.plans.spec import load_plan
 
 HENAN = load_plan("henan-2019-2022")
@@ -13,7 +13,7 @@ XUCHANG = load_plan("xuchang-2019-2022")
 def verdict(plan, code, as_of, **tally):
     ind = plan.indicator(code)
     span = span_for(plan, ind, as_of)
-    return evaluate_cadre(plan, ind, span, Tally(**tally), subject="X")
+    return ind.evaluate(span, Tally(**tally), subject="X")
 
 
 def test_leader_short_of_550_hours_is_at_risk_mid_window():
@@ -85,9 +85,9 @@ def test_advisory_indicator_says_so():
 def test_share_of_trained_team_members():
     ind = HENAN.indicator("org_team_fifth_annual")
     span = span_for(HENAN, ind, date(2022, 12, 31))
-    assert evaluate_share(ind, span, part=2, whole=10, subject="4199").verdict == "met"
-    assert evaluate_share(ind, span, part=1, whole=10, subject="4199").verdict == "unmet"
-    assert evaluate_share(ind, span, part=0, whole=0, subject="4199").verdict == "not_applicable"
+    assert ind.evaluate(span, Share(2, 10), subject="4199").verdict == "met"
+    assert ind.evaluate(span, Share(1, 10), subject="4199").verdict == "unmet"
+    assert ind.evaluate(span, Share(0, 0), subject="4199").verdict == "not_applicable"
 
 
 def test_json_shape_matches_the_interface():

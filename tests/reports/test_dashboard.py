@@ -335,15 +335,18 @@ def test_query_count_does_not_grow_with_the_number_of_children(client, world, le
 
 @pytest.fixture
 def evaluations(monkeypatch) -> Counter:
-    """How often the engine evaluated each (cadre, indicator): a spy on ``evaluate_cadre``."""
+    """How often the engine evaluated each (cadre, indicator): a spy on ``Indicator.evaluate``."""
+    from ganxun.plans.spec import Indicator
+
     seen = Counter()
-    real = compliance.evaluate_cadre
+    real = Indicator.evaluate
 
-    def spy(plan, ind, span, tally, **kw):
-        seen[(kw["subject"], ind.code)] += 1
-        return real(plan, ind, span, tally, **kw)
+    def spy(ind, span, facts, **kw):
+        if ind.subject == "cadre":
+            seen[(kw["subject"], ind.code)] += 1
+        return real(ind, span, facts, **kw)
 
-    monkeypatch.setattr(compliance, "evaluate_cadre", spy)
+    monkeypatch.setattr(Indicator, "evaluate", spy)
     return seen
 
 

@@ -7,7 +7,7 @@ selectors; the command line passes ``UNSCOPED_OPERATOR``, who sees everything (`
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -18,9 +18,9 @@ from ganxun.cadres.selectors import access_cadre, cadres_visible_to
 from ganxun.core.errors import NotFound
 from ganxun.orgs.models import Org
 from ganxun.orgs.selectors import access_org, orgs_visible_to, root_org_of, scope_of
-from ganxun.plans.engine import (MET, NOT_APPLICABLE, Span, Tally, Verdict, evaluate_cadre, evaluate_share,
-                                 last_hire_judged, span_for)
+from ganxun.plans.engine import MET, NOT_APPLICABLE, Share, Span, Tally, Verdict, last_hire_judged, span_for
 from ganxun.plans.fetch import applies_q, hired_q, window_tallies
+from ganxun.plans.rules import Who
 from ganxun.plans.spec import Counts, Indicator, Plan, load_plan
 
 __all__ = ["load_plan", "cadre_verdicts", "org_verdicts", "org_figures", "org_report", "Figure", "compliance_scope",
@@ -39,9 +39,9 @@ def compliance_scope(user, *, org_code: str | None = None, person_code: str | No
     return cadres
 
 
-def judged(plan: Plan, cadres: QuerySet[Cadre], who: dict, span: Span | None) -> QuerySet[Cadre]:
+def judged(plan: Plan, cadres: QuerySet[Cadre], who: Who, span: Span | None) -> QuerySet[Cadre]:
     """The cadres of ``cadres`` an indicator judges in ``span``: those it applies to (``who``: its
-    ``applies_to`` or ``population``), less those hired too late for the window (入职前的年度, the plan's
+    ``who`` or ``population``), less those hired too late for the window (入职前的年度, the plan's
     ``hired_cutoff``). One filter, so every rate's denominator drops the same cadres the verdicts do."""
     cadres = cadres.filter(applies_q(who))
     return cadres.filter(hired_q(last_hire_judged(span, plan.hired_cutoff))) if span else cadres
@@ -61,24 +61,23 @@ def cadre_verdicts(plan: Plan, as_of: date, cadres: QuerySet[Cadre], *, with_evi
         if codes and ind.code not in codes:
             continue
         span = span_for(plan, ind, as_of)
-        applicable = judged(plan, cadres, ind.applies_to, span)
+        applicable = judged(plan, cadres, ind.who, span)
         ids = set(applicable.values_list("pk", flat=True)) if span else set()
         if ids:
-            gap_rule = ind.measure.kind == "gap"
-            tallies = window_tallies(applicable, ind.counts, span, need_dates=gap_rule, need_evidence=with_evidence)
-            # a gap rule measures a cadre hired inside the window from the hiring day
-            hired = dict(applicable.filter(hired_on__gt=span.start).values_list("pk", "hired_on")) if gap_rule else {}
+            dated = ind.measure.needs_dates
+            tallies = window_tallies(applicable, ind.counts, span, need_dates=dated, need_evidence=with_evidence)
+            # a rule on record dates (a gap rule) measures a cadre hired inside the window from the hiring day
+            hired = dict(applicable.filter(hired_on__gt=span.start).values_list("pk", "hired_on")) if dated else {}
             for pk in sorted(ids, key=lambda i: names[i][0]):
                 tally = tallies.get(pk) or Tally()
                 if pk in hired:
-                    tally.since = hired[pk]
-                results.append(evaluate_cadre(plan, ind, span, tally, subject=names[pk][0],
-                                              subject_name=names[pk][1]))
+                    tally = replace(tally, since=hired[pk])
+                results.append(ind.evaluate(span, tally, subject=names[pk][0], subject_name=names[pk][1]))
         if include_not_applicable:
             empty = span or Span(plan.start, plan.end, as_of)
             for pk in sorted(set(names) - ids, key=lambda i: names[i][0]):
-                results.append(Verdict("cadre", names[pk][0], ind.code, NOT_APPLICABLE, {}, {}, empty, {},
-                                       name=ind.name, source=ind.source, subject_name=names[pk][1]))
+                results.append(Verdict.not_applicable(ind, empty, subject_type="cadre", subject=names[pk][0],
+                                                      subject_name=names[pk][1]))
     results.sort(key=lambda v: (v.subject, _order(plan, v.indicator)))
     return results
 
@@ -165,9 +164,26 @@ def _met(plan: Plan, code: str, as_of: date, cadres: QuerySet[Cadre],
          known: CadreResults | None = None) -> dict[int, tuple[str, int]]:
     ind = plan.indicator(code)
     verdicts = {v.subject: v.verdict for v in _verdicts_of(plan, code, as_of, cadres, known)}
-    rows = judged(plan, cadres, ind.applies_to, span_for(plan, ind, as_of)).values_list("pk", "person_code",
+    rows = judged(plan, cadres, ind.who, span_for(plan, ind, as_of)).values_list("pk", "person_code",
                                                                                       "org__path")
     return {pk: (path, 1 if verdicts.get(code_) == MET else 0) for pk, code_, path in rows}
+
+
+@dataclass(frozen=True)
+class _Members:
+    """What an org indicator's measure asks for its members (``Measure.members``): per cadre of the
+    population, ``(org path, 1 or 0)`` — trained in the window, or meeting a cadre indicator."""
+
+    plan: Plan
+    as_of: date
+    cadres: QuerySet
+    known: CadreResults | None
+
+    def trained(self, ind: Indicator, span: Span) -> dict[int, tuple[str, int]]:
+        return _trained(self.plan, ind, span, self.cadres)
+
+    def met(self, code: str) -> dict[int, tuple[str, int]]:
+        return _met(self.plan, code, self.as_of, self.cadres, self.known)
 
 
 def org_verdicts(user, plan: Plan, as_of: date, *, org_code: str | None = None, subtree: bool = True,
@@ -179,17 +195,17 @@ def org_verdicts(user, plan: Plan, as_of: date, *, org_code: str | None = None, 
     root, nodes = _org_nodes(user, org_code)
     cadres = compliance_scope(user).filter(org__path__startswith=root.path)
     targets = nodes if subtree else [root]
+    members = _Members(plan, as_of, cadres, known)
     results: list[Verdict] = []
     for ind in plan.of_subject("org"):
         span = span_for(plan, ind, as_of)
         if span is None:
             continue
-        per_cadre = _met(plan, ind.of_indicator, as_of, cadres, known) if ind.measure.kind == "share_met" else \
-            _trained(plan, ind, span, cadres)
+        per_cadre = ind.measure.members(ind, span, members)
         sums = _rollup(nodes, per_cadre)
         for org in targets:
             part, whole = sums.get(org.path, (0, 0))
-            verdict = evaluate_share(ind, span, part=part, whole=whole, subject=org.code, subject_name=org.name)
+            verdict = ind.evaluate(span, Share(part, whole), subject=org.code, subject_name=org.name)
             if verdict.verdict != NOT_APPLICABLE or include_not_applicable:
                 results.append(verdict)
     order = {n.path: i for i, n in enumerate(sorted(nodes, key=lambda n: n.path))}
@@ -225,7 +241,7 @@ def org_figures(user, plan: Plan, as_of: date, *, org_code: str | None = None,
     root, _ = _org_nodes(user, org_code)
     cadres = compliance_scope(user).filter(org__path__startswith=root.path)
     year = Span(date(as_of.year, 1, 1), date(as_of.year, 12, 31), as_of)
-    in_year = judged(plan, cadres, {}, year)
+    in_year = judged(plan, cadres, Who(), year)
     total = in_year.count()
     any_training = window_tallies(in_year, Counts(exclude_sources=("self_study",)), year)
     participants = sum(1 for t in any_training.values() if t.count > 0)
@@ -256,7 +272,7 @@ def org_figures(user, plan: Plan, as_of: date, *, org_code: str | None = None,
     if plan.rotation_indicator and plan.hours_indicators:
         rot = plan.indicator(plan.rotation_indicator)
         period = Span(plan.start, plan.end, as_of)
-        leaders = judged(plan, cadres, plan.indicator(plan.hours_indicators[0]).applies_to, period)
+        leaders = judged(plan, cadres, plan.indicator(plan.hours_indicators[0]).who, period)
         tallies = window_tallies(leaders, rot.counts, period) if as_of >= plan.start else {}
         done, whole = sum(1 for t in tallies.values() if t.count > 0), leaders.count()
         figures.append(Figure("rotation_progress", "五年轮训完成率", rate(done, whole), "share", target="100%",
@@ -274,7 +290,7 @@ def org_report(user, plan: Plan, as_of: date, *, org_code: str | None = None, su
         root, _ = _org_nodes(user, org_code)
         cadres = compliance_scope(user).filter(org__path__startswith=root.path)
         codes = sorted(set(plan.hours_indicators)
-                       | {i.of_indicator for i in plan.of_subject("org") if i.measure.kind == "share_met"})
+                       | {i.of_indicator for i in plan.of_subject("org") if i.measure.rests_on_indicator})
         known = CadreResults.of(plan, as_of, cadre_verdicts(plan, as_of, cadres, with_evidence=False, codes=codes),
                                 codes)
     verdicts = org_verdicts(user, plan, as_of, org_code=org_code, subtree=subtree,

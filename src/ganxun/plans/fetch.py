@@ -13,25 +13,27 @@ from decimal import Decimal
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Subquery, Sum, Value, When
 
 from ganxun.plans.engine import Span, Tally
+from ganxun.plans.rules import Who
 from ganxun.plans.spec import INSTITUTION_FILTERS, Counts
 from ganxun.records.models import CadreYearTotal, EntryKind, LearningRecord
 from ganxun.records.selectors import counted_entries
 
 
-def applies_q(spec: dict) -> Q:
-    """Which cadres an indicator (or a population) covers, as a filter on ``Cadre``."""
+def applies_q(who: Who) -> Q:
+    """Which cadres an indicator (or a population) covers, as a filter on ``Cadre``: the database twin of
+    ``Who.matches`` (a property test keeps the two in step)."""
     q = Q()
-    if spec.get("tiers"):
-        q &= Q(tier__in=spec["tiers"])
-    if spec.get("leader"):
+    if who.tiers:
+        q &= Q(tier__in=who.tiers)
+    if who.leader:
         q &= Q(is_leader=True)
-    if spec.get("local_team"):
-        q &= Q(local_team__in=spec["local_team"])
-    if spec.get("young_talent"):
+    if who.local_team:
+        q &= Q(local_team__in=who.local_team)
+    if who.young_talent:
         q &= Q(is_young_talent=True)
-    if spec.get("branch_secretary"):
+    if who.branch_secretary:
         q &= Q(is_branch_secretary=True)
-    if spec.get("team_member"):
+    if who.team_member:
         q &= Q(is_team_member=True) | ~Q(local_team="")
     return q
 

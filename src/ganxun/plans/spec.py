@@ -8,24 +8,19 @@ A file that does not validate is refused with a message naming the file and the 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from ganxun.plans.rules import MEASURES, SUBJECTS, WINDOWS, Measure, Who, WindowKind
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
-MEASURE_KINDS = {
-    "total": "累计天数或学时",
-    "count": "次数",
-    "gap": "间隔（每 N 年至少 1 次）",
-    "share_trained": "参训比例",
-    "share_met": "达标比例",
-}
-WINDOW_KINDS = {"plan_period": "规划期", "calendar_year": "自然年度", "rolling_years": "滚动年度",
-                "after_event": "事件后"}
+MEASURE_KINDS = {kind: m.label for kind, m in MEASURES.items()}
+WINDOW_KINDS = {kind: w.label for kind, w in WINDOWS.items()}
 # 入职前的年度: the plan's top-level ``hired_cutoff`` says which cadres a window leaves out by 录用时间
 # (``Cadre.hired_on``); they are 不适用 in that window. A cadre without a hiring date is always judged; nobody
 # is judged before the hiring date. See ``engine.last_hire_judged`` and docs/design-notes.md.
@@ -82,43 +77,54 @@ class Counts:
             parts.append(f"每次不少于 {self.min_days} 天")
         return "；".join(parts) or "全部培训"
 
-
-@dataclass(frozen=True)
-class Measure:
-    kind: str
-    days: int | None = None
-    hours: float | None = None
-    either: bool = False
-    count: int | None = None
-    years: int | None = None
-    share: float | None = None
-
-    def describe(self) -> str:
-        if self.kind == "total":
-            bits = [f"{self.days} 天" if self.days else "", f"{self.hours:g} 学时" if self.hours else ""]
-            return ("或".join(b for b in bits if b) if self.either else "且".join(b for b in bits if b)) + "以上"
-        if self.kind == "count":
-            return f"至少 {self.count} 次"
-        if self.kind == "gap":
-            return f"每 {self.years} 年至少 1 次"
-        return f"不低于 {self.share:.0%}"
+    def as_spec(self) -> dict:
+        spec: dict = {}
+        for key in ("sources", "exclude_sources", "content_categories"):
+            if getattr(self, key):
+                spec[key] = list(getattr(self, key))
+        if self.institutions != "any":
+            spec["institutions"] = self.institutions
+        if self.system_training:
+            spec["system_training"] = True
+        if self.min_days:
+            spec["min_days"] = self.min_days
+        return spec
 
 
 @dataclass(frozen=True)
 class Window:
+    """An indicator's window as the plan file gives it; ``kind`` names its ``rules.WindowKind``."""
+
     kind: str
     years: int | None = None
     months: int | None = None
     event: str | None = None
 
-    def describe(self) -> str:
-        if self.kind == "rolling_years":
-            return f"截至评估日的 {self.years} 年内"
-        return WINDOW_KINDS[self.kind]
+    @property
+    def rule(self) -> WindowKind:
+        return WINDOWS[self.kind]
+
+    def span(self, plan_start: date, plan_end: date, as_of: date):
+        return self.rule.span(self, plan_start, plan_end, as_of)
+
+    def describe(self, plan_start: date | None = None, plan_end: date | None = None) -> str:
+        if plan_start is None or plan_end is None:
+            return self.rule.label if self.kind != "rolling_years" else self.rule.describe(self, None, None)
+        return self.rule.describe(self, plan_start, plan_end)
+
+    def as_spec(self) -> dict:
+        spec: dict = {"kind": self.kind}
+        for key in ("years", "months", "event"):
+            if getattr(self, key) is not None:
+                spec[key] = getattr(self, key)
+        return spec
 
 
 @dataclass(frozen=True)
 class Indicator:
+    """One indicator of a plan: whom it covers (``who``; ``population`` for an org's rate), what counts, its
+    window and its measure (a ``rules.Measure``, chosen once from the file), with the clause it comes from."""
+
     code: str
     name: str
     subject: str
@@ -126,33 +132,51 @@ class Indicator:
     window: Window
     source: str
     text: str
-    applies_to: dict = field(default_factory=dict)
-    population: dict = field(default_factory=dict)
+    who: Who = Who()
+    population: Who = Who()
     counts: Counts = Counts()
     of_indicator: str | None = None
     advisory: bool = False
     makeup_list: bool = False
 
-    def describe_subjects(self) -> str:
-        from ganxun.cadres.ranks import Tier
+    def applies_to(self, subject) -> bool:
+        """Whether this indicator judges ``subject`` (a cadre's attributes, an org, a class's facts)."""
+        return self.measure.applies_to(self, subject)
 
-        spec = self.applies_to or self.population
-        parts = []
-        if spec.get("tiers"):
-            parts.append("、".join(Tier(t).label for t in spec["tiers"]))
-        if spec.get("leader"):
-            parts.append("领导职务")
-        if spec.get("local_team"):
-            parts.append("、".join({"city": "市", "county": "县"}[t] for t in spec["local_team"]) + "党政领导班子成员")
-        if spec.get("young_talent"):
-            parts.append("优秀年轻干部")
-        if spec.get("branch_secretary"):
-            parts.append("党支部书记")
-        if spec.get("team_member"):
-            parts.append("领导班子成员")
+    def evaluate(self, span, facts, *, subject: str, subject_name: str = ""):
+        """The verdict for one subject from its facts in ``span`` (a ``Tally`` for a cadre, a ``Share`` for an org)."""
+        from ganxun.plans.engine import Verdict
+
+        return Verdict.of(self, span, self.measure.evaluate(self, span, facts), subject_type=self.subject,
+                          subject=subject, subject_name=subject_name)
+
+    def describe_subjects(self) -> str:
+        text = (self.who if not self.who.everyone else self.population).describe()
         if self.of_indicator:
-            parts.append(f"适用「{self.of_indicator}」的干部")
-        return "，".join(parts) or "全部干部"
+            text = (text + "，" if text != "全部干部" else "") + f"适用「{self.of_indicator}」的干部"
+        return text
+
+    def as_spec(self) -> dict:
+        """The plan file's mapping for this indicator (the YAML a plan exports)."""
+        spec: dict = {"code": self.code, "name": self.name, "subject": self.subject}
+        if not self.who.everyone:
+            spec["applies_to"] = self.who.as_spec()
+        if not self.population.everyone:
+            spec["population"] = self.population.as_spec()
+        counts = self.counts.as_spec()
+        if counts:
+            spec["counts"] = counts
+        if self.of_indicator:
+            spec["of_indicator"] = self.of_indicator
+        spec["measure"] = self.measure.as_spec()
+        spec["window"] = self.window.as_spec()
+        if self.advisory:
+            spec["advisory"] = True
+        if self.makeup_list:
+            spec["makeup_list"] = True
+        spec["source"] = self.source
+        spec["text"] = self.text
+        return spec
 
 
 @dataclass(frozen=True)
@@ -214,36 +238,31 @@ def _indicator(file: str, i: int, raw: dict) -> Indicator:
     for key in ("code", "name", "subject", "measure", "window", "source", "text"):
         if not raw.get(key):
             _fail(file, f"{where}.{key}", "缺少必填项")
-    if raw["subject"] not in ("cadre", "org"):
-        _fail(file, f"{where}.subject", "应为 cadre 或 org")
+    if raw["subject"] not in SUBJECTS:
+        _fail(file, f"{where}.subject", f"应为 {'、'.join(SUBJECTS)} 之一")
     m = raw["measure"]
-    if not isinstance(m, dict) or m.get("kind") not in MEASURE_KINDS:
-        _fail(file, f"{where}.measure.kind", f"应为 {'/'.join(MEASURE_KINDS)} 之一")
-    measure = Measure(kind=m["kind"], days=m.get("days"), hours=m.get("hours"), either=bool(m.get("either")),
-                      count=m.get("count"), years=m.get("years"), share=m.get("share"))
-    needs = {"total": ("days", "hours"), "count": ("count",), "gap": ("years",), "share_trained": ("share",),
-             "share_met": ("share",)}[measure.kind]
-    if not any(getattr(measure, k) for k in needs):
-        _fail(file, f"{where}.measure", f"{measure.kind} 需要 {' 或 '.join(needs)}")
-    for k in ("days", "count", "years"):
-        v = getattr(measure, k)
-        if v is not None and (not isinstance(v, int) or v <= 0):
-            _fail(file, f"{where}.measure.{k}", "应为正整数")
-    if measure.hours is not None and (not isinstance(measure.hours, (int, float)) or measure.hours <= 0):
-        _fail(file, f"{where}.measure.hours", "应为正数")
-    if measure.share is not None and not (0 < float(measure.share) <= 1):
-        _fail(file, f"{where}.measure.share", "应为 0 到 1 之间的比例")
+    if not isinstance(m, dict) or m.get("kind") not in MEASURES:
+        _fail(file, f"{where}.measure.kind", f"应为 {'/'.join(MEASURES)} 之一")
+    unknown = set(m) - {"kind", "days", "hours", "either", "count", "years", "share"}
+    if unknown:
+        _fail(file, f"{where}.measure", f"未知的键 {sorted(unknown)}")
+    kind = MEASURES[m["kind"]]  # the indicator's class, chosen once
+    measure = kind(days=m.get("days"), hours=m.get("hours"), either=bool(m.get("either")), count=m.get("count"),
+                   years=m.get("years"), share=m.get("share"))
+    measure.check(lambda key, message: _fail(file, f"{where}.measure" + (f".{key}" if key else ""), message))
+    if raw["subject"] not in kind.subjects:
+        allowed = "、".join(k for k, cls in MEASURES.items() if raw["subject"] in cls.subjects) or "（尚无）"
+        _fail(file, f"{where}.measure.kind", f"{SUBJECTS[raw['subject']]}指标的要求应为 {allowed}，而不是 {kind.kind}")
     w = raw["window"]
-    if not isinstance(w, dict) or w.get("kind") not in WINDOW_KINDS:
-        _fail(file, f"{where}.window.kind", f"应为 {'/'.join(WINDOW_KINDS)} 之一")
+    if not isinstance(w, dict) or w.get("kind") not in WINDOWS:
+        _fail(file, f"{where}.window.kind", f"应为 {'/'.join(WINDOWS)} 之一")
     window = Window(kind=w["kind"], years=w.get("years"), months=w.get("months"), event=w.get("event"))
-    if window.kind == "rolling_years" and not (isinstance(window.years, int) and window.years > 0):
-        _fail(file, f"{where}.window.years", "滚动年度需要正整数 years")
-    if window.kind == "after_event":
-        _fail(file, f"{where}.window.kind", "after_event 将随任职培训、初任培训规则提供，目前尚不支持")
+    window.rule.check(window, lambda key, message: _fail(file, f"{where}.window.{key}", message))
     applies = raw.get("applies_to") or {}
     population = raw.get("population") or {}
     for key, spec in (("applies_to", applies), ("population", population)):
+        if not isinstance(spec, dict):
+            _fail(file, f"{where}.{key}", "应为映射")
         unknown = set(spec) - APPLIES_KEYS
         if unknown:
             _fail(file, f"{where}.{key}", f"未知的条件 {sorted(unknown)}")
@@ -252,9 +271,14 @@ def _indicator(file: str, i: int, raw: dict) -> Indicator:
         if "local_team" in spec:
             _choices(file, f"{where}.{key}.local_team", spec["local_team"], ("city", "county"))
     c = raw.get("counts") or {}
+    if not isinstance(c, dict):
+        _fail(file, f"{where}.counts", "应为映射")
     unknown = set(c) - COUNTS_KEYS
     if unknown:
         _fail(file, f"{where}.counts", f"未知的条件 {sorted(unknown)}")
+    min_days = c.get("min_days", 0)
+    if not isinstance(min_days, int) or isinstance(min_days, bool) or min_days < 0:
+        _fail(file, f"{where}.counts.min_days", "应为不小于 0 的整数")
     counts = Counts(
         sources=_choices(file, f"{where}.counts.sources", c.get("sources", []), SOURCES),
         exclude_sources=_choices(file, f"{where}.counts.exclude_sources", c.get("exclude_sources", []), SOURCES),
@@ -262,20 +286,16 @@ def _indicator(file: str, i: int, raw: dict) -> Indicator:
         system_training=bool(c.get("system_training", False)),
         content_categories=_choices(file, f"{where}.counts.content_categories", c.get("content_categories", []),
                                     CATEGORIES),
-        min_days=int(c.get("min_days", 0)),
+        min_days=min_days,
     )
     if counts.institutions not in INSTITUTION_FILTERS:
         _fail(file, f"{where}.counts.institutions", f"应为 {'/'.join(INSTITUTION_FILTERS)} 之一")
-    if raw["subject"] == "org" and measure.kind not in ("share_trained", "share_met"):
-        _fail(file, f"{where}.measure.kind", "单位/地区指标应为 share_trained 或 share_met")
-    if raw["subject"] == "cadre" and measure.kind in ("share_trained", "share_met"):
-        _fail(file, f"{where}.measure.kind", "干部指标不能是比例")
-    if measure.kind == "share_met" and not raw.get("of_indicator"):
-        _fail(file, f"{where}.of_indicator", "share_met 需要指明所依据的干部指标")
-    return Indicator(code=raw["code"], name=raw["name"], subject=raw["subject"], measure=measure, window=window,
-                     source=str(raw["source"]), text=raw["text"], applies_to=applies, population=population,
-                     counts=counts, of_indicator=raw.get("of_indicator"), advisory=bool(raw.get("advisory")),
-                     makeup_list=bool(raw.get("makeup_list")))
+    if kind.rests_on_indicator and not raw.get("of_indicator"):
+        _fail(file, f"{where}.of_indicator", f"{kind.kind} 需要指明所依据的干部指标")
+    return Indicator(code=str(raw["code"]), name=str(raw["name"]), subject=raw["subject"], measure=measure,
+                     window=window, source=str(raw["source"]), text=str(raw["text"]), who=Who.of(applies),
+                     population=Who.of(population), counts=counts, of_indicator=raw.get("of_indicator"),
+                     advisory=bool(raw.get("advisory")), makeup_list=bool(raw.get("makeup_list")))
 
 
 def _read(path: Path) -> dict:

@@ -9,12 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
+from ganxun.orgs.selectors import root_org_of
 from ganxun.plans.spec import MEASURE_KINDS, Indicator, Plan, all_plans, load_plan, plan_ids
 
 LEVEL_LABELS = {"national": "全国", "province": "省级", "city": "市级", "county": "县级"}
 SUBJECT_LABELS = {"cadre": "干部指标", "org": "单位/地区指标"}
 # What an officer reads when a city plan changes an indicator it adopted.
-FIELD_LABELS = {"name": "名称", "applies_to": "适用对象", "population": "统计对象", "counts": "计入范围",
+FIELD_LABELS = {"name": "名称", "who": "适用对象", "population": "统计对象", "counts": "计入范围",
                 "measure": "要求", "window": "统计窗口", "source": "依据条款", "text": "条文",
                 "advisory": "是否参考", "makeup_list": "补训名单", "of_indicator": "依据指标"}
 
@@ -36,20 +37,11 @@ class IndicatorRow:
 
 def requirement_text(plan: Plan, ind: Indicator) -> str:
     """The requirement as one sentence an officer can check against the clause."""
-    if ind.measure.kind == "share_trained":
-        return f"年内参训人数占比{ind.measure.describe()}"
-    if ind.measure.kind == "share_met":
-        return f"「{plan.indicator(ind.of_indicator).name}」达标人数占比{ind.measure.describe()}"
-    return ind.measure.describe()
+    return ind.measure.requirement(plan, ind)
 
 
 def window_text(plan: Plan, ind: Indicator) -> str:
-    w = ind.window
-    if w.kind == "plan_period":
-        return f"规划期（{plan.start:%Y-%m-%d} 至 {plan.end:%Y-%m-%d}）"
-    if w.kind == "calendar_year":
-        return "评估日所在自然年度"
-    return w.describe()
+    return ind.window.describe(plan.start, plan.end)
 
 
 def subjects_text(plan: Plan, ind: Indicator) -> str:
@@ -60,16 +52,11 @@ def subjects_text(plan: Plan, ind: Indicator) -> str:
 
 
 def counts_text(plan: Plan, ind: Indicator) -> str:
-    if ind.measure.kind == "share_met":
-        return f"以每名干部「{plan.indicator(ind.of_indicator).name}」的结论为准"
-    return ind.counts.describe()
+    return ind.measure.counts_text(plan, ind)
 
 
 def can_see_dashboard(user) -> bool:
-    from ganxun.orgs.selectors import scope_of
-
-    scope = scope_of(user)
-    return scope.everything or bool(scope.paths)
+    return root_org_of(user) is not None
 
 
 def _level(plan: Plan) -> str:
