@@ -1,14 +1,11 @@
-from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from ganxun.core.health import database_answers
+
 
 def healthz(request):
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:
+    if not database_answers():
         return JsonResponse({"status": "error", "detail": "数据库无响应"}, status=503)
     return JsonResponse({"status": "ok"})
 
