@@ -1,25 +1,16 @@
 """The compliance engine: pure computation from plain data to verdicts (rules.md, "Verdicts").
 
 No ORM, no HTTP, no user: ``fetch.py`` gathers the numbers in set-based queries, the indicator objects of
-``rules.py`` turn numbers into outcomes, and this module wraps them into ``Verdict``s. Every verdict
+``rules.py`` turn numbers into ``Verdict``s; this module places windows and applies the plan's hiring rule. Every verdict
 carries what was required, what was found, the window, the gap and the evidence, so a user can see why.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
-from typing import TYPE_CHECKING
 
-from ganxun.plans.rules import (AT_RISK, MET, NOT_APPLICABLE, ON_TRACK, UNMET, Outcome, Share, Span, Tally,
-                                add_months, add_years)
-
-if TYPE_CHECKING:
-    from ganxun.plans.spec import Indicator, Plan
-
-VERDICT_LABELS = {MET: "达标", UNMET: "未达标", AT_RISK: "进度滞后", ON_TRACK: "进度正常", NOT_APPLICABLE: "不适用"}
-ZERO = Decimal("0")
+from ganxun.plans.rules import (AT_RISK, MET, NOT_APPLICABLE, ON_TRACK, UNMET, VERDICT_LABELS, Share, Span, Tally,
+                                Verdict, add_months, add_years)
 
 __all__ = ["MET", "UNMET", "AT_RISK", "ON_TRACK", "NOT_APPLICABLE", "VERDICT_LABELS", "Span", "Tally", "Share",
            "Verdict", "add_years", "add_months", "span_for", "last_hire_judged"]
@@ -48,59 +39,7 @@ def _months(span: Span) -> int:
     return (after.year - span.start.year) * 12 + after.month - span.start.month
 
 
-def span_for(plan: Plan, indicator: Indicator, as_of: date) -> Span | None:
+def span_for(plan, indicator, as_of: date) -> Span | None:
     """The window of ``indicator`` at ``as_of``; None when it has not begun."""
     span = indicator.window.span(plan.start, plan.end, as_of)
     return span if as_of >= span.start else None
-
-
-@dataclass(kw_only=True)
-class Verdict:
-    subject_type: str
-    subject: str
-    indicator: str
-    verdict: str
-    required: dict
-    actual: dict
-    window: Span
-    gap: dict
-    evidence: list[str] = field(default_factory=list)
-    advisory: bool = False
-    progress: float = 0.0
-    name: str = ""
-    source: str = ""
-    subject_name: str = ""
-
-    @classmethod
-    def of(cls, indicator: Indicator, span: Span, outcome: Outcome, *, subject_type: str, subject: str,
-           subject_name: str = "") -> Verdict:
-        return cls(subject_type=subject_type, subject=subject, indicator=indicator.code, verdict=outcome.verdict,
-                   required=outcome.required, actual=outcome.actual, window=span, gap=outcome.gap,
-                   evidence=list(outcome.evidence), advisory=indicator.advisory, progress=outcome.progress,
-                   name=indicator.name, source=indicator.source, subject_name=subject_name)
-
-    @classmethod
-    def not_applicable(cls, indicator: Indicator, span: Span, *, subject_type: str, subject: str,
-                       subject_name: str = "") -> Verdict:
-        return cls(subject_type=subject_type, subject=subject, indicator=indicator.code, verdict=NOT_APPLICABLE,
-                   required={}, actual={}, window=span, gap={}, name=indicator.name, source=indicator.source,
-                   subject_name=subject_name)
-
-    @property
-    def label(self) -> str:
-        return VERDICT_LABELS[self.verdict]
-
-    def as_dict(self) -> dict:
-        """The JSON shape of interfaces.md ("Compliance output")."""
-        data = {
-            "subject_type": self.subject_type, "subject": self.subject, "indicator": self.indicator,
-            "verdict": self.verdict, "required": _plain(self.required), "actual": _plain(self.actual),
-            "window": self.window.as_list(), "gap": _plain(self.gap), "evidence": list(self.evidence),
-        }
-        if self.advisory:
-            data["advisory"] = True
-        return data
-
-
-def _plain(values: dict) -> dict:
-    return {k: (float(v) if isinstance(v, Decimal) else v) for k, v in values.items()}

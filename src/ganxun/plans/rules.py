@@ -13,7 +13,7 @@ Pure computation: plain values in, plain values out. No ORM, no user, no HTTP.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from abc import ABC, abstractmethod
@@ -454,6 +454,63 @@ class ShareMet(ShareMeasure):
         if span.closed:
             return UNMET
         return AT_RISK if progress < span.elapsed_share else ON_TRACK
+
+
+# ---- verdicts ---------------------------------------------------------------------------------
+
+VERDICT_LABELS = {MET: "达标", UNMET: "未达标", AT_RISK: "进度滞后", ON_TRACK: "进度正常", NOT_APPLICABLE: "不适用"}
+
+
+@dataclass(kw_only=True)
+class Verdict:
+    subject_type: str
+    subject: str
+    indicator: str
+    verdict: str
+    required: dict
+    actual: dict
+    window: Span
+    gap: dict
+    evidence: list[str] = field(default_factory=list)
+    advisory: bool = False
+    progress: float = 0.0
+    name: str = ""
+    source: str = ""
+    subject_name: str = ""
+
+    @classmethod
+    def of(cls, indicator, span: Span, outcome: Outcome, *, subject_type: str, subject: str,
+           subject_name: str = "") -> Verdict:
+        return cls(subject_type=subject_type, subject=subject, indicator=indicator.code, verdict=outcome.verdict,
+                   required=outcome.required, actual=outcome.actual, window=span, gap=outcome.gap,
+                   evidence=list(outcome.evidence), advisory=indicator.advisory, progress=outcome.progress,
+                   name=indicator.name, source=indicator.source, subject_name=subject_name)
+
+    @classmethod
+    def not_applicable(cls, indicator, span: Span, *, subject_type: str, subject: str,
+                       subject_name: str = "") -> Verdict:
+        return cls(subject_type=subject_type, subject=subject, indicator=indicator.code, verdict=NOT_APPLICABLE,
+                   required={}, actual={}, window=span, gap={}, name=indicator.name, source=indicator.source,
+                   subject_name=subject_name)
+
+    @property
+    def label(self) -> str:
+        return VERDICT_LABELS[self.verdict]
+
+    def as_dict(self) -> dict:
+        """The JSON shape of interfaces.md ("Compliance output")."""
+        data = {
+            "subject_type": self.subject_type, "subject": self.subject, "indicator": self.indicator,
+            "verdict": self.verdict, "required": _plain(self.required), "actual": _plain(self.actual),
+            "window": self.window.as_list(), "gap": _plain(self.gap), "evidence": list(self.evidence),
+        }
+        if self.advisory:
+            data["advisory"] = True
+        return data
+
+
+def _plain(values: dict) -> dict:
+    return {k: (float(v) if isinstance(v, Decimal) else v) for k, v in values.items()}
 
 
 MEASURES: dict[str, type[Measure]] = {m.kind: m for m in (Total, Count, Gap, ShareTrained, ShareMet)}

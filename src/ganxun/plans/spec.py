@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from ganxun.plans.rules import MEASURES, SUBJECTS, WINDOWS, Measure, Who, WindowKind
+from ganxun.plans.rules import MEASURES, SUBJECTS, WINDOWS, Measure, Verdict, Who, WindowKind
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -145,8 +145,6 @@ class Indicator:
 
     def evaluate(self, span, facts, *, subject: str, subject_name: str = ""):
         """The verdict for one subject from its facts in ``span`` (a ``Tally`` for a cadre, a ``Share`` for an org)."""
-        from ganxun.plans.engine import Verdict
-
         return Verdict.of(self, span, self.measure.evaluate(self, span, facts), subject_type=self.subject,
                           subject=subject, subject_name=subject_name)
 
