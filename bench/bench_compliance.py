@@ -103,7 +103,7 @@ def main() -> int:
     with database(opts.target, pg_settings=pg_settings) as url:
         setup_django(url)
         from ganxun.cadres.models import Cadre
-        from ganxun.plans.spec import load_plan
+        from ganxun.plans.catalog import load_plan
         from ganxun.records.models import LearningRecord
 
         plan, as_of = load_plan(opts.plan), date.fromisoformat(opts.as_of)

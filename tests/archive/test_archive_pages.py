@@ -9,7 +9,7 @@ from ganxun.archive.selectors import mask_name
 from ganxun.cadres.services import cadre_update
 from ganxun.plans.compliance import cadre_verdicts, compliance_scope
 from ganxun.plans.output import amount
-from ganxun.plans.spec import load_plan
+from ganxun.plans.catalog import load_plan
 from ganxun.records.models import CadreYearTotal
 from tests.archive.conftest import AS_OF, PLAN
 

@@ -109,3 +109,10 @@ def test_a_cadres_own_login_goes_straight_to_their_record(client, world):
     assert response.status_code == 302 and response["Location"] == "/cadres/C-DC-2/"
     body = client.get("/cadres/C-DC-2/").content.decode()
     assert "赵婷" in body and "修改" not in body.split("gx-main")[1].split("基本信息")[0]
+
+
+def test_the_edit_form_shows_stored_dates_in_the_date_pickers_format(client, world):
+    # the browser's date input takes only YYYY-MM-DD; the zh-hans locale's 1980/05/17 would show as empty
+    client.force_login(world.users["city"])
+    html = client.get("/cadres/C-CITY-1/edit/").content.decode()
+    assert 'type="date" name="birth_date" value="1980-05-17"' in html

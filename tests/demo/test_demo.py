@@ -16,6 +16,7 @@ from ganxun.core.idnumbers import birth_date, gender_of, normalise_id_number
 from ganxun.demo.generator import DEMO_PASSWORD, DEMO_USERNAMES, REFERENCE_DATE, build_demo
 from ganxun.orgs.authority import default_managing_department
 from ganxun.orgs.models import Org
+from ganxun.plans.models import PlanDocument, PlanVersion
 from ganxun.resources.models import Institution
 
 
@@ -58,6 +59,8 @@ def _wipe() -> None:
     User.objects.all().delete()
     Cadre.objects.all().delete()
     Institution.objects.all().delete()
+    PlanVersion.objects.all().delete()
+    PlanDocument.objects.all().delete()
     Org.objects.all().delete()
     AuditEvent.objects.all().delete()
 

@@ -16,7 +16,7 @@ from ganxun.cadres.models import Cadre
 from ganxun.demo.generator import build_demo
 from ganxun.demo.records import FIRST_YEAR, SHARED_LAST_YEAR, build_records
 from ganxun.plans.compliance import cadre_verdicts
-from ganxun.plans.spec import load_plan
+from ganxun.plans.catalog import load_plan
 from ganxun.records.models import CadreYearTotal, LearningRecord
 from ganxun.records.totals import DIMENSIONS, ledger_sums
 from ganxun.resources.models import Institution
@@ -62,16 +62,9 @@ def _wipe_ledger() -> None:
 
 
 def _wipe() -> None:
-    from ganxun.accounts.models import User
-    from ganxun.audit.models import AuditEvent
-    from ganxun.orgs.models import Org
+    from tests.demo.test_demo import _wipe as wipe_everything
 
-    _wipe_ledger()
-    User.objects.all().delete()
-    Cadre.objects.all().delete()
-    Institution.objects.all().delete()
-    Org.objects.all().delete()
-    AuditEvent.objects.all().delete()
+    wipe_everything()
 
 
 # -- volume and shape ------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from datetime import date
 
 from ganxun.cadres.services import cadre_update
 from ganxun.plans.compliance import cadre_verdicts, compliance_scope
-from ganxun.plans.spec import load_plan
+from ganxun.plans.catalog import load_plan
 from ganxun.records.services import record_append, record_review, self_study_submit
 from ganxun.core.roles import UNSCOPED_OPERATOR
 

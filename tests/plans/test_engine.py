@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from ganxun.plans.engine import Share, Span, Tally, add_years, span_for
-from ganxun.plans.spec import load_plan
+from ganxun.plans.catalog import load_plan
 
 HENAN = load_plan("henan-2019-2022")
 XUCHANG = load_plan("xuchang-2019-2022")

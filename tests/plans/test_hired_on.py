@@ -16,7 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from ganxun.cadres.models import Cadre
 from ganxun.plans.compliance import cadre_verdicts, compliance_scope, org_figures, org_verdicts
 from ganxun.plans.engine import NOT_APPLICABLE, Span, last_hire_judged
-from ganxun.plans.spec import PlanFileError, load_plan, parse_plan
+from ganxun.plans.catalog import load_plan
+from ganxun.plans.spec import PlanFileError, parse_plan
 from ganxun.records.services import record_append
 from ganxun.core.roles import UNSCOPED_OPERATOR
 from tests.factories import add_cadre
@@ -70,7 +71,7 @@ def test_the_shipped_plans_use_the_mid_window_rule_and_a_bad_value_is_refused():
     data.pop("hired_cutoff")
     assert parse_plan(data, "x.yaml").hired_cutoff == "mid_window"  # the default
     city = raw("xuchang-2019-2022")
-    assert parse_plan(city, "c.yaml", lambda _: {**data, "hired_cutoff": "window_start"}).hired_cutoff == \
+    assert parse_plan(city, "c.yaml", lambda *_: {**data, "hired_cutoff": "window_start"}).hired_cutoff == \
         "window_start"  # adopted with the plan
     with pytest.raises(PlanFileError, match="hired_cutoff"):
         parse_plan({**data, "hired_cutoff": "never"}, "x.yaml")

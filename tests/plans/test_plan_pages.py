@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from ganxun.plans.spec import all_plans, load_plan
+from ganxun.plans.catalog import all_plans, load_plan
 
 PERSONAS = ["admin", "province", "city", "dc", "dc_hr", "leader", "other", "cadre", "institution"]
 

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ganxun.plans.engine import Tally, span_for
-from ganxun.plans.spec import load_plan
+from ganxun.plans.catalog import load_plan
 
 PLANS = [load_plan("henan-2019-2022"), load_plan("xuchang-2019-2022")]
 CODES = sorted({i.code for p in PLANS for i in p.of_subject("cadre")})

@@ -14,7 +14,7 @@ from ganxun.plans import compliance
 from ganxun.plans.compliance import CadreResults, cadre_verdicts, compliance_scope, org_figures, org_verdicts
 from ganxun.plans.output import XLSX_HEADERS
 from ganxun.plans.engine import span_for
-from ganxun.plans.spec import load_plan
+from ganxun.plans.catalog import load_plan
 from ganxun.records.services import record_append
 from ganxun.core.roles import UNSCOPED_OPERATOR
 from tests.factories import add_cadre, add_org

@@ -19,6 +19,7 @@ class ArchiveIssue(models.Model):
                               verbose_name="干部")
     name_masked = models.CharField("姓名（脱敏）", max_length=50)
     plan_id = models.CharField("规划", max_length=64)
+    plan_version = models.PositiveIntegerField("规划版本", default=1)
     plan_title = models.CharField("规划名称", max_length=200)
     as_of = models.DateField("评估日")
     digest = models.CharField("内容摘要（SHA-256）", max_length=64)

@@ -24,7 +24,8 @@ from ganxun.core.errors import NotFound
 from ganxun.plans.compliance import cadre_verdicts, compliance_scope
 from ganxun.plans.engine import AT_RISK, MET, ON_TRACK, UNMET, VERDICT_LABELS, Verdict
 from ganxun.plans.output import amount
-from ganxun.plans.spec import Indicator, Plan, load_plan, plan_ids
+from ganxun.plans.catalog import current_plan, load_plan
+from ganxun.plans.spec import Indicator, Plan
 from ganxun.records.models import CadreYearTotal, EntryKind, LearningRecord, RecordSource
 from ganxun.records.selectors import records_of_cadre
 
@@ -42,10 +43,12 @@ FLAGS = (
 )
 
 
-def default_plan_id() -> str:
-    """The plan an archive opens with: the first shipped plan (the province's, which covers everyone)."""
-    ids = plan_ids()
-    return ids[0] if ids else ""
+def default_plan_id(org=None, as_of: date | None = None) -> str:
+    """The plan an archive opens with: the current plan of the cadre's region (``plans.catalog``)."""
+    from django.utils import timezone
+
+    plan = current_plan(as_of or timezone.localdate(), org)
+    return plan.id if plan else ""
 
 
 def mask_name(name: str) -> str:

@@ -11,7 +11,7 @@ from ganxun.archive.models import ArchiveIssue
 from ganxun.archive.selectors import mask_name
 from ganxun.audit.events import EventType, record_event
 from ganxun.cadres.selectors import access_cadre
-from ganxun.plans.spec import load_plan
+from ganxun.plans.catalog import load_plan
 
 SELF_SERVICE = "干部本人（自助打印）"
 SYSTEM_ADMIN = "系统管理员"
@@ -38,7 +38,7 @@ def archive_issue(*, acting_user, person_code: str, plan_id: str, as_of: date, d
     plan = load_plan(plan_id)
     org, org_name = _issuer(acting_user)
     issue = ArchiveIssue(code=code or new_issue_code(), cadre=cadre, name_masked=mask_name(cadre.name),
-                         plan_id=plan.id, plan_title=plan.title, as_of=as_of, digest=digest, issuing_org=org,
+                         plan_id=plan.id, plan_version=plan.version, plan_title=plan.title, as_of=as_of, digest=digest, issuing_org=org,
                          issuing_org_name=org_name[:200], created_by=acting_user,
                          created_at=issued_at or timezone.now())
     issue.full_clean(exclude=["cadre", "issuing_org", "created_by"])

@@ -14,22 +14,20 @@ from ganxun.archive.exporters import archive_pdf_html, archive_xlsx_response, pd
 from ganxun.archive.pdf import html_to_pdf
 from ganxun.archive.selectors import archive_of, default_plan_id, filter_records, issue_by_code, issues_of_cadre
 from ganxun.archive.services import archive_issue, new_issue_code
+from ganxun.cadres.selectors import access_cadre
 from ganxun.core.errors import NotFound
 from ganxun.core.roles import is_cadre
-from ganxun.plans.spec import load_plan, plan_ids
+from ganxun.plans.catalog import all_plans, plan_ids
 from ganxun.records.models import RecordSource
 from ganxun.web.decorators import scoped_view
 
 _scoped = scoped_view
 
 
-def _params(request) -> tuple[str, date, list[str]]:
-    """The plan and the evaluation date from the query string, with the problems found in them."""
+def _params(request, org=None) -> tuple[str, date, list[str]]:
+    """The plan and the evaluation date from the query string, with the problems found in them; without a
+    plan, the current plan of ``org`` (the cadre's unit) at the date."""
     problems = []
-    plan_id = request.GET.get("plan") or default_plan_id()
-    if plan_id not in plan_ids():
-        problems.append(f"没有规划「{plan_id}」")
-        plan_id = default_plan_id()
     as_of = timezone.localdate()
     raw = (request.GET.get("as_of") or "").strip()
     if raw:
@@ -37,6 +35,10 @@ def _params(request) -> tuple[str, date, list[str]]:
             as_of = date.fromisoformat(raw)
         except ValueError:
             problems.append(f"评估日「{raw}」不是 YYYY-MM-DD 格式的日期")
+    plan_id = request.GET.get("plan") or default_plan_id(org, as_of)
+    if plan_id not in plan_ids():
+        problems.append(f"没有规划「{plan_id}」")
+        plan_id = default_plan_id(org, as_of)
     return plan_id, as_of, problems
 
 
@@ -65,7 +67,7 @@ def my_archive(request):
 @_scoped
 @require_GET
 def cadre_archive(request, person_code):
-    plan_id, as_of, problems = _params(request)
+    plan_id, as_of, problems = _params(request, access_cadre(request.user, person_code).org)
     archive = archive_of(request.user, person_code, plan_id=plan_id, as_of=as_of)
     year_raw, source = request.GET.get("year", ""), request.GET.get("source", "")
     year = int(year_raw) if year_raw.isdigit() else None
@@ -75,7 +77,7 @@ def cadre_archive(request, person_code):
     return render(request, "archive/cadre.html", {
         "a": archive, "cadre": archive.cadre, "problems": problems,
         "plan_id": plan_id, "as_of": as_of, "future": as_of > timezone.localdate(),
-        "plans": [(pid, load_plan(pid).title) for pid in plan_ids()],
+        "plans": [(p.id, p.title) for p in all_plans()],
         "records": filter_records(archive.records, year=year, source=source),
         "record_years": sorted({r.end_date.year for r in archive.records}, reverse=True),
         "sources": RecordSource.choices, "year": year, "source": source,
@@ -90,7 +92,7 @@ def cadre_archive(request, person_code):
 @require_GET
 def cadre_archive_pdf(request, person_code):
     """Issue the archive as a PDF: render it, then register it (code, digest) with an audit entry."""
-    plan_id, as_of, problems = _params(request)
+    plan_id, as_of, problems = _params(request, access_cadre(request.user, person_code).org)
     if problems:
         return _bad_request(request, "；".join(problems) + "。")
     if as_of > timezone.localdate():
@@ -108,7 +110,7 @@ def cadre_archive_pdf(request, person_code):
 @_scoped
 @require_GET
 def cadre_archive_xlsx(request, person_code):
-    plan_id, as_of, problems = _params(request)
+    plan_id, as_of, problems = _params(request, access_cadre(request.user, person_code).org)
     if problems:
         return _bad_request(request, "；".join(problems) + "。")
     archive = archive_of(request.user, person_code, plan_id=plan_id, as_of=as_of)

@@ -26,6 +26,10 @@ class EventType(models.TextChoices):
     RECORD_REVERSED = "record_reversed", "冲销学时"
     RECORD_REVIEWED = "record_reviewed", "审核自学"
     ARCHIVE_ISSUED = "archive_issued", "出具电子档案"
+    PLAN_CREATED = "plan_created", "新建规划"
+    PLAN_UPDATED = "plan_updated", "修改规划"
+    PLAN_PUBLISHED = "plan_published", "发布规划"
+    PLAN_IMPORTED = "plan_imported", "导入规划文件"
 
 
 # What ``subject_type`` names, as 操作日志 says it (never the code a developer wrote).

@@ -2,6 +2,7 @@ from django import forms
 
 from ganxun.cadres.models import POLITICAL_STATUSES, Cadre, CadreCategory, Gender, LocalTeam
 from ganxun.cadres.ranks import Rank
+from ganxun.web.widgets import DateInput
 
 
 class CadreForm(forms.Form):
@@ -12,7 +13,7 @@ class CadreForm(forms.Form):
     name = forms.CharField(label="姓名", max_length=50)
     id_number = forms.CharField(label="身份证号", max_length=18)
     gender = forms.ChoiceField(label="性别", choices=[("", "按身份证号")] + list(Gender.choices), required=False)
-    birth_date = forms.DateField(label="出生日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    birth_date = forms.DateField(label="出生日期", required=False, widget=DateInput())
     ethnicity = forms.CharField(label="民族", initial="汉族", max_length=16)
     political_status = forms.ChoiceField(label="政治面貌", choices=[(s, s) for s in POLITICAL_STATUSES])
     org_code = forms.CharField(label="单位编码", max_length=32)
@@ -26,8 +27,8 @@ class CadreForm(forms.Form):
     is_young_talent = forms.BooleanField(label="优秀年轻干部", required=False)
     is_branch_secretary = forms.BooleanField(label="党支部书记", required=False)
     is_selected_graduate = forms.BooleanField(label="选调生", required=False)
-    rank_since = forms.DateField(label="任现职级时间", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    hired_on = forms.DateField(label="录用时间", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    rank_since = forms.DateField(label="任现职级时间", required=False, widget=DateInput())
+    hired_on = forms.DateField(label="录用时间", required=False, widget=DateInput())
     managing_code = forms.CharField(label="干部管理权限（组织部编码）", required=False, max_length=32,
                                     help_text="留空按默认：省管厅级、市管处级、县管科级及以下")
     reason = forms.CharField(label="修改原因", required=False, max_length=200)

@@ -755,6 +755,7 @@ def build_demo(size: str = "city", seed: int = DEFAULT_SEED, *, records: bool = 
     dashboard and the archive see it on their default date. ``records=False`` leaves the ledger empty
     (the benchmarks load theirs with COPY).
     """
+    from ganxun.demo.plans import build_example_plan
     from ganxun.demo.records import build_records
 
     last_day = last_day or date.today()
@@ -766,8 +767,9 @@ def build_demo(size: str = "city", seed: int = DEFAULT_SEED, *, records: bool = 
         index = AuthorityIndex(builder.orgs)
         cadres = builder.build_cadres(index)
         written = build_records(seed, last_day=last_day) if records else 0
-    # the logins go through the accounts service, which is a transaction of its own per user
+    # the logins and the example plan go through their services, each a transaction of its own
     accounts = builder.build_accounts()
+    build_example_plan(PROVINCE_CODE)
     orgs = builder.orgs
     summary = DemoSummary(
         size=size, seed=seed, cities=[info.org.name for info in builder.cities],

@@ -9,7 +9,8 @@ from ninja import Field, Query, Router, Schema
 
 from ganxun.core.errors import DomainError
 from ganxun.plans.compliance import cadre_verdicts, compliance_scope, org_report
-from ganxun.plans.spec import PlanFileError, load_plan
+from ganxun.plans.catalog import load_plan
+from ganxun.plans.spec import PlanFileError
 
 cadres_router = Router(tags=["干部"])
 orgs_router = Router(tags=["组织机构"])
@@ -35,6 +36,7 @@ class VerdictOut(Schema):
 
 class ComplianceOut(Schema):
     plan: str
+    plan_version: int = Field(1, description="规划的版本（已发布的第几版）")
     as_of: date
     results: list[VerdictOut]
 
@@ -65,7 +67,7 @@ def plan_or_400(plan_id: str):
 def cadre_compliance(request, person_code: str, query: Query[ComplianceQuery]):
     plan = plan_or_400(query.plan)
     cadres = compliance_scope(request.auth, person_code=person_code)
-    return {"plan": plan.id, "as_of": query.as_of,
+    return {"plan": plan.id, "plan_version": plan.version, "as_of": query.as_of,
             "results": [v.as_dict() for v in cadre_verdicts(plan, query.as_of, cadres)]}
 
 
@@ -74,7 +76,8 @@ def cadre_compliance(request, person_code: str, query: Query[ComplianceQuery]):
 def org_compliance(request, org_code: str, query: Query[ComplianceQuery], subtree: bool = False):
     plan = plan_or_400(query.plan)
     verdicts, figures = org_report(request.auth, plan, query.as_of, org_code=org_code, subtree=subtree)
-    return {"plan": plan.id, "as_of": query.as_of, "results": [v.as_dict() for v in verdicts],
+    return {"plan": plan.id, "plan_version": plan.version, "as_of": query.as_of,
+            "results": [v.as_dict() for v in verdicts],
             "figures": [f.as_dict() for f in figures]}
 
 

@@ -21,9 +21,9 @@ from ganxun.orgs.selectors import access_org, orgs_visible_to, root_org_of, scop
 from ganxun.plans.engine import MET, NOT_APPLICABLE, Share, Span, Tally, Verdict, last_hire_judged, span_for
 from ganxun.plans.fetch import applies_q, hired_q, window_tallies
 from ganxun.plans.rules import Who
-from ganxun.plans.spec import Counts, Indicator, Plan, load_plan
+from ganxun.plans.spec import Counts, Indicator, Plan
 
-__all__ = ["load_plan", "cadre_verdicts", "org_verdicts", "org_figures", "org_report", "Figure", "compliance_scope",
+__all__ = ["cadre_verdicts", "org_verdicts", "org_figures", "org_report", "Figure", "compliance_scope",
            "CadreResults"]
 
 

@@ -1,16 +1,17 @@
-"""Plan files: loading, merging (a city adopts its province's plan) and validation.
+"""Plan files: reading, merging (a city adopts its province's plan) and validation.
 
-A plan file is YAML under ``plans/data/<id>.yaml``. The engine knows only the kinds of measure below;
-every number, window and filter comes from the file, and every indicator cites its source clause.
-A file that does not validate is refused with a message naming the file and the key.
+A plan is a YAML mapping: shipped as ``plans/data/<id>.yaml``, or kept by a department in the database
+(``plans.models``, drafts and published versions in the same format). The engine knows only the kinds of
+indicator of ``rules.py``; every number, window and filter comes from the mapping, and every indicator cites
+its source clause. A mapping that does not validate is refused with a message naming the file and the key.
+Which plans exist, and which version is current, is ``plans.catalog``'s business.
 """
 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -177,8 +178,17 @@ class Indicator:
         return spec
 
 
+LEVELS = {"national": "全国", "province": "省级", "city": "市级", "county": "县级"}
+
+
 @dataclass(frozen=True)
 class Plan:
+    """A plan as the engine uses it: its own header, and every indicator it has (adopted ones merged in).
+
+    ``version`` is the publication the verdicts name (a shipped file is version 1); ``raw`` is the plan's own
+    mapping as its file (or its department's draft) says it, adoptions unmerged: what the YAML export writes.
+    """
+
     id: str
     title: str
     issuer: str
@@ -186,16 +196,33 @@ class Plan:
     start: date
     end: date
     indicators: tuple[Indicator, ...]
-    source_document: str = ""
+    source_title: str = ""
     adopts: str | None = None
+    adopts_version: int | None = None
     hours_indicators: tuple[str, ...] = ()
     rotation_indicator: str | None = None
     hired_cutoff: str = DEFAULT_HIRED_CUTOFF
+    version: int = 1
+    example: bool = False
+    shipped: bool = False      # a plan file shipped with the system (read-only)
+    owner: str = ""            # the 单位编码 of the region a department's plan governs
+    raw: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
     def hired_rule(self) -> str:
         """The 入职前的年度 rule in words, for the plan page."""
         return HIRED_CUTOFFS[self.hired_cutoff]
+
+    @property
+    def level_label(self) -> str:
+        return LEVELS.get(self.level, self.level)
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.start.year}—{self.end.year}"
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day <= self.end
 
     def indicator(self, code: str) -> Indicator:
         for ind in self.indicators:
@@ -229,7 +256,7 @@ def _choices(file, key, values, allowed) -> tuple:
     return tuple(values)
 
 
-def _indicator(file: str, i: int, raw: dict) -> Indicator:
+def parse_indicator(file: str, i: int, raw: dict) -> Indicator:
     where = f"indicators[{i}]" + (f"({raw.get('code')})" if isinstance(raw, dict) and raw.get("code") else "")
     if not isinstance(raw, dict):
         _fail(file, where, "应为映射")
@@ -297,80 +324,127 @@ def _indicator(file: str, i: int, raw: dict) -> Indicator:
 
 
 def _read(path: Path) -> dict:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise PlanFileError(f"规划文件 {path.name}：不是有效的 YAML：{exc}") from None
+    return read_yaml(path.read_text(encoding="utf-8"), path.name)
+
+
+def effective(raw: dict, file: str, resolve=None) -> dict:
+    """The mapping with everything an adoption brings merged in: the adopted plan's indicators (overridden
+    where ``overrides`` says), its figures and its hiring rule. ``resolve(id, version)`` gives the adopted
+    plan's own mapping; adoptions of adoptions are followed."""
+    if not raw.get("adopts"):
+        return raw
+    if resolve is None:
+        _fail(file, "adopts", "无法读取被采用的规划")
+    parent = effective(resolve(raw["adopts"], raw.get("adopts_version")), f"{raw['adopts']}.yaml", resolve)
+    merged = {ind["code"]: copy.deepcopy(ind) for ind in parent.get("indicators", []) if isinstance(ind, dict)}
+    overrides = raw.get("overrides") or []
+    if not isinstance(overrides, list):
+        _fail(file, "overrides", "应为列表")
+    for i, override in enumerate(overrides):
+        code = override.get("code") if isinstance(override, dict) else None
+        if code not in merged:
+            _fail(file, f"overrides[{i}].code", f"被采用的规划中没有指标 {code!r}")
+        merged[code].update(copy.deepcopy(override))
+    own = raw.get("indicators") or []
+    if not isinstance(own, list):
+        _fail(file, "indicators", "应为列表")
+    return {**raw, "indicators": list(merged.values()) + list(own),
+            "figures": {**(parent.get("figures") or {}), **(raw.get("figures") or {})},
+            "hired_cutoff": raw.get("hired_cutoff") or parent.get("hired_cutoff")}
+
+
+def parse_plan(raw: dict, file: str, resolve=None, *, version: int = 1, shipped: bool = False,
+               owner: str = "") -> Plan:
+    """Validate one plan's mapping; ``resolve(id, version)`` gives the mapping of an adopted plan."""
     if not isinstance(raw, dict):
-        raise PlanFileError(f"规划文件 {path.name}：顶层应为映射")
-    return raw
-
-
-def parse_plan(raw: dict, file: str, resolve=None) -> Plan:
-    """Validate one plan's raw data; ``resolve(id)`` gives the raw data of an adopted plan."""
+        raise PlanFileError(f"规划文件 {file}：顶层应为映射")
     for key in ("id", "title", "issuer", "level", "period"):
         if not raw.get(key):
             _fail(file, key, "缺少必填项")
-    indicators = raw.get("indicators")
-    figures = raw.get("figures") or {}
-    hired_cutoff = raw.get("hired_cutoff")
-    if raw.get("adopts"):
-        if resolve is None:
-            _fail(file, "adopts", "无法读取被采用的规划")
-        parent = resolve(raw["adopts"])
-        merged = {ind["code"]: copy.deepcopy(ind) for ind in parent.get("indicators", [])}
-        for i, override in enumerate(raw.get("overrides") or []):
-            code = override.get("code") if isinstance(override, dict) else None
-            if code not in merged:
-                _fail(file, f"overrides[{i}].code", f"被采用的规划中没有指标 {code!r}")
-            merged[code].update(copy.deepcopy(override))
-        indicators = list(merged.values()) + list(raw.get("indicators") or [])
-        figures = {**(parent.get("figures") or {}), **figures}
-        hired_cutoff = hired_cutoff or parent.get("hired_cutoff")
-    hired_cutoff = hired_cutoff or DEFAULT_HIRED_CUTOFF
+    if raw["level"] not in LEVELS:
+        _fail(file, "level", f"应为 {'/'.join(LEVELS)} 之一")
+    full = effective(raw, file, resolve)
+    indicators = full.get("indicators")
+    figures = full.get("figures") or {}
+    if not isinstance(figures, dict):
+        _fail(file, "figures", "应为映射")
+    hired_cutoff = full.get("hired_cutoff") or DEFAULT_HIRED_CUTOFF
     if not isinstance(hired_cutoff, str) or hired_cutoff not in HIRED_CUTOFFS:
         _fail(file, "hired_cutoff", f"应为 {'/'.join(HIRED_CUTOFFS)} 之一")
     if not indicators:
         _fail(file, "indicators", "至少需要一个指标")
-    parsed = tuple(_indicator(file, i, ind) for i, ind in enumerate(indicators))
+    parsed = tuple(parse_indicator(file, i, ind) for i, ind in enumerate(indicators))
     codes = [i.code for i in parsed]
     if len(codes) != len(set(codes)):
         _fail(file, "indicators", "指标代码重复")
     for ind in parsed:
         if ind.of_indicator and ind.of_indicator not in codes:
             _fail(file, f"indicators({ind.code}).of_indicator", f"没有指标 {ind.of_indicator!r}")
+    for key in ("hours_indicators",):
+        for code in figures.get(key, ()) or ():
+            if code not in codes:
+                _fail(file, f"figures.{key}", f"没有指标 {code!r}")
+    if figures.get("rotation_indicator") and figures["rotation_indicator"] not in codes:
+        _fail(file, "figures.rotation_indicator", f"没有指标 {figures['rotation_indicator']!r}")
     period = raw["period"]
+    if not isinstance(period, dict):
+        _fail(file, "period", "应为映射（start、end）")
     start, end = _date(file, "period.start", period.get("start")), _date(file, "period.end", period.get("end"))
     if end < start:
         _fail(file, "period", "结束日期早于开始日期")
-    return Plan(id=raw["id"], title=raw["title"], issuer=raw["issuer"], level=raw["level"], start=start, end=end,
-                indicators=parsed, source_document=raw.get("source_document", ""), adopts=raw.get("adopts"),
+    adopts_version = raw.get("adopts_version")
+    if adopts_version is not None and (not isinstance(adopts_version, int) or adopts_version < 1):
+        _fail(file, "adopts_version", "应为正整数")
+    return Plan(id=str(raw["id"]), title=str(raw["title"]), issuer=str(raw["issuer"]), level=raw["level"],
+                start=start, end=end, indicators=parsed,
+                source_title=str(raw.get("source_title") or raw["title"]), adopts=raw.get("adopts"),
+                adopts_version=adopts_version,
                 hours_indicators=tuple(figures.get("hours_indicators", ())),
-                rotation_indicator=figures.get("rotation_indicator"), hired_cutoff=hired_cutoff)
+                rotation_indicator=figures.get("rotation_indicator"), hired_cutoff=hired_cutoff, version=version,
+                example=bool(raw.get("example")), shipped=shipped, owner=owner, raw=copy.deepcopy(raw))
 
 
-def plan_ids() -> list[str]:
+def file_plan_ids() -> list[str]:
+    """The plans shipped as files (``plans/data/*.yaml``)."""
     return sorted(p.stem for p in DATA_DIR.glob("*.yaml"))
 
 
-@lru_cache(maxsize=32)
-def load_plan(plan_id: str) -> Plan:
-    """The plan with that id, validated; ``PlanFileError`` when missing or invalid."""
+def file_plan_raw(plan_id: str) -> dict:
     path = DATA_DIR / f"{plan_id}.yaml"
     if "/" in plan_id or not path.exists():
-        raise PlanFileError(f"没有规划 {plan_id!r}；可选：{', '.join(plan_ids())}")
+        raise PlanFileError(f"没有规划 {plan_id!r}")
     raw = _read(path)
     if raw.get("id") != plan_id:
         _fail(path.name, "id", f"应与文件名一致（{plan_id}）")
-
-    def resolve(other: str) -> dict:
-        other_path = DATA_DIR / f"{other}.yaml"
-        if not other_path.exists():
-            _fail(path.name, "adopts", f"没有规划 {other!r}")
-        return _read(other_path)
-
-    return parse_plan(raw, path.name, resolve)
+    return raw
 
 
-def all_plans() -> list[Plan]:
-    return [load_plan(pid) for pid in plan_ids()]
+def read_yaml(text: str, file: str) -> dict:
+    """A plan file's text as its mapping (an uploaded file, or one of ours)."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise PlanFileError(f"规划文件 {file}：不是有效的 YAML：{exc}") from None
+    if not isinstance(raw, dict):
+        raise PlanFileError(f"规划文件 {file}：顶层应为映射")
+    return raw
+
+
+def dump_yaml(raw: dict) -> str:
+    """A plan's mapping as the YAML file a department exports (keys in the files' order, Chinese as is)."""
+    order = ["id", "title", "issuer", "level", "example", "source_title", "adopts", "adopts_version", "period",
+             "hired_cutoff", "overrides", "indicators", "figures"]
+    ordered = {k: raw[k] for k in order if k in raw}
+    ordered.update({k: v for k, v in raw.items() if k not in ordered})
+    return yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=120)
+
+
+def to_json_ready(raw: dict) -> dict:
+    """The mapping with dates as ISO text (JSON fields keep drafts and versions)."""
+    if isinstance(raw, dict):
+        return {k: to_json_ready(v) for k, v in raw.items()}
+    if isinstance(raw, list):
+        return [to_json_ready(v) for v in raw]
+    if isinstance(raw, date):
+        return raw.isoformat()
+    return raw

@@ -5,12 +5,13 @@ from django import forms
 from ganxun.core.choices import ContentCategory
 from ganxun.records.models import RecordSource
 from ganxun.records.selectors import institutions_named
+from ganxun.web.widgets import DateInput
 
 CODE_LIKE_HINT = "机构编码 {code} 不存在（填机构编码或准确的机构名称；系统外的机构请填写全称）"
 
 
 def _date(label: str, **kwargs) -> forms.DateField:
-    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    return forms.DateField(label=label, widget=DateInput(),
                            error_messages={"invalid": "应为日期，如 2024-03-01", "required": "不能为空"}, **kwargs)
 
 

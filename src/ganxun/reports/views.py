@@ -15,7 +15,8 @@ from ganxun.web.decorators import scoped_view
 from ganxun.web.tables import Column
 from ganxun.plans.engine import VERDICT_LABELS
 from ganxun.plans.output import amount
-from ganxun.plans.spec import load_plan, plan_ids
+from ganxun.core.errors import NotFound
+from ganxun.plans.catalog import all_plans, current_plan_for, load_plan, plan_ids
 from ganxun.reports.selectors import (COUNTED, LISTS, VerdictQuery, cadres_by_code, check_query,
                                       dashboard_for, region_choices, verdicts_behind)
 
@@ -30,12 +31,6 @@ _scoped = scoped_view
 def _params(request):
     """Plan and date from the query string; a bad value falls back to the default with a warning."""
     warnings = []
-    ids = plan_ids()
-    plan_id = request.GET.get("plan", "")
-    if plan_id and plan_id not in ids:
-        warnings.append(f"没有规划 {plan_id}，已改用 {ids[0]}")
-        plan_id = ""
-    plan = load_plan(plan_id or ids[0])
     today = timezone.localdate()
     raw = request.GET.get("as_of", "").strip()
     as_of = today
@@ -44,6 +39,14 @@ def _params(request):
             as_of = date.fromisoformat(raw)
         except ValueError:
             warnings.append(f"评估日期「{raw}」不是 YYYY-MM-DD 格式，已改用今天")
+    plan_id = request.GET.get("plan", "")
+    current = current_plan_for(request.user, as_of)
+    if plan_id and plan_id not in plan_ids():
+        warnings.append(f"没有规划 {plan_id}，已改用 {current.title if current else '默认规划'}")
+        plan_id = ""
+    plan = load_plan(plan_id) if plan_id else current
+    if plan is None:
+        raise NotFound("还没有任何已发布的规划")
     return plan, as_of, warnings
 
 
@@ -108,7 +111,7 @@ def dashboard(request):
     return render(request, "reports/dashboard.html", {
         "board": board, "plan": plan, "as_of": as_of, "warnings": warnings, "base": base, "cached_at": cached_at,
         "refresh_query": _with_refresh(request.GET),
-        "plans": [load_plan(pid) for pid in plan_ids()], "cards": _figure_cards(plan, board.figures),
+        "plans": all_plans(), "cards": _figure_cards(plan, board.figures),
         "panes": panes, "matrix": matrix, "org_matrix": org_matrix, "chosen": chosen,
         "chart": board.chart(), "regions": [(o, "　" * (o.depth - base_depth)) for o in regions],
         "verdict_labels": VERDICT_LABELS, "styles": VERDICT_STYLES,

@@ -7,7 +7,8 @@ from ganxun.core.errors import DomainError
 from ganxun.core.management.base import GanxunCommand
 from ganxun.plans.compliance import CadreResults, cadre_verdicts, compliance_scope, org_report
 from ganxun.plans.output import XLSX_HEADERS, table, xlsx_row
-from ganxun.plans.spec import PlanFileError, load_plan
+from ganxun.plans.catalog import load_plan
+from ganxun.plans.spec import PlanFileError
 from ganxun.core.roles import UNSCOPED_OPERATOR
 
 
@@ -54,7 +55,8 @@ class Command(GanxunCommand):
             figures = [f.as_dict() for f in org_figures]
         fmt, output = opts["format"], opts["output"]
         if fmt == "json":
-            body = {"plan": plan.id, "as_of": as_of.isoformat(), "results": [v.as_dict() for v in verdicts]}
+            body = {"plan": plan.id, "plan_version": plan.version, "as_of": as_of.isoformat(),
+                    "results": [v.as_dict() for v in verdicts]}
             if figures:
                 body["figures"] = figures
             text = json.dumps(body, ensure_ascii=False, indent=1)
