@@ -7,9 +7,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ASSETS := src/ganxun/web/static/vendor/.copied
 
-.PHONY: install demo test test-sqlite test-postgres test-e2e serve clean bench pdf-fonts
+.PHONY: install demo test test-sqlite test-postgres test-e2e serve clean bench pdf-fonts nginx
 
-install: $(STAMP) $(ASSETS) chromium pdf-fonts
+install: $(STAMP) $(ASSETS) chromium pdf-fonts nginx
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,14 @@ chromium:
 	  echo "安装 Debian 的 chromium（浏览器测试需要）…"; \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+
+# The deployment tests (tests/deploy/) put Debian's nginx in front of `ganxun serve`, configured as
+# docs/operations.md prescribes; they run it from a temporary directory, never as the system's service.
+nginx:
+	@test -x /usr/sbin/nginx || command -v nginx >/dev/null 2>&1 || { \
+	  echo "安装 Debian 的 nginx（部署测试需要）…"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nginx >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq nginx >/dev/null; fi; }
 
 # PDFs print rare characters (CJK Ext-A/B…) that the shipped Noto Sans SC lacks with Debian's HanaMin fonts.
 HANAZONO := /usr/share/fonts/truetype/hanazono

@@ -8,8 +8,12 @@ Everything that differs between deployments comes from environment variables:
 - ``GANXUN_MODE``: ``production`` (default), ``demo`` or ``test``. The demo relaxes only what a
   laptop without TLS needs (secure cookies, HSTS, DEBUG stays off).
 - ``GANXUN_ALLOWED_HOSTS``: comma separated, production only.
+- ``GANXUN_TRUSTED_PROXY``: the one address whose ``X-Forwarded-Proto``/``X-Forwarded-For`` ``ganxun serve``
+  believes (default ``127.0.0.1``, the reverse proxy on the same machine); empty trusts no one.
+- ``GANXUN_SSL_REDIRECT``: production redirects plain http to https unless ``false``.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -152,6 +156,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Lockout records name the same address as the audit rows (never a header django-ipware would believe).
+AXES_CLIENT_IP_CALLABLE = "ganxun.audit.context.client_address"
 # The rule is per username (security.md); a per-address limit would lock out a whole office behind one NAT.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
@@ -186,6 +192,29 @@ GANXUN_MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 GANXUN_MAX_IMPORT_ROWS = 200_000
 GANXUN_API_TOKEN_DAYS = 365
 
+
+def _trusted_proxy() -> str | None:
+    """The reverse proxy's address as waitress compares it with the socket's peer, or None for no proxy.
+
+    waitress trusts exactly one address (it compares the peer with ``trusted_proxy`` as a string; there is
+    no list), so a list is refused here rather than silently matching nothing.
+    """
+    raw = env_str("GANXUN_TRUSTED_PROXY", "127.0.0.1")
+    if not raw:
+        return None
+    try:
+        return str(ipaddress.ip_address(raw))
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"环境变量 GANXUN_TRUSTED_PROXY 应为反向代理的一个 IP 地址（如 127.0.0.1），而不是 {raw!r}"
+            "（只能有一个地址，不能用主机名、网段或 *；留空表示不信任任何代理）") from None
+
+
+# Behind the reverse proxy (docs/operations.md): `ganxun serve` hands this to waitress, which takes the
+# scheme (X-Forwarded-Proto) and the client's address (X-Forwarded-For, last hop) from this peer only and
+# deletes every X-Forwarded-*/Forwarded header of any other peer before Django sees the request.
+GANXUN_TRUSTED_PROXY = _trusted_proxy()
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -196,8 +225,21 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # No SECURE_PROXY_SSL_HEADER: waitress has already turned the trusted proxy's X-Forwarded-Proto into
+    # the request's scheme (wsgi.url_scheme), which is what request.is_secure() reads without the setting.
+    # With it, Django would believe the header itself, from whoever sent it: under any server that does not
+    # strip it from untrusted peers (runserver, another WSGI server) any client could claim https.
+    #
+    # A form posts with the browser's Origin (https://host[:port]). Behind the prescribed proxy it equals the
+    # request's own origin (the proxy passes the scheme and the browser's Host). The allowed hosts' https
+    # origins are trusted as well, so a form from the https site still passes where the request does not
+    # arrive as https (GANXUN_SSL_REDIRECT=false behind a proxy that sends no X-Forwarded-Proto). No other
+    # origin is trusted, so this opens nothing to another site.
+    CSRF_TRUSTED_ORIGINS = [
+        "https://*" + host if host.startswith(".") else "https://" + host
+        for host in ALLOWED_HOSTS if host != "*"
+    ]
 
 LOGGING = {
     "version": 1,

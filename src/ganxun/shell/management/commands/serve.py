@@ -3,6 +3,25 @@ from django.core.management import call_command
 
 from ganxun.core.management.base import GanxunCommand
 
+# What the reverse proxy of docs/operations.md tells us: the scheme the browser used and the client's
+# address. Host comes in the Host header itself; X-Forwarded-Host/-Port/-By and Forwarded are not trusted,
+# so waitress deletes them even from the proxy (nginx passes a client's own headers through unless told).
+PROXY_HEADERS = {"x-forwarded-proto", "x-forwarded-for"}
+
+
+def proxy_adjustments(trusted_proxy: str | None) -> dict:
+    """waitress's settings for the reverse proxy at ``trusted_proxy`` (None: no proxy is trusted).
+
+    Only a request whose socket peer is that address has its X-Forwarded-Proto become the request's scheme
+    and the last X-Forwarded-For hop (the address the proxy saw) become REMOTE_ADDR; from any other peer all
+    X-Forwarded-* and Forwarded headers are deleted before Django sees the request.
+    """
+    adjustments = {"clear_untrusted_proxy_headers": True}
+    if trusted_proxy:
+        adjustments.update(trusted_proxy=trusted_proxy, trusted_proxy_count=1,
+                           trusted_proxy_headers=PROXY_HEADERS)
+    return adjustments
+
 
 class Command(GanxunCommand):
     help = "启动服务（serve the configured database with waitress）"
@@ -16,12 +35,16 @@ class Command(GanxunCommand):
     def handle(self, *args, **opts):
         import waitress
 
-        from ganxun.wsgi import application
-
         if not opts["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
         if settings.MODE == "production":
             call_command("collectstatic", interactive=False, verbosity=0)
+        # Only now: WhiteNoise lists STATIC_ROOT once, when the application is built.
+        from ganxun.wsgi import application
+
+        proxy = settings.GANXUN_TRUSTED_PROXY
         self.stdout.write(f"干训系统已启动：http://{opts['host']}:{opts['port']}/  （Ctrl+C 停止）")
+        self.stdout.write(f"信任的反向代理：{proxy}" if proxy else "不信任任何反向代理（GANXUN_TRUSTED_PROXY 为空）")
+        self.stdout.flush()
         waitress.serve(application, host=opts["host"], port=opts["port"], threads=opts["threads"],
-                       ident="ganxun")
+                       ident="ganxun", **proxy_adjustments(proxy))

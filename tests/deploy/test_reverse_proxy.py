@@ -1,0 +1,114 @@
+"""Behind the prescribed nginx, production mode serves https without a redirect loop, sends HSTS, takes a
+browser's login and audits the user's address; the proxy's headers count only when they come from the proxy."""
+
+from tests.deploy.conftest import (ADMIN_PASSWORD, PROXY_ADDRESS, SERVER_NAME, STRANGER_ADDRESS, USER_ADDRESS,
+                                  csrf_token, log_in)
+
+HSTS = "max-age=31536000; includeSubDomains; preload"
+SPOOFED = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+
+
+def test_a_page_through_the_proxy_is_served_over_https_with_hsts(deployment):
+    page = deployment.user().get("/accounts/login/")
+
+    assert page.status == 200, (page.status, page.header("Location"))
+    assert page.header("Strict-Transport-Security") == HSTS
+    assert "登录" in page.body
+
+
+def test_the_pages_static_files_come_through_the_proxy(deployment):
+    # collected at the server's first start, before it began serving
+    stylesheet = deployment.user().get("/static/vendor/bootstrap/bootstrap.min.css")
+
+    assert stylesheet.status == 200
+    assert stylesheet.header("Content-Type").startswith("text/css") and ".btn" in stylesheet.body
+
+
+def test_plain_http_to_the_proxy_is_sent_to_https(deployment):
+    response = deployment.direct(deployment.http_port, USER_ADDRESS).get("/accounts/login/")
+
+    assert response.status == 301
+    assert response.header("Location") == f"https://{SERVER_NAME}/accounts/login/"
+
+
+def test_a_login_through_the_proxy_works_and_the_audit_names_the_users_address(deployment):
+    browser = deployment.user()
+    before = deployment.audit_mark()
+
+    # what the user's own request says about forwarding is not believed: nginx sets both headers itself
+    response = log_in(browser, headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "http"})
+
+    assert response.status == 302 and response.header("Location") == "/", (response.status, response.body[:500])
+    session_cookie = next(line for line in browser.set_cookies if line.startswith("sessionid="))
+    assert "Secure" in session_cookie and "HttpOnly" in session_cookie
+    home = browser.get("/")
+    assert home.status == 200 and "退出" in home.body and "admin" in home.body
+    assert home.header("Strict-Transport-Security") == HSTS
+    [login] = deployment.audit_rows_after(before, "login")
+    assert login["subject_code"] == "admin"
+    assert login["address"] == USER_ADDRESS  # the user's, not the proxy's (127.0.0.1) nor the forged one
+
+
+def test_an_upload_at_the_size_limit_reaches_the_application_through_the_proxy(deployment):
+    browser = deployment.user()
+    assert log_in(browser).status == 302
+    form = browser.get("/import/")
+    assert form.status == 200
+
+    too_big = b"a" * (30 * 1024 * 1024 + 1)  # one byte over GANXUN_MAX_UPLOAD_BYTES
+    response = browser.post_multipart("/import/", {"csrfmiddlewaretoken": csrf_token(form), "action": "preview"},
+                                      "file", "big.csv", too_big)
+
+    # the application's own message, not nginx's "413 Request Entity Too Large"
+    assert response.status == 200, (response.status, response.body[:300])
+    assert "文件过大（30.0 MB），不能超过 30 MB" in response.body
+
+
+def test_forwarding_headers_straight_from_a_stranger_are_ignored(deployment):
+    stranger = deployment.direct(deployment.app_port, STRANGER_ADDRESS)
+
+    response = stranger.get("/accounts/login/", headers=SPOOFED)
+
+    assert response.status == 301
+    assert response.header("Location") == f"https://{SERVER_NAME}:{deployment.app_port}/accounts/login/"
+    assert response.header("Strict-Transport-Security") is None
+
+
+def test_the_same_headers_from_the_proxys_address_are_believed(deployment):
+    # the control for the test above: only the peer's address differs
+    local = deployment.direct(deployment.app_port, PROXY_ADDRESS)
+
+    response = local.get("/accounts/login/", headers=SPOOFED)
+
+    assert response.status == 200
+    assert response.header("Strict-Transport-Security") == HSTS
+
+
+def test_a_strangers_login_is_audited_with_its_own_address(deployment):
+    # GANXUN_SSL_REDIRECT=false (the proxy redirects instead) lets a direct request through to the login
+    stranger = deployment.direct(deployment.no_redirect_port, STRANGER_ADDRESS)
+
+    page = stranger.get("/accounts/login/", headers=SPOOFED)
+    assert page.status == 200 and page.header("Strict-Transport-Security") is None
+    before = deployment.audit_mark()
+    # the browser's http Origin matches only because the request stays http despite X-Forwarded-Proto
+    response = stranger.post_form("/accounts/login/", {"csrfmiddlewaretoken": csrf_token(page), "username": "admin",
+                                                       "password": ADMIN_PASSWORD, "next": ""}, headers=SPOOFED)
+
+    assert response.status == 302 and response.header("Location") == "/", (response.status, response.body[:500])
+    [login] = deployment.audit_rows_after(before, "login")
+    assert login["address"] == STRANGER_ADDRESS
+
+
+def test_a_form_from_the_https_site_passes_where_the_request_does_not_arrive_as_https(deployment):
+    # GANXUN_ALLOWED_HOSTS' https origins are trusted (CSRF_TRUSTED_ORIGINS): behind a proxy that says nothing
+    # about https, with GANXUN_SSL_REDIRECT=false, a browser's login still goes through; another site's does not
+    browser = deployment.direct(deployment.no_redirect_port, PROXY_ADDRESS)
+    fields = {"csrfmiddlewaretoken": csrf_token(browser.get("/accounts/login/")), "username": "admin",
+              "password": ADMIN_PASSWORD, "next": ""}
+
+    other_site = browser.post_form("/accounts/login/", fields, headers={"Origin": "https://elsewhere.example"})
+    same_site = browser.post_form("/accounts/login/", fields, headers={"Origin": f"https://{SERVER_NAME}"})
+
+    assert other_site.status == 403
+    assert same_site.status == 302 and same_site.header("Location") == "/", (same_site.status, same_site.body[:300])
