@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.core.management import call_command
 
@@ -23,6 +25,35 @@ def proxy_adjustments(trusted_proxy: str | None) -> dict:
     return adjustments
 
 
+def static_fingerprint() -> str:
+    """What ``collectstatic`` would copy: every static file the finders see, by path, size and time."""
+    import hashlib
+
+    from django.contrib.staticfiles.finders import get_finders
+
+    digest = hashlib.sha256()
+    for finder in get_finders():
+        for path, storage in sorted(finder.list([]), key=lambda item: item[0]):
+            stat = storage.path(path) if hasattr(storage, "path") else path
+            info = os.stat(stat)
+            digest.update(f"{path}\0{info.st_size}\0{int(info.st_mtime)}\n".encode())
+    return digest.hexdigest()
+
+
+def collect_static_if_changed() -> bool:
+    """Collect (and compress) the static files into STATIC_ROOT unless they are there from an earlier start of the
+    same release: compressing them takes 10–20 s of CPU, at every start of every web process otherwise."""
+    from pathlib import Path
+
+    stamp = Path(settings.STATIC_ROOT) / ".ganxun-collected"
+    fingerprint = static_fingerprint()
+    if stamp.exists() and stamp.read_text(encoding="utf-8").strip() == fingerprint:
+        return False
+    call_command("collectstatic", interactive=False, verbosity=0)
+    stamp.write_text(fingerprint, encoding="utf-8")
+    return True
+
+
 class Command(GanxunCommand):
     help = "启动服务（serve the configured database with waitress）"
 
@@ -38,7 +69,7 @@ class Command(GanxunCommand):
         if not opts["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
         if settings.MODE == "production":
-            call_command("collectstatic", interactive=False, verbosity=0)
+            collect_static_if_changed()
         # Only now: WhiteNoise lists STATIC_ROOT once, when the application is built.
         from ganxun.wsgi import application
 
