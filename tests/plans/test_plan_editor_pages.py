@@ -166,3 +166,17 @@ def test_a_county_adopts_a_published_city_plan_in_the_page(client, world):
     plan_create(acting_user=world.users["dc"], code="419901-2023-2027", title="东城区规划", issuer="东城区委组织部",
                 start=date(2023, 1, 1), end=date(2027, 12, 31), adopts=CODE)
     assert load_plan(CODE).version == 1
+
+
+def test_an_adopted_clause_cites_the_document_it_comes_from(client, world):
+    # given the city's plan adopting the province's, and the county's adopting the city's
+    new_plan(world.users["city"])
+    plan_publish(acting_user=world.users["city"], code=CODE)
+    plan_create(acting_user=world.users["dc"], code="419901-2023-2027", title="东城区2023—2027年干部教育培训规划",
+                issuer="东城区委组织部", start=date(2023, 1, 1), end=date(2027, 12, 31), adopts=CODE)
+    client.force_login(world.users["dc"])
+    page = client.get("/plans/419901-2023-2027/?draft=1").content.decode()
+    row = page[page.index('data-indicator="team_system_training"'):]
+    row = row[:row.index("</tr>")]
+    # then the clause is the province's, two adoptions up
+    assert "河南省2019—2022年干部教育培训规划 一(四)2" in re.sub(r"\s+", " ", row)

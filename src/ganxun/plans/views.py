@@ -85,21 +85,35 @@ def _parent(plan: Plan) -> Plan | None:
         return None
 
 
+def clause_documents(plan: Plan) -> dict[str, str]:
+    """For each indicator, the document its clause comes from: the plan that wrote its source and text, up the
+    chain of adoptions (an adopted indicator whose clause the plan did not rewrite cites the adopted plan's)."""
+    parent = _parent(plan)
+    if parent is None:
+        return {ind.code: plan.source_title for ind in plan.indicators}
+    above = clause_documents(parent)
+    inherited = {ind.code: ind for ind in parent.indicators}
+    return {ind.code: above[ind.code] if ind.code in inherited and (inherited[ind.code].source, inherited[ind.code].text)
+            == (ind.source, ind.text) else plan.source_title for ind in plan.indicators}
+
+
 def _rows(plan: Plan) -> list[IndicatorRow]:
     parent = _parent(plan)
     inherited = {ind.code: ind for ind in parent.indicators} if parent else {}
+    documents = clause_documents(plan)
     rows = []
     for ind in plan.indicators:
         base = inherited.get(ind.code)
+        document = documents[ind.code]
         if parent is None:
-            row = IndicatorRow(ind, "", [], plan.source_title)
+            row = IndicatorRow(ind, "", [], document)
         elif base is None:
-            row = IndicatorRow(ind, "added", [], plan.source_title)
+            row = IndicatorRow(ind, "added", [], document)
         elif base == ind:
-            row = IndicatorRow(ind, "inherited", [], parent.source_title)
+            row = IndicatorRow(ind, "inherited", [], document)
         else:
             changed = [label for f, label in FIELD_LABELS.items() if getattr(base, f) != getattr(ind, f)]
-            row = IndicatorRow(ind, "overridden", changed, plan.source_title, base=base,
+            row = IndicatorRow(ind, "overridden", changed, document, base=base,
                                base_requirement=requirement_text(parent, base), base_window=window_text(parent, base))
         row.requirement = requirement_text(plan, ind)
         row.window = window_text(plan, ind)
@@ -199,7 +213,8 @@ def plan_new(request):
     suggested = catalog.current_plan_for(request.user, timezone.localdate()) or (plans[0] if plans else None)
     initial = {"issuer": f"中共{root.name}委组织部" if root else "", "adopts": request.GET.get("adopts") or
                (suggested.id if suggested else ""), "start": date(2023, 1, 1), "end": date(2027, 12, 31),
-               "code": f"{root.code.lower()}-2023-2027" if root else ""}
+               "code": f"{root.code.lower()}-2023-2027" if root else "",
+               "title": f"{root.name}2023—2027年干部教育培训规划" if root else ""}
     form = PlanForm(request.POST or None, plans=plans, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -281,7 +296,7 @@ def _indicator_page(request, plan_id: str, indicator_code: str | None):
         base = next((i for i in parent.indicators if i.code == current.code), None)
     return render(request, "plans/indicator_form.html", {
         "form": form, "document": document, "plan": draft, "indicator": current, "new": new, "preview": preview,
-        "base": base, "base_requirement": requirement_text(parent, base) if base else "",
+        "base": base, "parent": parent, "base_requirement": requirement_text(parent, base) if base else "",
         "base_window": window_text(parent, base) if base else "",
     })
 
