@@ -10,6 +10,7 @@
   ganxun user add USERNAME --role ROLE [--scope ORG_CODE] [--person PERSON_CODE] --password-stdin
   ganxun token create USERNAME | ganxun token revoke USERNAME [--prefix P]
   ganxun compliance --plan PLAN_ID --as-of YYYY-MM-DD [--subject cadres|orgs|all] [--format json|xlsx|table]
+  ganxun plan list | export PLAN FILE | import FILE [--owner ORG] [--publish] | publish PLAN   规划 (plans)
   ganxun totals [--rebuild]                                 核对/重算年度学时汇总 (check/rebuild totals)
 """
 
@@ -26,6 +27,7 @@ COMMANDS = {
     "user": "user",
     "token": "token",
     "compliance": "compliance",
+    "plan": "plan",
     "totals": "totals",
     "check": "check",
     "shell": "shell",

@@ -199,3 +199,20 @@ def test_unknown_versions_are_refused(world):
     with pytest.raises(PlanFileError) as missing:
         load_plan(CODE, 7)
     assert "第 7 版" in str(missing.value)
+
+
+def test_the_operator_moves_plans_with_the_command_line(world, tmp_path):
+    # given the province's plan exported to a file and given a new id and period
+    out = StringIO()
+    call_command("plan", "export", "henan-2019-2022", str(tmp_path / "h.yaml"), stdout=out)
+    raw = yaml.safe_load((tmp_path / "h.yaml").read_text(encoding="utf-8"))
+    raw.update(id="41-2023-2027", period={"start": "2023-01-01", "end": "2027-12-31"})
+    (tmp_path / "new.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    # when the operator imports it for the province and publishes it
+    call_command("plan", "import", str(tmp_path / "new.yaml"), "--owner", "41", "--publish", stdout=out)
+    # then it is a published plan of the province, judged by from now on
+    assert load_plan("41-2023-2027").version == 1 and load_plan("41-2023-2027").owner == "41"
+    assert current_plan_for(world.users["province"], date(2026, 6, 30)).id == "41-2023-2027"
+    listing = StringIO()
+    call_command("plan", "list", stdout=listing)
+    assert "41-2023-2027" in listing.getvalue() and "第 1 版" in listing.getvalue()
