@@ -15,4 +15,7 @@ urlpatterns = [
     path("review/<int:record_id>/approve/", views.review_approve, name="approve"),
     path("review/<int:record_id>/reject/", views.review_reject, name="reject"),
     path("self_study/", views.self_study, name="self_study"),
+    path("trainees/", views.trainees_mine, name="trainees_mine"),
+    path("trainees/<str:code>/", views.trainee_list, name="trainees"),
+    path("trainees/<str:code>/export.xlsx", views.trainee_export, name="trainees_export"),
 ]

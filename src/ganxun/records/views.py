@@ -1,4 +1,4 @@
-"""The ledger pages: 学习记录 (list, 新增, 冲销, 更正, 导出), 自学审核, 自学申报.
+"""The ledger pages: 学习记录 (list, 新增, 冲销, 更正, 导出), 自学审核, 自学申报, 学员学时 (an institution's).
 
 Views parse, call one selector or service, and render. Anything outside the user's scope, and any
 action their role may not take, answers 404 like a record that does not exist.
@@ -13,12 +13,14 @@ from django.urls import reverse
 
 from ganxun.core.choices import ContentCategory
 from ganxun.core.errors import DomainError, NotFound
-from ganxun.core.roles import can_write_registry, is_cadre
-from ganxun.orgs.selectors import access_org, org_tree_rows
+from ganxun.core.roles import Role, can_write_registry, is_cadre, role_of
+from ganxun.orgs.selectors import access_org, org_tree_rows, scope_of
 from ganxun.records.forms import ReasonForm, RecordCorrectForm, RecordNewForm, SelfStudyForm
 from ganxun.records.models import EntryKind, RecordSource, RecordStatus
-from ganxun.records.selectors import (RecordFilter, access_record, flag_reversed, pending_self_study_visible_to,
-                                      record_counts, records_filtered, records_visible_to, with_reversal_flag)
+from ganxun.records.selectors import (RecordFilter, TraineeFilter, access_record, flag_reversed,
+                                      pending_self_study_visible_to, record_counts, records_filtered,
+                                      records_visible_to, trainee_counts, trainee_entries, trainee_years,
+                                      with_reversal_flag)
 from ganxun.records.services import (record_append, record_correct, record_reverse, record_review,
                                      self_study_submit)
 from ganxun.web.decorators import scoped_view
@@ -32,6 +34,11 @@ LIST_COLUMNS = [Column("干部"), Column("培训名称"), Column("形式 / 类�
                 Column("操作")]
 REVIEW_COLUMNS = [Column("人员编码"), Column("姓名"), Column("单位"), Column("学习内容"), Column("内容类别"),
                   Column("起止日期"), Column("学时", css="num"), Column("申报时间"), Column("操作")]
+# On a phone the unit, the form and the dates fold into the trainee's and the training's cells.
+_WIDE = "d-none d-md-table-cell"
+TRAINEE_COLUMNS = [Column("学员"), Column("单位", css=_WIDE), Column("培训名称"), Column("培训形式", css=_WIDE),
+                   Column("起止日期", css=_WIDE), Column("学时", css="num"),
+                   Column("计入", css="num", title="计入的学时（未结业、未审核的不计）"), Column("状态", css=_WIDE)]
 SELF_STUDY_COLUMNS = [Column("学习内容"), Column("内容类别"), Column("起止日期"), Column("学时", css="num"),
                       Column("申报时间"), Column("状态"), Column("审核意见")]
 COUNT_CAP = 100_000
@@ -81,6 +88,9 @@ def _dialog(request, context: dict, *, status: int = 200):
 @_scoped
 def record_list(request):
     user = request.user
+    if role_of(user) == Role.INSTITUTION:
+        # the ledger an institution sees is its own trainees' (学员学时), not the registry's list by unit
+        return redirect("records:trainees_mine")
     flt = _filter_from(request)
     qs = records_filtered(user, flt)
     # The headline sums every listed entry: only for a list narrowed to COUNT_CAP entries or fewer.
@@ -261,3 +271,51 @@ def self_study(request):
                                                               kind=EntryKind.ENTRY)).order_by("-recorded_at", "-id")
     return render(request, "records/self_study.html", {"form": form, "page": page_of(request, mine),
                                                        "columns": SELF_STUDY_COLUMNS})
+
+
+# --- 学员学时 (the entries of the training an institution gave) --------------------------------------
+
+def _trainee_filter(request) -> TraineeFilter:
+    g = request.GET
+    source = g.get("source", "")
+    return TraineeFilter(year=g.get("year", "").strip()[:4], name=g.get("name", "").strip()[:50],
+                         title=g.get("title", "").strip()[:100],
+                         source=source if source in RecordSource.values else "")
+
+
+@_scoped
+def trainees_mine(request):
+    """学员学时 from the menu: the page of the institution the staff member works for."""
+    codes = scope_of(request.user).institution_codes
+    if not codes:
+        raise Http404("只有培训机构工作人员有本机构的学员学时")
+    return redirect("records:trainees", codes[0])
+
+
+@_scoped
+def trainee_list(request, code: str):
+    """The entries at one institution the user sees, with totals by year (its staff: all of them)."""
+    user = request.user
+    flt = _trainee_filter(request)
+    institution, qs = trainee_entries(user, code, flt)
+    counts = trainee_counts(qs)
+    page = page_of(request, qs, count=counts["entries"])
+    every_year = trainee_entries(user, code, flt, every_year=True)[1]
+    years = trainee_years(every_year)
+    all_years = trainee_counts(every_year) if flt.year else counts
+    this_year = date.today().year
+    listed = {str(y["year"]) for y in years}
+    return render(request, "records/trainees.html", {
+        "institution": institution, "flt": flt, "counts": counts, "page": page, "years": years,
+        "all_years": all_years,
+        "year_choices": sorted(listed | {str(this_year)}, reverse=True), "sources": RecordSource.choices,
+        "columns": TRAINEE_COLUMNS, "filter_query": _without_paging(request.GET), "page_sizes": PAGE_SIZES,
+        "own": institution.code in scope_of(user).institution_codes,
+    })
+
+
+@_scoped
+def trainee_export(request, code: str):
+    from ganxun.records.exporters import export_trainees_response
+
+    return export_trainees_response(request.user, code, _trainee_filter(request))
