@@ -5,11 +5,13 @@ action their role may not take, answers 404 like a record that does not exist.
 """
 
 from datetime import date
+from decimal import Decimal
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from ganxun.core.choices import ContentCategory
 from ganxun.core.errors import DomainError, NotFound
@@ -22,7 +24,7 @@ from ganxun.records.selectors import (RecordFilter, TraineeFilter, access_record
                                       records_visible_to, trainee_counts, trainee_entries, trainee_years,
                                       with_reversal_flag)
 from ganxun.records.services import (record_append, record_correct, record_reverse, record_review,
-                                     self_study_submit)
+                                     record_review_many, self_study_submit)
 from ganxun.web.decorators import scoped_view
 from ganxun.web.dialogs import attach_errors, dialog_done
 from ganxun.web.paging import count_up_to, page_of
@@ -32,10 +34,14 @@ FIRST_YEAR = 2015
 LIST_COLUMNS = [Column("干部"), Column("培训名称"), Column("形式 / 类别"), Column("培训机构"), Column("起止日期"),
                 Column("学时", css="num"), Column("计入", css="num", title="计入的学时和脱产天数"), Column("状态"),
                 Column("操作")]
-REVIEW_COLUMNS = [Column("人员编码"), Column("姓名"), Column("单位"), Column("学习内容"), Column("内容类别"),
-                  Column("起止日期"), Column("学时", css="num"), Column("申报时间"), Column("操作")]
-# On a phone the unit, the form and the dates fold into the trainee's and the training's cells.
+# Columns a phone leaves out: what they hold folds into the name's and the title's cells.
 _WIDE = "d-none d-md-table-cell"
+# The first header selects every claim on the page (a checkbox: the header's label is that markup).
+SELECT_ALL = mark_safe('<input class="form-check-input" type="checkbox" id="review-all" aria-label="全选本页" '
+                       'title="全选本页" data-testid="review-select-all">')
+REVIEW_COLUMNS = [Column(SELECT_ALL), Column("人员编码", css=_WIDE), Column("姓名"), Column("单位", css=_WIDE),
+                  Column("学习内容"), Column("内容类别", css=_WIDE), Column("起止日期", css=_WIDE),
+                  Column("学时", css="num"), Column("申报时间", css=_WIDE), Column("操作")]
 TRAINEE_COLUMNS = [Column("学员"), Column("单位", css=_WIDE), Column("培训名称"), Column("培训形式", css=_WIDE),
                    Column("起止日期", css=_WIDE), Column("学时", css="num"),
                    Column("计入", css="num", title="计入的学时（未结业、未审核的不计）"), Column("状态", css=_WIDE)]
@@ -207,7 +213,43 @@ def record_export(request):
 def review_list(request):
     _require_writer(request.user)
     qs = pending_self_study_visible_to(request.user).select_related("cadre__org")
-    return render(request, "records/review.html", {"page": page_of(request, qs), "columns": REVIEW_COLUMNS})
+    page = page_of(request, qs)
+    return render(request, "records/review.html", {"page": page, "columns": REVIEW_COLUMNS,
+                                                   "page_sizes": PAGE_SIZES, "page_size": page.paginator.per_page})
+
+
+def _back_to_review(request):
+    """The queue again, at the page size the reviewer chose (the claims just settled are gone from it)."""
+    size = request.POST.get("page_size", "")
+    url = reverse("records:review")
+    return redirect(f"{url}?page_size={size}" if size.isdigit() and int(size) in PAGE_SIZES else url)
+
+
+@_scoped
+def review_bulk(request):
+    """通过所选 / 退回所选: the claims ticked on the review page, settled together or not at all."""
+    _require_writer(request.user)
+    if request.method != "POST":
+        raise Http404("请从自学审核页面操作")
+    action = request.POST.get("action", "")
+    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+    if action not in ("approve", "reject"):
+        messages.error(request, "请点「通过所选」或「退回所选」")
+        return _back_to_review(request)
+    reason = request.POST.get("reason", "").strip()[:200]
+    try:
+        settled = record_review_many(acting_user=request.user, record_ids=ids, approve=action == "approve",
+                                     reason=reason)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if action == "approve":
+            hours = sum((r.credit_hours for r in settled), Decimal("0"))
+            messages.success(request, f"已通过 {len(settled)} 条自学申报（{len({r.cadre_id for r in settled})} 名干部），"
+                                      f"共计入 {hours} 学时")
+        else:
+            messages.success(request, f"已退回 {len(settled)} 条自学申报，退回原因：{reason}")
+    return _back_to_review(request)
 
 
 @_scoped
