@@ -116,7 +116,7 @@ def test_trainee_pages_follow_the_scope(as_user, persona, world, institutions): 
 def test_anonymous_pages_redirect_to_login_and_api_answers_401(client, world):
     for url in ["/", "/cadres/", "/cadres/C-DC-1/", "/orgs/", "/cadres/export.xlsx", "/audit/",
                 "/records/trainees/", "/records/trainees/DX4199/", "/records/trainees/DX4199/export.xlsx",
-                "/records/review/"]:
+                "/records/review/", "/records/review/bulk/"]:
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
     for url in ["/api/v1/cadres/", "/api/v1/cadres/C-DC-1", "/api/v1/orgs/4199"]:

@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from ganxun.cadres.selectors import access_cadre, cadres_visible_to
 from ganxun.core.errors import NotFound
 from ganxun.orgs.selectors import institution_q, scope_of
-from ganxun.records.models import EntryKind, LearningRecord, RecordStatus
+from ganxun.records.models import EntryKind, LearningRecord, RecordSource, RecordStatus
 
 
 def records_visible_to(user) -> QuerySet[LearningRecord]:
@@ -203,6 +203,18 @@ def trainee_years(qs: QuerySet[LearningRecord]) -> list[dict]:
                       credit_hours=Sum("credit_hours"))
             .order_by("-year"))
     return [{k: v or 0 for k, v in row.items()} for row in rows]
+
+
+def trainings_of(qs: QuerySet[LearningRecord], *, since: date, limit: int = 10) -> list[dict]:
+    """The trainings among ``qs`` (one 培训名称 on the same dates) that ended on or after ``since``, latest
+    first, each with its trainees and credited hours: until the classes module exists, what a class is."""
+    rows = list(qs.filter(end_date__gte=since).order_by()
+                .values("title", "start_date", "end_date", "source")
+                .annotate(trainees=Count("cadre", distinct=True), credit_hours=Sum("credit_hours"))
+                .order_by("-end_date", "title")[:limit])
+    for row in rows:
+        row["source_label"] = RecordSource(row["source"]).label
+    return rows
 
 
 def all_records_unscoped() -> QuerySet[LearningRecord]:
