@@ -112,7 +112,8 @@ class Progress:
     @property
     def window(self) -> str:
         span = self.verdict.window
-        return window_label(span.start, span.end, as_of=self.as_of, plan=self.plan, upto="今日")
+        return window_label(span.start, span.end, as_of=self.as_of, plan=self.plan, kind=self.indicator.window.kind,
+                            upto="今日")
 
     @property
     def window_dates(self) -> str:
