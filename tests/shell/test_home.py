@@ -174,3 +174,15 @@ def test_an_administrators_home_evaluates_nobody(client, world, schools, evaluat
     with django_assert_max_num_queries(10):  # session, user, scope, two counts, the session saved
         assert client.get("/").status_code == 200
     assert not evaluations
+
+
+def test_a_school_with_too_many_recent_entries_is_not_counted_on_the_home_page(client, world, schools,  # noqa: F811
+                                                                              monkeypatch):
+    from ganxun.records import selectors
+
+    monkeypatch.setattr(selectors, "TRAINEE_TOTALS_CAP", 1)
+    for person in ("C-DC-1", "C-DC-2"):
+        _full_time(world, person, end=date.today(), days=2, hours="16")
+    html = page(client, world.users["institution"])
+    assert "近两年的学时记录超过 1条，不在工作台合计" in html and 'data-testid="stat-this-year"' not in html
+    assert "科级干部进修班" in html  # the last year's trainings are still listed

@@ -150,6 +150,11 @@ def pending_self_study_visible_to(user) -> QuerySet[LearningRecord]:
 
 # --- 学员学时: the entries of the training an institution gave ------------------------------------
 
+# Totals (distinct trainees above all) are summed only over this many entries or fewer: a party school
+# has tens of thousands a year, a province's online academy millions, and its unnarrowed page must not scan
+# them all on every view (the 学习记录 list does the same).
+TRAINEE_TOTALS_CAP = 100_000
+
 @dataclass
 class TraineeFilter:
     """What 学员学时 (one institution's trainees and their hours) and its export accept as filters."""

@@ -19,7 +19,7 @@ from ganxun.core.roles import Role, can_write_registry, is_cadre, role_of
 from ganxun.orgs.selectors import access_org, org_tree_rows, scope_of
 from ganxun.records.forms import ReasonForm, RecordCorrectForm, RecordNewForm, SelfStudyForm
 from ganxun.records.models import EntryKind, RecordSource, RecordStatus
-from ganxun.records.selectors import (RecordFilter, TraineeFilter, access_record, flag_reversed,
+from ganxun.records.selectors import (TRAINEE_TOTALS_CAP, RecordFilter, TraineeFilter, access_record, flag_reversed,
                                       pending_self_study_visible_to, record_counts, records_filtered,
                                       records_visible_to, trainee_counts, trainee_entries, trainee_years,
                                       with_reversal_flag)
@@ -340,16 +340,23 @@ def trainee_list(request, code: str):
     user = request.user
     flt = _trainee_filter(request)
     institution, qs = trainee_entries(user, code, flt)
-    counts = trainee_counts(qs)
-    page = page_of(request, qs, count=counts["entries"])
+    # Totals only for a list of TRAINEE_TOTALS_CAP entries or fewer (an online academy narrows by year first).
+    total = count_up_to(qs, TRAINEE_TOTALS_CAP)
+    counts = trainee_counts(qs) if total <= TRAINEE_TOTALS_CAP else None
+    page = page_of(request, qs, count=min(total, TRAINEE_TOTALS_CAP))
     every_year = trainee_entries(user, code, flt, every_year=True)[1]
-    years = trainee_years(every_year)
-    all_years = trainee_counts(every_year) if flt.year else counts
+    if not flt.year:
+        years_total, all_years = total, counts
+    else:
+        years_total = count_up_to(every_year, TRAINEE_TOTALS_CAP)
+        all_years = trainee_counts(every_year) if years_total <= TRAINEE_TOTALS_CAP else None
+    years = trainee_years(every_year) if years_total <= TRAINEE_TOTALS_CAP else None
     this_year = date.today().year
-    listed = {str(y["year"]) for y in years}
+    listed = {str(y["year"]) for y in years} if years is not None else {
+        str(y) for y in range(this_year, FIRST_YEAR - 1, -1)}
     return render(request, "records/trainees.html", {
         "institution": institution, "flt": flt, "counts": counts, "page": page, "years": years,
-        "all_years": all_years,
+        "all_years": all_years, "cap": _how_many(TRAINEE_TOTALS_CAP),
         "year_choices": sorted(listed | {str(this_year)}, reverse=True), "sources": RecordSource.choices,
         "columns": TRAINEE_COLUMNS, "filter_query": _without_paging(request.GET), "page_sizes": PAGE_SIZES,
         "own": institution.code in scope_of(user).institution_codes,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 
 from ganxun.cadres.selectors import cadres_visible_to
 from ganxun.core.errors import NotFound
@@ -47,10 +47,8 @@ def home_summary(user) -> dict:
     )
     summary = {"cadres": cadres, "can_review": can_write_registry(user)}
     if summary["can_review"]:
-        waiting = pending_self_study_visible_to(user)
-        summary["pending"] = waiting.count()
-        oldest = waiting.values_list("recorded_at", flat=True).first() if summary["pending"] else None
-        summary["oldest_pending"] = oldest
+        waiting = pending_self_study_visible_to(user).order_by().aggregate(n=Count("id"), oldest=Min("recorded_at"))
+        summary["pending"], summary["oldest_pending"] = waiting["n"], waiting["oldest"]
     else:
         summary["orgs"] = orgs_visible_to(user).count()
     return summary
@@ -189,9 +187,11 @@ def cadre_home(user, *, as_of: date) -> CadreHome:
 class InstitutionHome:
     institution: object | None
     years: list[dict] = field(default_factory=list)     # trainee_years, latest first
-    totals: dict = field(default_factory=dict)           # every year
+    totals: dict = field(default_factory=dict)           # every year ({} past TRAINEE_TOTALS_CAP entries)
     recent: list[dict] = field(default_factory=list)     # trainings ended in the last year, latest first
     this_year: int = 0
+    capped: bool = False                                 # too many entries in two years to count them here
+    cap: str = ""                                        # TRAINEE_TOTALS_CAP as the page says it (10 万)
 
     def year(self, year: int) -> dict | None:
         return next((y for y in self.years if y["year"] == year), None)
@@ -208,9 +208,15 @@ class InstitutionHome:
 RECENT_TRAININGS = 6
 
 
+def _how_many(n: int) -> str:
+    return f"{n // 10_000} 万" if n >= 10_000 and n % 10_000 == 0 else str(n)
+
+
 def institution_home(user, *, as_of: date) -> InstitutionHome:
     """The staff's institution, its trainees' hours by year and the trainings it gave in the last year."""
-    from ganxun.records.selectors import TraineeFilter, trainee_counts, trainee_entries, trainee_years, trainings_of
+    from ganxun.records.selectors import (TRAINEE_TOTALS_CAP, TraineeFilter, trainee_counts, trainee_entries,
+                                          trainee_years, trainings_of)
+    from ganxun.web.paging import count_up_to
 
     codes = scope_of(user).institution_codes
     try:
@@ -219,6 +225,12 @@ def institution_home(user, *, as_of: date) -> InstitutionHome:
         institution = None
     if institution is None:
         return InstitutionHome(institution=None, this_year=as_of.year)
-    return InstitutionHome(institution=institution, years=trainee_years(entries), totals=trainee_counts(entries),
+    # this year and the last: the grouped count reads two years of entries, not the institution's history
+    recent_years = entries.filter(end_date__gte=date(as_of.year - 1, 1, 1))
+    whole = count_up_to(entries, TRAINEE_TOTALS_CAP) <= TRAINEE_TOTALS_CAP
+    recent_ok = whole or count_up_to(recent_years, TRAINEE_TOTALS_CAP) <= TRAINEE_TOTALS_CAP
+    return InstitutionHome(institution=institution, years=trainee_years(recent_years) if recent_ok else [],
+                           capped=not recent_ok, cap=_how_many(TRAINEE_TOTALS_CAP),
+                           totals=trainee_counts(entries) if whole else {},
                            recent=trainings_of(entries, since=as_of - timedelta(days=365), limit=RECENT_TRAININGS),
                            this_year=as_of.year)
