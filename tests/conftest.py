@@ -84,3 +84,22 @@ def build_world() -> World:
 @pytest.fixture
 def world(db) -> World:
     return build_world()
+
+
+@pytest.fixture
+def evaluations(monkeypatch):
+    """How often the engine judged each (cadre, cadre indicator): a spy on ``Indicator.evaluate``."""
+    from collections import Counter
+
+    from ganxun.plans.spec import Indicator
+
+    seen = Counter()
+    real = Indicator.evaluate
+
+    def spy(ind, span, facts, **kw):
+        if ind.subject == "cadre":
+            seen[(kw["subject"], ind.code)] += 1
+        return real(ind, span, facts, **kw)
+
+    monkeypatch.setattr(Indicator, "evaluate", spy)
+    return seen

@@ -40,9 +40,35 @@ def test_city_admin_reads_the_dashboard_and_drills_down(page, e2e_world):
     expect(figures.locator('[data-figure="call_up_rate"]')).to_contain_text("—")
     expect(figures.locator('[data-figure="participation_rate"]')).to_contain_text("66.7%")  # 6 of the 9 cadres trained in 2022
     expect(page.locator("#gx-chart canvas")).to_be_visible()
+    # every headline number says which period it counts
+    expect(figures.locator('[data-figure="participation_rate"] [data-testid="figure-window"]')).to_have_text("2022 年度")
+    expect(figures.locator('[data-figure="rotation_progress"] [data-testid="figure-window"]')).to_have_text(
+        "2018–2022 规划期")
+    expect(page.get_by_test_id("makeup-card").get_by_test_id("figure-window")).to_have_text("截至评估日 5 年内")
     page.get_by_test_id("indicator-select").select_option("staff_hours_annual")
     expect(page.get_by_test_id("children-staff_hours_annual")).to_be_visible()
     shot(page, "dashboard")
+
+    # one unit table: the switch shows the rates of every indicator, then the unit and region indicators
+    page.get_by_test_id("indicator-select").select_option("matrix")
+    expect(page.get_by_test_id("matrix")).to_be_visible()
+    expect(page.get_by_test_id("children-staff_hours_annual")).to_be_hidden()
+    expect(page.locator("#gx-chart")).to_be_hidden()
+    # and only the districts and counties, on a switch of its own
+    page.get_by_test_id("group-switch").get_by_role("link", name="下级地区").click()
+    matrix = page.get_by_test_id("matrix")
+    expect(matrix.get_by_role("link", name="东城区", exact=True)).to_be_visible()
+    expect(matrix.get_by_role("link", name="示例市教育局", exact=True)).to_be_hidden()
+    assert "view=matrix" in page.url and "group=region" in page.url
+    shot(page, "dashboard_matrix_regions")
+    page.get_by_test_id("indicator-select").select_option("org")
+    expect(page.get_by_test_id("org-indicators")).to_be_visible()
+    expect(page.get_by_test_id("org-indicators").get_by_role("link", name="示例市教育局", exact=True)).to_be_hidden()
+    page.get_by_test_id("group-switch").get_by_role("link", name="全部").click()
+    expect(page.get_by_test_id("org-indicators").get_by_role("link", name="示例市教育局", exact=True)).to_be_visible()
+    shot(page, "dashboard_org")
+    page.get_by_test_id("indicator-select").select_option("staff_hours_annual")
+    expect(page.locator("#gx-chart canvas")).to_be_visible()
 
     # drill into 东城区
     page.get_by_test_id("children-staff_hours_annual").get_by_role("link", name="东城区", exact=True).click()

@@ -117,3 +117,43 @@ def test_cadre_reports_self_study_and_unit_hr_approves_it(page, e2e_world):
     expect(page.get_by_test_id("self-study-table")).to_contain_text("有效")
     record = LearningRecord.objects.get()
     assert record.status == "approved" and record.credit_hours == 20
+
+
+def test_unit_hr_approves_a_page_of_claims_at_once_and_returns_the_rest(page, e2e_world):
+    from ganxun.records.services import self_study_submit
+
+    # given 23 self-study claims of the unit's cadre waiting for review
+    for n in range(23):
+        self_study_submit(acting_user=e2e_world.users["cadre"], values={
+            "title": f"自学《习近平谈治国理政》第{n + 1}讲", "content_category": "theory",
+            "start_date": date(2024, 3, 1), "end_date": date(2024, 3, 10), "hours": "4"})
+    login(page, "dc_hr")
+    page.get_by_role("link", name="自学审核").click()
+    expect(page.get_by_test_id("review-count")).to_contain_text("待审核 23 条")
+    # nothing ticked: the bulk buttons wait
+    expect(page.get_by_test_id("bulk-approve")).to_be_disabled()
+    # when they tick 全选 (this page: 20 claims)
+    page.get_by_test_id("review-select-all").check()
+    expect(page.get_by_test_id("review-selected")).to_contain_text("已选 20 条")
+    expect(page.locator('[data-testid="review-check"]:checked')).to_have_count(20)
+    shot(page, "records_review_selected")
+    # and confirm 通过所选
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("bulk-approve").click()
+    # then the 20 count and 3 remain
+    expect(page.get_by_role("alert")).to_contain_text("已通过 20 条自学申报（1 名干部），共计入 80.0 学时")
+    expect(page.get_by_test_id("review-count")).to_contain_text("待审核 3 条")
+    assert LearningRecord.objects.filter(status="approved").count() == 20
+    # when they tick the remaining three and return them without a reason first
+    page.get_by_test_id("review-select-all").check()
+    page.get_by_test_id("bulk-reject").click()
+    expect(page.get_by_test_id("bulk-reason")).to_have_class(re.compile(r"\bis-invalid\b"))
+    assert LearningRecord.objects.filter(status="pending").count() == 3
+    # and then with one reason for all
+    page.get_by_test_id("bulk-reason").fill("请附学习笔记后重新申报")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("bulk-reject").click()
+    expect(page.get_by_role("alert")).to_contain_text("已退回 3 条自学申报，退回原因：请附学习笔记后重新申报")
+    expect(page.get_by_test_id("review-count")).to_contain_text("待审核 0 条")
+    assert set(LearningRecord.objects.filter(status="rejected").values_list("reason", flat=True)) == {
+        "请附学习笔记后重新申报"}

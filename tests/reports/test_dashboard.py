@@ -333,21 +333,6 @@ def test_query_count_does_not_grow_with_the_number_of_children(client, world, le
     assert html.count('data-testid="drill"') == 16 * len(load_plan(PLAN).of_subject("cadre"))
 
 
-@pytest.fixture
-def evaluations(monkeypatch) -> Counter:
-    """How often the engine evaluated each (cadre, indicator): a spy on ``Indicator.evaluate``."""
-    from ganxun.plans.spec import Indicator
-
-    seen = Counter()
-    real = Indicator.evaluate
-
-    def spy(ind, span, facts, **kw):
-        if ind.subject == "cadre":
-            seen[(kw["subject"], ind.code)] += 1
-        return real(ind, span, facts, **kw)
-
-    monkeypatch.setattr(Indicator, "evaluate", spy)
-    return seen
 
 
 def test_the_dashboard_evaluates_each_cadre_indicator_once(client, world, ledger, evaluations):
@@ -445,3 +430,84 @@ def test_a_slow_dashboard_is_kept_for_a_while_and_can_be_recomputed(client, worl
     # nor may the county admin reach the city's board through the cache
     assert client.get(f"/reports/dashboard/?{Q}&org=4199").status_code == 404
     cache.clear()
+
+
+# ---- every figure says its window; one unit table with a switch -----------------------------------------
+
+def figure_windows(html: str) -> dict:
+    """{figure code or card testid: the window text shown on it}."""
+    found = {code: re.sub(r"<[^>]+>", "", text).strip() for code, text in re.findall(
+        r'data-figure="(\w+)">\s*<div class="label">[^<]*</div>\s*<div class="gx-window"[^>]*>(.*?)</div>', html, re.S)}
+    for card in ("makeup-card", "at-risk-card", "unmet-card"):
+        found[card] = re.search(rf'data-testid="{card}">\s*<div class="gx-window"[^>]*>(.*?)</div>', html, re.S) \
+            .group(1).strip()
+    return found
+
+
+def test_each_headline_figure_says_the_window_it_counts(client, world, ledger):
+    # given the province plan at the end of its period: a five-year rate and a one-year list side by side
+    client.force_login(world.users["city"])
+    windows = figure_windows(page_text(client.get(f"/reports/dashboard/?{Q}")))
+    assert windows["participation_rate"] == windows["avg_full_time_hours"] == windows["call_up_rate"] == "2022 年度"
+    assert windows["rotation_progress"] == "2018–2022 规划期"
+    assert windows["hours_compliance_rate"] == "2018–2022 规划期 · 2022 年度"
+    assert windows["makeup-card"] == "截至评估日 5 年内"
+    # every window has closed on 2022-12-31: nothing can be behind pace
+    assert windows["at-risk-card"] == "各统计窗口均已结束"
+    assert windows["unmet-card"] == "各指标按自身期间：2018–2022 规划期、2022 年度、截至评估日 4 年内、截至评估日 5 年内"
+
+
+def test_a_window_still_open_says_how_far_it_is_counted(client, world, ledger):
+    client.force_login(world.users["city"])
+    html = page_text(client.get("/reports/dashboard/?plan=xuchang-2019-2022&as_of=2022-09-30"))
+    windows = figure_windows(html)
+    assert windows["participation_rate"] == "2022 年度（至 09-30）"
+    # the city's plan counts the leaders' hours over the five years up to the date
+    assert windows["hours_compliance_rate"] == "截至评估日 5 年内 · 2022 年度（至 09-30）"
+    assert "「县处级党政领导干部5年内累计培训」按截至评估日 5 年内、「科级及以下干部年度培训」按2022 年度（至 09-30）达标的" \
+           "干部占比" in html
+    # only windows still open can be behind pace: the plan period and the year, not the rolling ones
+    assert set(windows["at-risk-card"].split("、")) == {"2018–2022 规划期", "2022 年度"}
+
+
+def test_figures_carry_their_window(world, ledger):
+    plan, as_of = load_plan("xuchang-2019-2022"), date(2022, 9, 30)
+    figures = {f.code: f for f in org_figures(world.users["city"], plan, as_of, org_code="4199")}
+    assert figures["participation_rate"].window == (date(2022, 1, 1), date(2022, 12, 31))
+    assert figures["rotation_progress"].window == (date(2018, 1, 1), date(2022, 12, 31))
+    # 学时达标率: from the five years before the date (leaders) to the end of the year (staff)
+    assert figures["hours_compliance_rate"].window == (date(2017, 10, 1), date(2022, 12, 31))
+    assert figures["participation_rate"].as_dict()["window"] == ["2022-01-01", "2022-12-31"]
+
+
+def visible_panes(html: str) -> list[str]:
+    return re.findall(r'class="gx-pane" data-pane="(\w+)"', html)
+
+
+def test_the_unit_tables_are_one_table_with_a_switch(client, world, ledger):
+    plan = load_plan(PLAN)
+    client.force_login(world.users["city"])
+    html = page_text(client.get(f"/reports/dashboard/?{Q}"))
+    # one card, one table shown: the hours indicator's counts first
+    assert html.count('<div class="gx-card" data-testid="units-card">') == 1
+    assert visible_panes(html) == ["leader_hours_5y"]
+    switch = html[html.index('id="gx-ind"'):html.index("</select>", html.index('id="gx-ind"'))]
+    assert re.findall(r'<option value="(\w+)"', switch) == [i.code for i in plan.of_subject("cadre")] + ["matrix", "org"]
+    # the switch opens the other views by address too (a link, a reload, no script)
+    assert visible_panes(page_text(client.get(f"/reports/dashboard/?{Q}&view=staff_hours_annual"))) == \
+        ["staff_hours_annual"]
+    assert visible_panes(page_text(client.get(f"/reports/dashboard/?{Q}&indicator=staff_hours_annual"))) == \
+        ["staff_hours_annual"]
+    matrix = page_text(client.get(f"/reports/dashboard/?{Q}&view=matrix"))
+    assert visible_panes(matrix) == ["matrix"] and 'id="gx-chart-box" class="d-none"' in matrix
+    assert visible_panes(page_text(client.get(f"/reports/dashboard/?{Q}&view=org"))) == ["org"]
+    # and every row says its group, for the 下级地区 / 直属单位 switch
+    assert "下级地区（2）" in html and "直属单位（2）" in html
+    rows = dict(re.findall(r'data-org="(\w+)" data-group="(\w+)"', pane(html, "staff_hours_annual")))
+    assert rows == {"419901": "region", "419902": "region", "4199ZZB": "unit", "4199JYJ": "unit"}
+
+
+def test_the_group_switch_is_offered_only_when_there_are_both(client, world, ledger):
+    client.force_login(world.users["dc"])
+    html = page_text(client.get(f"/reports/dashboard/?{Q}"))  # 东城区: units only
+    assert 'data-testid="group-switch"' not in html

@@ -1,9 +1,13 @@
 """Role × endpoint: inside the scope 200, outside 404 (like a missing object), anonymous 302 or 401."""
 
+from datetime import date
+
 import pytest
 
 from ganxun.accounts.services import token_create
 from ganxun.core.roles import UNSCOPED_OPERATOR
+from ganxun.records.services import record_append
+from tests.resources.conftest import ALL as ALL_INSTITUTIONS, VISIBLE as INSTITUTIONS_SEEN, institutions  # noqa: F401
 
 # Which cadres each persona may see (from tests/conftest.py).
 VISIBLE = {
@@ -68,8 +72,51 @@ def test_export_contains_only_the_scope(as_user, persona, world):
     assert {r[0] for r in rows[1:]} == VISIBLE[persona]
 
 
+def _cadres_in(response) -> set:
+    assert response.status_code == 200
+    return {r.cadre.person_code for r in response.context["page"].object_list}
+
+
+def _cadres_in_sheet(response) -> set:
+    from io import BytesIO
+
+    from python_calamine import CalamineWorkbook
+
+    assert response.status_code == 200
+    return {r[1] for r in CalamineWorkbook.from_filelike(BytesIO(response.content)).get_sheet_by_index(0).to_python()[1:]}
+
+
+@pytest.mark.parametrize("persona", sorted(VISIBLE))
+def test_trainee_pages_follow_the_scope(as_user, persona, world, institutions):  # noqa: F811
+    # given one entry for every cadre at the city's party school, DX4199 (the institution persona's own)
+    for code in sorted(ALL_CADRES):
+        record_append(acting_user=world.users["admin"], person_code=code, institution_code="DX4199",
+                      values={"title": "主体班", "source": "full_time", "start_date": date(2024, 3, 4),
+                              "end_date": date(2024, 3, 8), "hours": "40"})
+    client = as_user(persona)
+    # then 学员学时 and its export open for every institution the persona sees, and are 404 for the others
+    for code in sorted(ALL_INSTITUTIONS):
+        expected = 200 if code in INSTITUTIONS_SEEN[persona] else 404
+        for url in (f"/records/trainees/{code}/", f"/records/trainees/{code}/export.xlsx"):
+            assert client.get(url).status_code == expected, (persona, url)
+    assert client.get("/records/trainees/NO-SUCH/").status_code == 404
+    # and list exactly the trainees in scope: the school's staff all of its own, an administrator their cadres
+    if "DX4199" in INSTITUTIONS_SEEN[persona]:
+        expected = ALL_CADRES if persona == "institution" else VISIBLE[persona]
+        assert _cadres_in(client.get("/records/trainees/DX4199/?page_size=100")) == expected
+        assert _cadres_in_sheet(client.get("/records/trainees/DX4199/export.xlsx")) == expected
+    # 学员学时 in the menu is the institution's own page; no other role has one
+    mine = client.get("/records/trainees/")
+    if persona == "institution":
+        assert (mine.status_code, mine["Location"]) == (302, "/records/trainees/DX4199/")
+    else:
+        assert mine.status_code == 404
+
+
 def test_anonymous_pages_redirect_to_login_and_api_answers_401(client, world):
-    for url in ["/", "/cadres/", "/cadres/C-DC-1/", "/orgs/", "/cadres/export.xlsx", "/audit/"]:
+    for url in ["/", "/cadres/", "/cadres/C-DC-1/", "/orgs/", "/cadres/export.xlsx", "/audit/",
+                "/records/trainees/", "/records/trainees/DX4199/", "/records/trainees/DX4199/export.xlsx",
+                "/records/review/", "/records/review/bulk/"]:
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
     for url in ["/api/v1/cadres/", "/api/v1/cadres/C-DC-1", "/api/v1/orgs/4199"]:

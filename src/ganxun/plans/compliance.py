@@ -224,10 +224,14 @@ class Figure:
     note: str = ""
     numerator: float | None = None
     denominator: int | None = None
+    # The period the figure counts, first and last day (both included): the calendar year of ``as_of``, the
+    # plan period, or for 学时达标率 the earliest to the latest window of its hours indicators.
+    window: tuple[date, date] | None = None
 
     def as_dict(self) -> dict:
         return {"code": self.code, "name": self.name, "value": self.value, "unit": self.unit, "target": self.target,
-                "note": self.note, "numerator": self.numerator, "denominator": self.denominator}
+                "note": self.note, "numerator": self.numerator, "denominator": self.denominator,
+                "window": [d.isoformat() for d in self.window] if self.window else None}
 
 
 def org_figures(user, plan: Plan, as_of: date, *, org_code: str | None = None,
@@ -235,7 +239,8 @@ def org_figures(user, plan: Plan, as_of: date, *, org_code: str | None = None,
     """The figures every report quotes, for one org's subtree in the calendar year of ``as_of``.
 
     The yearly figures count the cadres judged in that year, the rotation the leaders judged in the
-    plan period (入职前的年度, see ``judged``). ``known``: the cadre verdicts already evaluated for the
+    plan period (入职前的年度, see ``judged``). Each figure carries that window (``Figure.window``), so a
+    page can say which period every number counts. ``known``: the cadre verdicts already evaluated for the
     same cadres (see ``CadreResults``).
     """
     root, _ = _org_nodes(user, org_code)
@@ -254,20 +259,27 @@ def org_figures(user, plan: Plan, as_of: date, *, org_code: str | None = None,
         return round(part / whole, 4) if whole else None
 
     hours_met = hours_all = 0
+    hours_spans = []
     for code in plan.hours_indicators:
         verdicts = _verdicts_of(plan, code, as_of, cadres, known)
         hours_all += len(verdicts)
         hours_met += sum(1 for v in verdicts if v.verdict == MET)
+        if (span := span_for(plan, plan.indicator(code), as_of)) is not None:
+            hours_spans.append(span)
+    in_the_year = (year.start, year.end)
+    hours_window = (min(s.start for s in hours_spans), max(s.end for s in hours_spans)) if hours_spans else None
     figures = [
-        Figure("call_up_rate", "调训率", None, "share", note="调训模块上线后按调训名单计算"),
+        Figure("call_up_rate", "调训率", None, "share", note="调训模块上线后按调训名单计算", window=in_the_year),
         Figure("participation_rate", "参训率", rate(participants, total), "share", numerator=participants,
-               denominator=total, note=f"{as_of.year} 年内有结业培训记录（不含在职自学）的干部占比"),
+               denominator=total, note=f"{as_of.year} 年内有结业培训记录（不含在职自学）的干部占比",
+               window=in_the_year),
         Figure("avg_full_time_hours", "人均脱产培训学时", round(float(ft_hours) / total, 1) if total else None,
-               "hours", numerator=float(ft_hours), denominator=total),
+               "hours", numerator=float(ft_hours), denominator=total, window=in_the_year),
         Figure("avg_online_hours", "人均网络培训学时", round(float(online_hours) / total, 1) if total else None,
-               "hours", numerator=float(online_hours), denominator=total),
+               "hours", numerator=float(online_hours), denominator=total, window=in_the_year),
         Figure("hours_compliance_rate", "学时达标率", rate(hours_met, hours_all), "share", numerator=hours_met,
-               denominator=hours_all, note="学时指标（" + "、".join(plan.hours_indicators) + "）达标的干部占比"),
+               denominator=hours_all, note="学时指标（" + "、".join(plan.hours_indicators) + "）达标的干部占比",
+               window=hours_window),
     ]
     if plan.rotation_indicator and plan.hours_indicators:
         rot = plan.indicator(plan.rotation_indicator)
@@ -277,7 +289,8 @@ def org_figures(user, plan: Plan, as_of: date, *, org_code: str | None = None,
         done, whole = sum(1 for t in tallies.values() if t.count > 0), leaders.count()
         figures.append(Figure("rotation_progress", "五年轮训完成率", rate(done, whole), "share", target="100%",
                               numerator=done, denominator=whole,
-                              note="规划期内接受过系统理论教育和严格党性教育的县处级以上领导干部占比"))
+                              note="规划期内接受过系统理论教育和严格党性教育的县处级以上领导干部占比",
+                              window=(period.start, period.end)))
     return figures
 
 

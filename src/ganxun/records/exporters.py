@@ -12,9 +12,9 @@ from django.db.models import QuerySet
 from ganxun.audit.events import EventType, record_event
 from ganxun.core.dataio import ExportKind, register_export
 from ganxun.core.xlsx import write_table, xlsx_response
-from ganxun.records.columns import COLUMNS, export_row
+from ganxun.records.columns import CATEGORY_LABELS, COLUMNS, SOURCE_LABELS, export_row
 from ganxun.records.models import EntryKind, LearningRecord, RecordStatus
-from ganxun.records.selectors import RecordFilter, not_reversed, records_filtered
+from ganxun.records.selectors import RecordFilter, TraineeFilter, not_reversed, records_filtered, trainee_entries
 
 SHEET = "学习记录"
 
@@ -44,3 +44,43 @@ def export_records_response(user, flt: RecordFilter):
 
 
 register_export(ExportKind("records", "学习记录", export_records, order=40))
+
+
+# --- 学员学时: one institution's trainees, as its page lists them ------------------------------------
+
+TRAINEE_COLUMNS = ["姓名", "人员编码", "身份证号", "单位", "培训名称", "培训形式", "内容类别", "开始日期", "结束日期",
+                   "天数", "学时", "计入学时", "结业", "状态", "外部编号"]
+STATUS_LABELS = dict(RecordStatus.choices)
+
+
+def _number(value):
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def trainee_row(r: LearningRecord) -> list:
+    c = r.cadre
+    return [c.name, c.person_code, c.id_number_masked, c.org.name, r.title, SOURCE_LABELS[r.source],
+            CATEGORY_LABELS.get(r.content_category, ""), r.start_date, r.end_date, r.days, _number(r.hours),
+            _number(r.credit_hours), r.completed, STATUS_LABELS.get(r.status, r.status), r.external_id or ""]
+
+
+def export_trainees(*, acting_user, code: str, flt: TraineeFilter | None = None,
+                    fmt: str = "xlsx") -> tuple[bytes | None, int, str]:
+    """The entries the 学员学时 page lists for institution ``code`` (same selector, same filters), oldest first;
+    身份证号 masked. Audited as an export of ledger data. ``NotFound`` outside the user's scope."""
+    flt = flt or TraineeFilter()
+    institution, qs = trainee_entries(acting_user, code, flt)
+    qs = qs.order_by("end_date", "cadre__person_code", "id")
+    count = qs.count()
+    content = write_table(TRAINEE_COLUMNS, (trainee_row(r) for r in qs.iterator(chunk_size=2000)), fmt=fmt,
+                          sheet="学员学时")
+    record_event(actor=acting_user, event_type=EventType.EXPORTED, subject_type="records",
+                 subject_code=institution.code, subject_label=f"{institution.name} 学员学时",
+                 extra={"count": count, "format": fmt, "filter": flt.as_dict(), "institution": institution.code})
+    return content, count, institution.name
+
+
+def export_trainees_response(user, code: str, flt: TraineeFilter):
+    content, _, name = export_trainees(acting_user=user, code=code, flt=flt)
+    year = f"{flt.year}年_" if flt.year else ""
+    return xlsx_response(content, f"学员学时_{name}_{year}{date.today():%Y%m%d}.xlsx")

@@ -1,17 +1,37 @@
-"""Reads of the ledger that users see: a record is visible when its cadre is."""
+"""Reads of the ledger that users see.
+
+An entry is visible when its cadre is (the org-tree axis of the scope, or a cadre's own login), or, for a
+training institution's staff, when it is training their institution gave (the institution axis): they see
+those entries and nothing else of the ledger, and none of the registry (a cadre's pages stay "not found").
+"""
 
 from dataclasses import asdict, dataclass
+from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from ganxun.cadres.selectors import access_cadre, cadres_visible_to
 from ganxun.core.errors import NotFound
-from ganxun.records.models import EntryKind, LearningRecord, RecordStatus
+from ganxun.orgs.selectors import institution_q, scope_of
+from ganxun.records.models import EntryKind, LearningRecord, RecordSource, RecordStatus
 
 
 def records_visible_to(user) -> QuerySet[LearningRecord]:
-    return (LearningRecord.objects.filter(cadre__in=cadres_visible_to(user).order_by().values("pk"))
-            .select_related("cadre", "institution"))
+    scope = scope_of(user)
+    qs = LearningRecord.objects.select_related("cadre", "institution")
+    if scope.everything:
+        return qs
+    axes = []
+    if scope.paths or scope.person_id is not None:
+        axes.append(Q(cadre__in=cadres_visible_to(user).order_by().values("pk")))
+    if scope.institution_codes:
+        axes.append(institution_q(scope, "institution__code"))
+    if not axes:
+        return qs.none()
+    visible = axes[0]
+    for q in axes[1:]:
+        visible |= q
+    return qs.filter(visible)
 
 
 def access_record(user, record_id) -> LearningRecord:
@@ -62,6 +82,13 @@ class RecordFilter:
         return {k: v for k, v in asdict(self).items() if v}
 
 
+def _year_q(year: str) -> Q | None:
+    """Entries ending in ``year`` (four digits; anything else filters nothing): records count on their end date."""
+    if year.isdigit() and len(year) == 4:
+        return Q(end_date__gte=date(int(year), 1, 1), end_date__lte=date(int(year), 12, 31))
+    return None
+
+
 def records_filtered(user, flt: RecordFilter) -> QuerySet[LearningRecord]:
     """The visible entries narrowed by ``flt``, newest first. An org filter outside the scope is 'not found'.
 
@@ -80,11 +107,8 @@ def records_filtered(user, flt: RecordFilter) -> QuerySet[LearningRecord]:
         qs = qs.filter(source=flt.source)
     if flt.category:
         qs = qs.filter(content_category=flt.category)
-    if flt.year.isdigit() and len(flt.year) == 4:
-        year = int(flt.year)
-        from datetime import date
-
-        qs = qs.filter(end_date__gte=date(year, 1, 1), end_date__lte=date(year, 12, 31))
+    if (year := _year_q(flt.year)) is not None:
+        qs = qs.filter(year)
     if flt.status:
         qs = qs.filter(status=flt.status)
     if not flt.show_reversed:
@@ -122,6 +146,80 @@ def counted_entries(qs: QuerySet[LearningRecord]) -> QuerySet[LearningRecord]:
 
 def pending_self_study_visible_to(user) -> QuerySet[LearningRecord]:
     return records_visible_to(user).filter(status=RecordStatus.PENDING).order_by("recorded_at")
+
+
+# --- 学员学时: the entries of the training an institution gave ------------------------------------
+
+# Totals (distinct trainees above all) are summed only over this many entries or fewer: a party school
+# has tens of thousands a year, a province's online academy millions, and its unnarrowed page must not scan
+# them all on every view (the 学习记录 list does the same).
+TRAINEE_TOTALS_CAP = 100_000
+
+@dataclass
+class TraineeFilter:
+    """What 学员学时 (one institution's trainees and their hours) and its export accept as filters."""
+
+    year: str = ""     # of the end date, as everywhere in the ledger
+    name: str = ""     # the trainee's name (part of it)
+    title: str = ""    # 培训名称 (part of it)
+    source: str = ""   # 培训形式
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v}
+
+
+def trainee_entries(user, code: str, flt: TraineeFilter, *, every_year: bool = False):
+    """``(institution, entries)``: the standing entries at institution ``code`` that ``user`` sees, narrowed by
+    ``flt`` (its year left out with ``every_year``), newest first.
+
+    The institution is fetched through its own scope (``access_institution``: missing or outside is
+    ``NotFound``); the entries through ``records_visible_to``: an institution's staff see every entry at
+    their institution, an administrator only those of the cadres in their scope. Standing: reversed entries
+    and reversal twins are left out, so each training a cadre took there is one row, counted once.
+    """
+    from ganxun.resources.selectors import access_institution
+
+    institution = access_institution(user, code)
+    qs = not_reversed(records_visible_to(user).filter(institution=institution, kind=EntryKind.ENTRY))
+    if not every_year and (year := _year_q(flt.year)) is not None:
+        qs = qs.filter(year)
+    if name := flt.name.strip():
+        qs = qs.filter(cadre__name__contains=name)
+    if title := flt.title.strip():
+        qs = qs.filter(title__contains=title)
+    if flt.source:
+        qs = qs.filter(source=flt.source)
+    return institution, qs.select_related("cadre__org").order_by("-end_date", "-id")
+
+
+def trainee_counts(qs: QuerySet[LearningRecord]) -> dict:
+    """Entries, trainees (distinct cadres), hours and credited hours of a list, in one query."""
+    counts = qs.order_by().aggregate(entries=Count("id"), trainees=Count("cadre", distinct=True),
+                                     hours=Sum("hours"), credit_hours=Sum("credit_hours"))
+    return {k: v or 0 for k, v in counts.items()}
+
+
+def trainee_years(qs: QuerySet[LearningRecord]) -> list[dict]:
+    """``trainee_counts`` per year of the end date, latest year first (one grouped query)."""
+    from django.db.models.functions import ExtractYear
+
+    rows = (qs.order_by().annotate(year=ExtractYear("end_date")).values("year")
+            .annotate(entries=Count("id"), trainees=Count("cadre", distinct=True), hours=Sum("hours"),
+                      credit_hours=Sum("credit_hours"))
+            .order_by("-year"))
+    return [{k: v or 0 for k, v in row.items()} for row in rows]
+
+
+def trainings_of(qs: QuerySet[LearningRecord], *, since: date, limit: int = 10) -> list[dict]:
+    """The trainings among ``qs`` (one 培训名称 on the same dates) that ended on or after ``since``, latest
+    first, each with its trainees and credited hours: until the classes module exists, what a class is."""
+    rows = list(qs.filter(end_date__gte=since).order_by()
+                .values("title", "start_date", "end_date", "source")
+                .annotate(trainees=Count("cadre", distinct=True), credit_hours=Sum("credit_hours"))
+                .order_by("-end_date", "title")[:limit])
+    for row in rows:
+        row["source_label"] = RecordSource(row["source"]).label
+    return rows
 
 
 def all_records_unscoped() -> QuerySet[LearningRecord]:

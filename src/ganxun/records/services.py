@@ -23,7 +23,7 @@ from ganxun.core.idnumbers import mask_all_in_text
 from ganxun.core.roles import can_write_registry, is_cadre
 from ganxun.records.bulk import FAST_VENDORS, Columns, analyze_after_commit, insert_instances, insert_rows
 from ganxun.records.models import CadreYearTotal, EntryKind, LearningRecord, RecordOrigin, RecordSource, RecordStatus
-from ganxun.records.selectors import access_record
+from ganxun.records.selectors import access_record, records_visible_to
 from ganxun.records.totals import apply_entries
 from ganxun.records.validation import LABELS, check_record_values
 
@@ -358,6 +358,34 @@ def self_study_submit(*, acting_user, values: dict) -> LearningRecord:
     return record
 
 
+REVIEW_FIELDS = ["status", "reviewed_by", "reviewed_at", "credit_hours", "credit_days", "reason"]
+
+
+def _settle_claims(acting_user, records: Sequence[LearningRecord], *, approve: bool, reason: str) -> None:
+    """Approve or return claims already locked and checked: status, reviewer, credit, totals, and one
+    ``RECORD_REVIEWED`` audit row per claim (the same row for one claim or many)."""
+    now = timezone.now()
+    reviewer = acting_user.pk if getattr(acting_user, "is_authenticated", False) else None
+    events = []
+    for record in records:
+        before = snapshot(record)
+        record.status = RecordStatus.APPROVED if approve else RecordStatus.REJECTED
+        record.reviewed_by_id, record.reviewed_at = reviewer, now
+        if reason:
+            record.reason = reason[:500]  # the cadre sees why on their 自学申报 page
+        set_credit(record)
+        events.append(build_event(actor=acting_user, event_type=EventType.RECORD_REVIEWED, subject_type="cadre",
+                                  subject_code=record.cadre.person_code, subject_label=record.cadre.name,
+                                  extra={"before": before, "after": snapshot(record)}, reason=reason))
+    LearningRecord.objects.bulk_update(records, REVIEW_FIELDS, batch_size=500)
+    apply_entries(records)
+    record_events(events)
+
+
+def _claim_name(record: LearningRecord) -> str:
+    return f"{record.cadre.name} 的自学申报「{record.title}」（{record.reference}）"
+
+
 @transaction.atomic(durable=True)
 def record_review(*, acting_user, record_id: int, approve: bool, reason: str = "") -> LearningRecord:
     """The unit approves or rejects a cadre's self-study report."""
@@ -368,17 +396,7 @@ def record_review(*, acting_user, record_id: int, approve: bool, reason: str = "
         raise DomainError("该记录不是待审核状态", code="not_pending")
     if not approve and not reason.strip():
         raise DomainError("退回必须填写原因", code="reason_required", extra={"fields": {"reason": "不能为空"}})
-    before = snapshot(record)
-    record.status = RecordStatus.APPROVED if approve else RecordStatus.REJECTED
-    record.reviewed_by, record.reviewed_at = acting_user, timezone.now()
-    if reason.strip():
-        record.reason = reason.strip()[:500]  # the cadre sees why on their 自学申报 page
-    set_credit(record)
-    record.save(update_fields=["status", "reviewed_by", "reviewed_at", "credit_hours", "credit_days", "reason"])
-    apply_entries([record])
-    record_event(actor=acting_user, event_type=EventType.RECORD_REVIEWED, subject_type="cadre",
-                 subject_code=record.cadre.person_code, subject_label=record.cadre.name,
-                 extra={"before": before, "after": snapshot(record)}, reason=reason)
+    _settle_claims(acting_user, [record], approve=approve, reason=reason.strip())
     return record
 
 
@@ -417,6 +435,42 @@ def record_upsert_many(*, acting_user, batches: Iterable[RecordBatch], report) -
     return written
 
 
+@transaction.atomic(durable=True)
+def record_review_many(*, acting_user, record_ids: Sequence[int], approve: bool,
+                       reason: str = "") -> list[LearningRecord]:
+    """Approve many self-study claims at once, or return them all with one reason: every one or none.
+
+    Each claim must be in the acting user's scope and still waiting for review (checked under a row lock,
+    so two reviewers cannot both settle one); the first that is not stops the whole action with a
+    message naming it, and nothing changes. Each settled claim leaves the audit row ``record_review``
+    leaves. Returns the claims in the order given.
+    """
+    _require_ledger_write(acting_user)
+    ids = list(dict.fromkeys(int(i) for i in record_ids))
+    if not ids:
+        raise DomainError("请先勾选要审核的自学申报", code="nothing_selected")
+    reason = reason.strip()
+    if not approve and not reason:
+        raise DomainError("退回必须填写原因（所选申报使用同一条原因）", code="reason_required",
+                          extra={"fields": {"reason": "不能为空"}})
+    visible: set[int] = set()
+    for i in range(0, len(ids), 900):
+        visible.update(records_visible_to(acting_user).filter(pk__in=ids[i:i + 900]).values_list("pk", flat=True))
+    if missing := next((pk for pk in ids if pk not in visible), None):
+        raise NotFound(f"所选的自学申报 R{missing} 不存在或不在您的管理范围内，本次未审核任何申报")
+    locked: dict[int, LearningRecord] = {}
+    for i in range(0, len(ids), 900):
+        chunk = sorted(ids[i:i + 900])
+        locked.update((r.pk, r) for r in LearningRecord.objects.select_for_update().select_related("cadre")
+                      .filter(pk__in=chunk).order_by("pk"))
+    records = [locked[pk] for pk in ids]
+    if blocked := next((r for r in records if r.status != RecordStatus.PENDING), None):
+        raise DomainError(f"{_claim_name(blocked)}已不是待审核状态（{blocked.get_status_display()}，可能已由他人审核），"
+                          "本次未审核任何申报，请刷新后重新勾选", code="not_pending",
+                          extra={"record": blocked.reference})
+    _settle_claims(acting_user, records, approve=approve, reason=reason)
+    return records
+
+
 __all__ = ["record_append", "record_append_many", "record_reverse", "record_correct", "record_correct_many",
-           "record_upsert_many", "RecordBatch",
-           "self_study_submit", "record_review", "NotFound"]
+           "record_upsert_many", "RecordBatch", "self_study_submit", "record_review", "record_review_many", "NotFound"]

@@ -1,26 +1,30 @@
-"""The ledger pages: 学习记录 (list, 新增, 冲销, 更正, 导出), 自学审核, 自学申报.
+"""The ledger pages: 学习记录 (list, 新增, 冲销, 更正, 导出), 自学审核, 自学申报, 学员学时 (an institution's).
 
 Views parse, call one selector or service, and render. Anything outside the user's scope, and any
 action their role may not take, answers 404 like a record that does not exist.
 """
 
 from datetime import date
+from decimal import Decimal
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from ganxun.core.choices import ContentCategory
 from ganxun.core.errors import DomainError, NotFound
-from ganxun.core.roles import can_write_registry, is_cadre
-from ganxun.orgs.selectors import access_org, org_tree_rows
+from ganxun.core.roles import Role, can_write_registry, is_cadre, role_of
+from ganxun.orgs.selectors import access_org, org_tree_rows, scope_of
 from ganxun.records.forms import ReasonForm, RecordCorrectForm, RecordNewForm, SelfStudyForm
 from ganxun.records.models import EntryKind, RecordSource, RecordStatus
-from ganxun.records.selectors import (RecordFilter, access_record, flag_reversed, pending_self_study_visible_to,
-                                      record_counts, records_filtered, records_visible_to, with_reversal_flag)
+from ganxun.records.selectors import (TRAINEE_TOTALS_CAP, RecordFilter, TraineeFilter, access_record, flag_reversed,
+                                      pending_self_study_visible_to, record_counts, records_filtered,
+                                      records_visible_to, trainee_counts, trainee_entries, trainee_years,
+                                      with_reversal_flag)
 from ganxun.records.services import (record_append, record_correct, record_reverse, record_review,
-                                     self_study_submit)
+                                     record_review_many, self_study_submit)
 from ganxun.web.decorators import scoped_view
 from ganxun.web.dialogs import attach_errors, dialog_done
 from ganxun.web.paging import count_up_to, page_of
@@ -30,8 +34,17 @@ FIRST_YEAR = 2015
 LIST_COLUMNS = [Column("干部"), Column("培训名称"), Column("形式 / 类别"), Column("培训机构"), Column("起止日期"),
                 Column("学时", css="num"), Column("计入", css="num", title="计入的学时和脱产天数"), Column("状态"),
                 Column("操作")]
-REVIEW_COLUMNS = [Column("人员编码"), Column("姓名"), Column("单位"), Column("学习内容"), Column("内容类别"),
-                  Column("起止日期"), Column("学时", css="num"), Column("申报时间"), Column("操作")]
+# Columns a phone leaves out: what they hold folds into the name's and the title's cells.
+_WIDE = "d-none d-md-table-cell"
+# The first header selects every claim on the page (a checkbox: the header's label is that markup).
+SELECT_ALL = mark_safe('<input class="form-check-input" type="checkbox" id="review-all" aria-label="全选本页" '
+                       'title="全选本页" data-testid="review-select-all">')
+REVIEW_COLUMNS = [Column(SELECT_ALL), Column("人员编码", css=_WIDE), Column("姓名"), Column("单位", css=_WIDE),
+                  Column("学习内容"), Column("内容类别", css=_WIDE), Column("起止日期", css=_WIDE),
+                  Column("学时", css="num"), Column("申报时间", css=_WIDE), Column("操作")]
+TRAINEE_COLUMNS = [Column("学员"), Column("单位", css=_WIDE), Column("培训名称"), Column("培训形式", css=_WIDE),
+                   Column("起止日期", css=_WIDE), Column("学时", css="num"),
+                   Column("计入", css="num", title="计入的学时（未结业、未审核的不计）"), Column("状态", css=_WIDE)]
 SELF_STUDY_COLUMNS = [Column("学习内容"), Column("内容类别"), Column("起止日期"), Column("学时", css="num"),
                       Column("申报时间"), Column("状态"), Column("审核意见")]
 COUNT_CAP = 100_000
@@ -81,6 +94,9 @@ def _dialog(request, context: dict, *, status: int = 200):
 @_scoped
 def record_list(request):
     user = request.user
+    if role_of(user) == Role.INSTITUTION:
+        # the ledger an institution sees is its own trainees' (学员学时), not the registry's list by unit
+        return redirect("records:trainees_mine")
     flt = _filter_from(request)
     qs = records_filtered(user, flt)
     # The headline sums every listed entry: only for a list narrowed to COUNT_CAP entries or fewer.
@@ -197,7 +213,43 @@ def record_export(request):
 def review_list(request):
     _require_writer(request.user)
     qs = pending_self_study_visible_to(request.user).select_related("cadre__org")
-    return render(request, "records/review.html", {"page": page_of(request, qs), "columns": REVIEW_COLUMNS})
+    page = page_of(request, qs)
+    return render(request, "records/review.html", {"page": page, "columns": REVIEW_COLUMNS,
+                                                   "page_sizes": PAGE_SIZES, "page_size": page.paginator.per_page})
+
+
+def _back_to_review(request):
+    """The queue again, at the page size the reviewer chose (the claims just settled are gone from it)."""
+    size = request.POST.get("page_size", "")
+    url = reverse("records:review")
+    return redirect(f"{url}?page_size={size}" if size.isdigit() and int(size) in PAGE_SIZES else url)
+
+
+@_scoped
+def review_bulk(request):
+    """通过所选 / 退回所选: the claims ticked on the review page, settled together or not at all."""
+    _require_writer(request.user)
+    if request.method != "POST":
+        raise Http404("请从自学审核页面操作")
+    action = request.POST.get("action", "")
+    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+    if action not in ("approve", "reject"):
+        messages.error(request, "请点「通过所选」或「退回所选」")
+        return _back_to_review(request)
+    reason = request.POST.get("reason", "").strip()[:200]
+    try:
+        settled = record_review_many(acting_user=request.user, record_ids=ids, approve=action == "approve",
+                                     reason=reason)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if action == "approve":
+            hours = sum((r.credit_hours for r in settled), Decimal("0"))
+            messages.success(request, f"已通过 {len(settled)} 条自学申报（{len({r.cadre_id for r in settled})} 名干部），"
+                                      f"共计入 {hours} 学时")
+        else:
+            messages.success(request, f"已退回 {len(settled)} 条自学申报，退回原因：{reason}")
+    return _back_to_review(request)
 
 
 @_scoped
@@ -261,3 +313,58 @@ def self_study(request):
                                                               kind=EntryKind.ENTRY)).order_by("-recorded_at", "-id")
     return render(request, "records/self_study.html", {"form": form, "page": page_of(request, mine),
                                                        "columns": SELF_STUDY_COLUMNS})
+
+
+# --- 学员学时 (the entries of the training an institution gave) --------------------------------------
+
+def _trainee_filter(request) -> TraineeFilter:
+    g = request.GET
+    source = g.get("source", "")
+    return TraineeFilter(year=g.get("year", "").strip()[:4], name=g.get("name", "").strip()[:50],
+                         title=g.get("title", "").strip()[:100],
+                         source=source if source in RecordSource.values else "")
+
+
+@_scoped
+def trainees_mine(request):
+    """学员学时 from the menu: the page of the institution the staff member works for."""
+    codes = scope_of(request.user).institution_codes
+    if not codes:
+        raise Http404("只有培训机构工作人员有本机构的学员学时")
+    return redirect("records:trainees", codes[0])
+
+
+@_scoped
+def trainee_list(request, code: str):
+    """The entries at one institution the user sees, with totals by year (its staff: all of them)."""
+    user = request.user
+    flt = _trainee_filter(request)
+    institution, qs = trainee_entries(user, code, flt)
+    # Totals only for a list of TRAINEE_TOTALS_CAP entries or fewer (an online academy narrows by year first).
+    total = count_up_to(qs, TRAINEE_TOTALS_CAP)
+    counts = trainee_counts(qs) if total <= TRAINEE_TOTALS_CAP else None
+    page = page_of(request, qs, count=min(total, TRAINEE_TOTALS_CAP))
+    every_year = trainee_entries(user, code, flt, every_year=True)[1]
+    if not flt.year:
+        years_total, all_years = total, counts
+    else:
+        years_total = count_up_to(every_year, TRAINEE_TOTALS_CAP)
+        all_years = trainee_counts(every_year) if years_total <= TRAINEE_TOTALS_CAP else None
+    years = trainee_years(every_year) if years_total <= TRAINEE_TOTALS_CAP else None
+    this_year = date.today().year
+    listed = {str(y["year"]) for y in years} if years is not None else {
+        str(y) for y in range(this_year, FIRST_YEAR - 1, -1)}
+    return render(request, "records/trainees.html", {
+        "institution": institution, "flt": flt, "counts": counts, "page": page, "years": years,
+        "all_years": all_years, "cap": _how_many(TRAINEE_TOTALS_CAP),
+        "year_choices": sorted(listed | {str(this_year)}, reverse=True), "sources": RecordSource.choices,
+        "columns": TRAINEE_COLUMNS, "filter_query": _without_paging(request.GET), "page_sizes": PAGE_SIZES,
+        "own": institution.code in scope_of(user).institution_codes,
+    })
+
+
+@_scoped
+def trainee_export(request, code: str):
+    from ganxun.records.exporters import export_trainees_response
+
+    return export_trainees_response(request.user, code, _trainee_filter(request))

@@ -95,6 +95,10 @@ class OrgRow:
         """Children are shown in two groups: the regions below (counties, townships) and the units."""
         return "下级地区" if self.is_region else "直属单位"
 
+    @property
+    def group_key(self) -> str:
+        return "region" if self.is_region else "unit"
+
 
 @dataclass
 class Dashboard:
@@ -120,7 +124,7 @@ class Dashboard:
         for ind in self.cadre_indicators:
             bars = [{"code": r.code, "name": r.name, "rate": round(r.cells[ind.code].rate * 100, 1),
                      "met": r.cells[ind.code].met, "applicable": r.cells[ind.code].applicable,
-                     "drill": bool(r.org), "region": r.is_region}
+                     "drill": bool(r.org), "region": r.is_region, "group": r.group_key}
                     for r in self.rows if ind.code in r.cells and r.cells[ind.code].applicable]
             total = self.total.cells.get(ind.code)
             data[ind.code] = {"name": ind.name, "advisory": ind.advisory, "bars": bars,

@@ -13,12 +13,13 @@ from django.utils import timezone
 
 from ganxun.web.decorators import scoped_view
 from ganxun.web.tables import Column
-from ganxun.plans.engine import VERDICT_LABELS
+from ganxun.plans.engine import VERDICT_LABELS, span_for
 from ganxun.plans.output import amount
 from ganxun.core.errors import NotFound
 from ganxun.plans.catalog import all_plans, current_plan_for, load_plan, plan_ids
 from ganxun.reports.selectors import (COUNTED, LISTS, VerdictQuery, cadres_by_code, check_query,
                                       dashboard_for, region_choices, verdicts_behind)
+from ganxun.reports.windows import distinct_labels, window_dates, window_label
 
 VERDICT_STYLES = {"met": "success", "on_track": "primary", "at_risk": "warning", "unmet": "danger",
                   "not_applicable": "secondary"}
@@ -57,7 +58,15 @@ def _query(request, plan, as_of) -> VerdictQuery:
                         list=g.get("list", "").strip())
 
 
-def _figure_cards(plan, figures) -> list[dict]:
+def _window(start, end, plan, as_of, kind: str = "") -> dict:
+    """A window as a figure shows it: its name (2026 年度), and its dates for the tooltip."""
+    label = window_label(start, end, as_of=as_of, plan=plan, kind=kind)
+    if start <= as_of < end:
+        label += f"（至 {as_of:%m-%d}）"
+    return {"label": label, "dates": window_dates(start, end, as_of=as_of)}
+
+
+def _figure_cards(plan, figures, as_of) -> list[dict]:
     names = {ind.code: f"「{ind.name}」" for ind in plan.indicators}
     cards = []
     for f in figures:
@@ -77,8 +86,45 @@ def _figure_cards(plan, figures) -> list[dict]:
             basis = f"共 {f.numerator or 0:.1f} 学时 ÷ {f.denominator} 人"
         else:
             basis = f"{f.numerator:g} / {f.denominator} 人" if f.numerator is not None else ""
-        cards.append({"figure": f, "value": value, "unit": unit, "basis": basis, "note": note})
+        window = _window(*f.window, plan, as_of) if f.window else None
+        parts = []
+        if f.code == "hours_compliance_rate":
+            # its verdicts come from indicators with windows of their own: name each
+            for code in plan.hours_indicators:
+                ind = plan.indicator(code)
+                if (span := span_for(plan, ind, as_of)) is not None:
+                    parts.append({"name": ind.name, **_window(span.start, span.end, plan, as_of, ind.window.kind)})
+            if parts:
+                note = "、".join(f"「{p['name']}」按{p['label']}" for p in parts) + "达标的干部占比"
+        cards.append({"figure": f, "value": value, "unit": unit, "basis": basis, "note": note, "window": window,
+                      "parts": parts})
     return cards
+
+
+def _attention_windows(board) -> dict:
+    """The windows behind each 需要关注 card: 补训名单 (its indicators'), 进度滞后 (only open windows can be
+    behind), 未达标 (every indicator that counts, each in its own window)."""
+    plan, as_of = board.plan, board.as_of
+    spans = {ind.code: span_for(plan, ind, as_of) for ind in board.cadre_indicators}
+    kinds = {ind.code: ind.window.kind for ind in board.cadre_indicators}
+
+    def labels(codes, empty="—"):
+        windows = [(spans[c], kinds[c]) for c in codes if spans[c]]
+        return "、".join(distinct_labels(windows, as_of=as_of, plan=plan)) or empty
+
+    inds = board.cadre_indicators
+    return {
+        "makeup": labels(board.makeup_codes),
+        "makeup_dates": "；".join(window_dates(spans[c].start, spans[c].end, as_of=as_of)
+                                 for c in board.makeup_codes if spans[c]),
+        "at_risk": labels([i.code for i in inds if spans[i.code] and not spans[i.code].closed],
+                          empty="各统计窗口均已结束"),
+        "unmet": labels([i.code for i in inds if not i.advisory]),
+    }
+
+
+VIEWS = ("matrix", "org")  # besides one cadre indicator: 达标率一览, 单位/地区指标
+GROUPS = {"region": "下级地区", "unit": "直属单位"}
 
 
 def _with_refresh(params) -> str:
@@ -94,9 +140,14 @@ def dashboard(request):
     board, cached_at = dashboard_for(request.user, plan, as_of, org_code=org_code or None,
                                      refresh=request.GET.get("refresh") == "1")
     codes = [i.code for i in board.cadre_indicators]
-    chosen = request.GET.get("indicator", "")
+    # ?view= is what the table shows: one cadre indicator (as ?indicator=), 达标率一览 or 单位/地区指标
+    view = request.GET.get("view", "")
+    chosen = view if view in codes else request.GET.get("indicator", "")
     if chosen not in codes:
         chosen = next((c for c in plan.hours_indicators if c in codes), codes[0] if codes else "")
+    view = view if view in VIEWS else ""
+    group = request.GET.get("group", "")
+    group = group if group in GROUPS else ""
     base = urlencode({"plan": plan.id, "as_of": as_of.isoformat()})
     panes = [{"ind": ind, "rows": [(r, r.cells[ind.code]) for r in board.rows], "total": board.total.cells[ind.code]}
              for ind in board.cadre_indicators]
@@ -104,6 +155,9 @@ def dashboard(request):
               for r in [board.total, *board.rows]]
     org_matrix = [{"row": r, "cells": [(ind, r.org_verdicts.get(ind.code)) for ind in board.org_indicators]}
                   for r in [board.total, *board.rows] if not r.is_direct]
+    org_columns = [{"ind": ind, "window": _window(span.start, span.end, plan, as_of, ind.window.kind) if span else None}
+                   for ind in board.org_indicators for span in [span_for(plan, ind, as_of)]]
+    groups = [(key, label, sum(1 for r in board.rows if r.group_key == key)) for key, label in GROUPS.items()]
     regions = region_choices(request.user)
     if board.root.pk not in {o.pk for o in regions}:
         regions = sorted([*regions, board.root], key=lambda o: o.path)
@@ -111,8 +165,10 @@ def dashboard(request):
     return render(request, "reports/dashboard.html", {
         "board": board, "plan": plan, "as_of": as_of, "warnings": warnings, "base": base, "cached_at": cached_at,
         "refresh_query": _with_refresh(request.GET),
-        "plans": all_plans(), "cards": _figure_cards(plan, board.figures),
+        "plans": all_plans(), "cards": _figure_cards(plan, board.figures, as_of),
+        "attention": _attention_windows(board), "org_columns": org_columns,
         "panes": panes, "matrix": matrix, "org_matrix": org_matrix, "chosen": chosen,
+        "view": view or chosen, "group": group, "groups": groups, "both_groups": all(n for _, _, n in groups),
         "chart": board.chart(), "regions": [(o, "　" * (o.depth - base_depth)) for o in regions],
         "verdict_labels": VERDICT_LABELS, "styles": VERDICT_STYLES,
         "parent": board.trail[-2] if len(board.trail) > 1 else None,
