@@ -87,6 +87,9 @@ def record_list(request):
     total = count_up_to(qs, COUNT_CAP)
     counts = record_counts(qs) if total <= COUNT_CAP else None
     page = page_of(request, qs, count=min(total, COUNT_CAP))
+    if total > COUNT_CAP:
+        # counted no further than the cap: the pagination says "more than", not a number it does not know
+        page.paginator.count_text = f"超过 {_how_many(COUNT_CAP)}"
     flag_reversed(page.object_list)
     selected_org = access_org(user, flt.org_code) if flt.org_code else None
     this_year = date.today().year
@@ -101,7 +104,8 @@ def record_list(request):
 
 
 def _how_many(n: int) -> str:
-    return f"{n // 10_000} 万" if n >= 10_000 and n % 10_000 == 0 else str(n)
+    """``100000`` → ``10 万条``, ``3`` → ``3 条``."""
+    return f"{n // 10_000} 万条" if n >= 10_000 and n % 10_000 == 0 else f"{n:,} 条"
 
 
 def _without_paging(params) -> str:
