@@ -186,6 +186,22 @@ GANXUN_MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 GANXUN_MAX_IMPORT_ROWS = 200_000
 GANXUN_API_TOKEN_DAYS = 365
 
+
+def _public_url(raw: str) -> str:
+    """``GANXUN_PUBLIC_URL``: the site's address as users reach it (``https://host[:port][/path]``), printed on
+    PDFs and in their QR codes; empty means each request's own scheme and host (what the demo needs)."""
+    from urllib.parse import urlsplit
+
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ImproperlyConfigured(f"GANXUN_PUBLIC_URL 应为 https://主机名[:端口][/路径] 形式的网址，而不是 {raw!r}")
+    return raw.rstrip("/")
+
+
+GANXUN_PUBLIC_URL = _public_url(env_str("GANXUN_PUBLIC_URL", ""))
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
