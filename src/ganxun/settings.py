@@ -220,6 +220,22 @@ def _trusted_proxy() -> str | None:
 # deletes every X-Forwarded-*/Forwarded header of any other peer before Django sees the request.
 GANXUN_TRUSTED_PROXY = _trusted_proxy()
 
+
+def _public_url(raw: str) -> str:
+    """``GANXUN_PUBLIC_URL``: the site's address as users reach it (``https://host[:port][/path]``), printed on
+    PDFs and in their QR codes; empty means each request's own scheme and host (what the demo needs)."""
+    from urllib.parse import urlsplit
+
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ImproperlyConfigured(f"GANXUN_PUBLIC_URL 应为 https://主机名[:端口][/路径] 形式的网址，而不是 {raw!r}")
+    return raw.rstrip("/")
+
+
+GANXUN_PUBLIC_URL = _public_url(env_str("GANXUN_PUBLIC_URL", ""))
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -4,6 +4,7 @@ No app is named here: an app says where its pages live in its ``apps.py``.
 """
 
 from django.apps import apps
+from django.conf import settings
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -19,6 +20,8 @@ def _app_urls():
 
 urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
+    # browsers ask for /favicon.ico on every page that names none (the PDF's verification page, error pages…)
+    path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}ganxun/favicon.ico")),
     # the import page moved from 干部名册 to /import/: old bookmarks still arrive
     path("cadres/import/", RedirectView.as_view(pattern_name="dataio:import", query_string=True)),
     *_app_urls(),

@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+import pytest
+
 from django.conf import settings
 from django.utils import timezone
 
@@ -38,9 +40,43 @@ def test_sixth_try_is_refused_even_with_the_right_password(client, world):
     assert response.status_code == 429
     assert "已锁定" in response.content.decode()
     assert "_auth_user_id" not in client.session
-    # five wrong passwords and the refused sixth try are all audited
-    assert AuditEvent.objects.filter(event_type="login_failed", subject_code="city_admin").count() == 6
-    assert AuditEvent.objects.filter(event_type="login_locked", subject_code="city_admin").exists()
+    # five wrong passwords, the lock and the refused sixth try are all audited
+    assert AuditEvent.objects.filter(event_type="login_failed", subject_code="city_admin").count() == 5
+    assert AuditEvent.objects.filter(event_type="login_locked", subject_code="city_admin").count() == 1
+    assert AuditEvent.objects.filter(event_type="login_during_lockout", subject_code="city_admin").count() == 1
+
+
+def _rows(username):
+    return list(AuditEvent.objects.filter(subject_code=username).order_by("id")
+                .values_list("event_type", "reason"))
+
+
+def test_the_lock_itself_leaves_the_fifth_failure_and_one_lock_row(client, world):
+    for _ in range(5):
+        _login(client, "city_admin", "Wrong#Password1")
+    rows = _rows("city_admin")
+    assert sorted(t for t, _ in rows) == ["login_failed"] * 5 + ["login_locked"]
+    assert dict(rows)["login_locked"] == "连续 5 次密码错误，账号锁定 15 分钟"
+
+
+@pytest.mark.parametrize("extends", [True, False], ids=["tries-extend-the-lock", "tries-do-not-extend-it"])
+def test_each_try_during_a_lockout_is_one_row_that_does_not_claim_a_wrong_password(client, world, settings, extends):
+    settings.AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = extends
+    # given a locked account
+    for _ in range(5):
+        _login(client, "city_admin", "Wrong#Password1")
+    before = AuditEvent.objects.count()
+    # when the right password comes, then a wrong one, both during the lockout
+    assert _login(client, "city_admin", PASSWORD).status_code == 429
+    assert _login(client, "city_admin", "Wrong#Password2").status_code == 429
+    # then each try leaves exactly one row, 锁定期间的登录, and no second lock row
+    new = _rows("city_admin")[-(AuditEvent.objects.count() - before):]
+    assert [t for t, _ in new] == ["login_during_lockout", "login_during_lockout"]
+    assert all("锁定期间" in reason and "密码错误" not in reason for _, reason in new)
+    assert AuditEvent.objects.filter(event_type="login_locked").count() == 1
+    # and 操作日志 names the event in words
+    event = AuditEvent.objects.filter(event_type="login_during_lockout").first()
+    assert event.get_event_type_display() == "锁定期间的登录" and event.outcome == "failure"
 
 
 def test_lockout_ends_after_fifteen_minutes(client, world):

@@ -227,3 +227,54 @@ def test_the_page_reads_a_long_ledger_in_a_fixed_number_of_queries(client, world
                                           ("𠮷田一郎", "𠮷**郎"), ("", "")])
 def test_names_are_masked_to_first_and_last_character(name, masked):
     assert mask_name(name) == masked
+
+
+# -- what a user reads: names, not codes; the department's designations stay with the department ---------------
+
+def visible_text(html: str) -> str:
+    """The text a reader sees: no scripts, styles, tags or attributes."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def internal_codes() -> set[str]:
+    from ganxun.plans.engine import VERDICT_LABELS
+    from ganxun.records.models import RecordSource
+
+    return ({i.code for i in load_plan(PLAN).indicators} | set(VERDICT_LABELS) | set(RecordSource.values)
+            | {PLAN})
+
+
+def test_the_archive_page_names_indicators_and_shows_no_internal_code(client, world, ledger):
+    html = page(client, world.users["dc"]).content.decode()
+    text = visible_text(html)
+    # the yearly-hours card reads by its name and the plan's clause
+    assert "科级以下干部年度培训" in text and "规划条款 一(四)1" in text
+    # and no indicator code, verdict code or 培训形式 value shows anywhere on the page
+    shown = {code for code in internal_codes() if re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", text)}
+    assert not shown, shown
+
+
+def test_a_cadre_does_not_see_the_young_talent_designation_on_their_own_pages(client, world):
+    # given 赵婷 (C-DC-2), whom the department marked 优秀年轻干部
+    assert world.cadres["dc2"].is_young_talent
+    client.force_login(world.users["cadre"])
+    # then her archive names no such tag, nor the indicator that exists only for it
+    archive = visible_text(client.get(f"/archive/C-DC-2/?{QUERY}").content.decode())
+    assert "优秀年轻干部" not in archive and "赵婷" in archive
+    # nor does 我的信息
+    detail = visible_text(client.get("/cadres/C-DC-2/").content.decode())
+    assert "优秀年轻干部" not in detail and "赵婷" in detail
+    # nor the registry page she can reach with a search
+    listing = visible_text(client.get("/cadres/?q=赵婷").content.decode())
+    assert "年轻干部" not in listing and "赵婷" in listing
+
+
+def test_administrators_still_see_the_young_talent_designation(client, world):
+    client.force_login(world.users["dc"])
+    archive = client.get(f"/archive/C-DC-2/?{QUERY}")
+    text = visible_text(archive.content.decode())
+    assert "优秀年轻干部" in text and "优秀年轻干部4年轮训" in text
+    assert "young_rotation_4y" in {c.verdict.indicator for c in archive.context["a"].cards}
+    assert "优秀年轻干部" in visible_text(client.get("/cadres/C-DC-2/").content.decode())
+    assert "年轻干部" in visible_text(client.get("/cadres/?q=赵婷").content.decode())

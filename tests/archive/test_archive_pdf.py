@@ -9,6 +9,7 @@ import zlib
 from io import BytesIO
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from ganxun.archive.exporters import archive_pdf_html
@@ -272,3 +273,135 @@ def test_the_spreadsheet_has_three_sheets_masked_and_formula_safe(client, world,
     # and the export is audited
     event = AuditEvent.objects.get(event_type="exported")
     assert event.subject_code == "C-DC-1" and event.extra["format"] == "xlsx" and event.extra["kind"] == "archive"
+
+
+# -- where things fall on the page, what the PDF says to whom -------------------------------------------------
+
+MM = 96 / 25.4  # CSS pixels per millimetre: WeasyPrint's page anchors are in CSS pixels from the page's corner
+PAGE_FOOT = (297 - 18) * MM  # A4, bottom margin 18 mm (archive/pdf.html)
+
+
+def _where(document, *anchors) -> dict[str, tuple[int, float]]:
+    """anchor id → (page number, y) in the laid-out document."""
+    found = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in anchors:
+            if anchor in page.anchors:
+                found[anchor] = (number, page.anchors[anchor][1])
+    return found
+
+
+def _pdf_html(user, person="C-DC-1", **kwargs):
+    from django.utils import timezone
+
+    archive = archive_of(user, person, plan_id=PLAN, as_of=AS_OF)
+    return archive_pdf_html(archive, code="ABCDEFGHIJKLMNOP", digest="ab" * 32,
+                            verify_url=kwargs.pop("verify_url", "http://x/verify/ABCDEFGHIJKLMNOP"),
+                            generated_at=timezone.now(), **kwargs)
+
+
+def test_the_records_heading_never_ends_a_page_without_its_first_rows(world, ledger):
+    from ganxun.archive.pdf import render_document
+
+    html = _pdf_html(world.users["dc"])
+    page, top = _where(render_document(html), "records")["records"]
+    # when whatever comes before pushes the 学习记录 heading ever nearer the foot of its page
+    for room in (40, 24, 16, 11, 6):  # millimetres left below the heading's top
+        spacer = PAGE_FOOT - room * MM - top
+        pushed = html.replace('<h2 id="records">', f'<div style="height:{spacer:.1f}px"></div><h2 id="records">')
+        where = _where(render_document(pushed), "records", "record-1", "record-2")
+        # then the heading stays on the page of the first two records (there, or on the next page with them)
+        assert where["records"][0] == where["record-1"][0] == where["record-2"][0], (room, where)
+        assert where["records"][0] in (page, page + 1)
+
+
+def test_the_verification_address_is_the_public_url_when_set(client, world, ledger, settings):
+    from ganxun.archive.exporters import qr_svg
+
+    # given a deployment that says how users reach it
+    settings.GANXUN_PUBLIC_URL = "https://ganxun.example.gov.cn"
+    content = issue_pdf(client, world.users["dc"])
+    code = ArchiveIssue.objects.get().code
+    # then the PDF prints that address, not the host the request came in on
+    text = pdf_text(content)
+    assert text is not None, "pdftotext (poppler-utils) is needed to read the PDF"
+    url = f"https://ganxun.example.gov.cn{reverse('verify_archive', kwargs={'code': code})}"
+    assert url in text and "testserver" not in text
+    # and the QR code beside it encodes the same address
+    html = _pdf_html(world.users["dc"], verify_url=url)
+    assert qr_svg(url) in html and "扫码核验" in html
+
+
+def test_without_a_public_url_the_address_is_the_requests_own(client, world, ledger, settings):
+    settings.GANXUN_PUBLIC_URL = ""
+    text = pdf_text(issue_pdf(client, world.users["dc"]))
+    code = ArchiveIssue.objects.get().code
+    assert text is not None and f"http://testserver/verify/{code}" in text
+
+
+def test_the_qr_code_is_drawn_in_the_pdf_and_changes_with_the_address():
+    from ganxun.archive.exporters import qr_svg
+
+    first, second = qr_svg("https://a.example/verify/AAAA"), qr_svg("https://a.example/verify/BBBB")
+    assert first.startswith("<svg") and 'class="qr"' in first and "<path" in first and first != second
+    assert "http" not in first.split(">", 1)[1]  # the address is in the modules, not in the markup
+    content = html_to_pdf(f"<p>核验</p>{first}")
+    assert content.startswith(b"%PDF") and b"/Image" not in pdf_objects(content)  # vector, no picture fetched
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("", ""), ("https://ganxun.example.gov.cn/", "https://ganxun.example.gov.cn"),
+    ("http://10.1.2.3:8080/ganxun", "http://10.1.2.3:8080/ganxun")])
+def test_the_public_url_setting_takes_an_http_address(raw, expected):
+    from ganxun.settings import _public_url
+
+    assert _public_url(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["ganxun.example.gov.cn", "ftp://host/x", "https://host/?a=1", "https://"])
+def test_a_public_url_that_is_not_an_address_is_refused_at_start(raw):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from ganxun.settings import _public_url
+
+    with pytest.raises(ImproperlyConfigured, match="GANXUN_PUBLIC_URL"):
+        _public_url(raw)
+
+
+def test_the_last_page_leaves_room_for_the_issuing_unit_and_its_seal(client, world, ledger):
+    text = pdf_text(issue_pdf(client, world.users["dc"]))
+    assert text is not None
+    assert re.search(r"出具单位：\s*东城区委组织部", text) and "经办人" in text and "盖章处" in text
+    # a cadre's own print leaves the unit blank, for the unit that seals it
+    own = pdf_text(issue_pdf(client, world.users["cadre"], "C-DC-2"))
+    assert "干部本人（自助打印）" in own and "盖章处" in own and not re.search(r"出具单位：\s*\S*组织部", own)
+
+
+def test_the_pdf_and_spreadsheet_name_indicators_without_codes(client, world, ledger):
+    from tests.archive.test_archive_pages import internal_codes
+
+    text = pdf_text(issue_pdf(client, world.users["dc"]))
+    assert text is not None and "科级以下干部年度培训" in text
+    assert not {code for code in internal_codes() if re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", text)}
+    client.force_login(world.users["dc"])
+    book = load_workbook(BytesIO(client.get(f"/archive/C-DC-1/xlsx?{QUERY}").content))
+    info = {row[0]: row[1] for row in book["基本信息"].iter_rows(min_row=2, values_only=True)}
+    assert info["规划"] == "河南省2019—2022年干部教育培训规划"
+    # the indicator code stays in one place: the spreadsheet's 指标代码 column, for other systems
+    cells = [(ws.title, c) for ws in book for row in ws.iter_rows(values_only=True) for c in row
+             if isinstance(c, str) and c in internal_codes()]
+    assert cells and {title for title, _ in cells} == {"指标达标"}
+    assert [r[0] for r in book["指标达标"].iter_rows(max_row=1, values_only=True)] == ["指标代码"]
+
+
+def test_a_cadres_own_pdf_and_spreadsheet_leave_out_the_young_talent_designation(client, world):
+    own = pdf_text(issue_pdf(client, world.users["cadre"], "C-DC-2"))
+    assert own is not None and "赵婷" in own and "优秀年轻干部" not in own
+    book = load_workbook(BytesIO(client.get(f"/archive/C-DC-2/xlsx?{QUERY}").content))
+    everything = " ".join(str(c) for ws in book for row in ws.iter_rows(values_only=True) for c in row if c)
+    assert "优秀年轻干部" not in everything and "young_rotation_4y" not in everything
+    # while the department's copy keeps both the tag and the indicator
+    theirs = pdf_text(issue_pdf(client, world.users["dc"], "C-DC-2"))
+    assert "优秀年轻干部" in theirs and "优秀年轻干部4年轮训" in theirs
+    book = load_workbook(BytesIO(client.get(f"/archive/C-DC-2/xlsx?{QUERY}").content))
+    assert "young_rotation_4y" in [row[0] for row in book["指标达标"].iter_rows(min_row=2, values_only=True)]

@@ -77,3 +77,25 @@ def test_with_the_public_routes_mounted_the_pdf_prints_the_short_address(client,
     from ganxun.archive.views import verify_url
 
     assert verify_url(RequestFactory().get("/"), issue.code) == f"http://testserver/verify/{issue.code}"
+
+
+def test_the_site_has_an_icon_where_browsers_look_for_it(client, world, issued):
+    # the verification page (opened from a PDF's QR code, no login) names the shipped icon
+    html = client.get(f"/verify/{issued.code}").content.decode()
+    icons = re.findall(r'<link rel="icon" href="([^"]+)"', html)
+    assert icons == ["/static/ganxun/favicon.svg", "/static/ganxun/favicon.ico"]
+    svg = client.get(icons[0])
+    assert svg.status_code == 200 and b"<svg" in b"".join(svg.streaming_content)
+    # and /favicon.ico, which browsers ask for regardless, answers with the icon instead of a 404
+    response = client.get("/favicon.ico", follow=True)
+    assert response.status_code == 200 and response.redirect_chain[-1][0] == "/static/ganxun/favicon.ico"
+    assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
+
+
+def test_the_printed_address_keeps_the_public_urls_path(rf, settings):
+    from ganxun.archive.views import verify_url
+
+    settings.GANXUN_PUBLIC_URL = "https://gov.example.cn/ganxun"
+    assert verify_url(rf.get("/", HTTP_HOST="127.0.0.1:8000"), "ABCD") == "https://gov.example.cn/ganxun/verify/ABCD"
+    settings.GANXUN_PUBLIC_URL = ""
+    assert verify_url(rf.get("/", HTTP_HOST="127.0.0.1:8000"), "ABCD") == "http://127.0.0.1:8000/verify/ABCD"

@@ -72,7 +72,7 @@ def test_small_demo_is_a_city_of_henan_with_counties_townships_and_about_500_cad
     # given a small demo
     henan, city, other = _org("41"), _org("4199"), _org("4198")
     # then 示例市 and a second city sit under 河南省, each with its organisation department
-    assert (henan.name, city.name, other.name) == ("河南省", "示例市", "另一市")
+    assert (henan.name, city.name, other.name) == ("河南省", "示例市", "范例市")
     assert Org.objects.get_parent(city) == henan and Org.objects.get_parent(other) == henan
     assert _org("41ZZB").name == "河南省委组织部" and _org("4199ZZB").name == "示例市委组织部"
     # and 示例市 has counties with their own 组织部, townships under them and villages under those
@@ -89,6 +89,23 @@ def test_small_demo_is_a_city_of_henan_with_counties_townships_and_about_500_cad
     assert _under(city).count() > 0.9 * Cadre.objects.count()
     assert demo.cadres == Cadre.objects.count()
     assert all(re.fullmatch(r"GB\d{8}", code) for code in Cadre.objects.values_list("person_code", flat=True))
+
+
+# Henan's prefecture-level and county-level cities: a demo city must not share a name with one.
+REAL_HENAN_CITIES = {
+    "郑州市", "开封市", "洛阳市", "平顶山市", "安阳市", "鹤壁市", "新乡市", "焦作市", "濮阳市", "许昌市", "漯河市",
+    "三门峡市", "南阳市", "商丘市", "信阳市", "周口市", "驻马店市", "济源市", "巩义市", "荥阳市", "新密市", "新郑市",
+    "登封市", "偃师市", "舞钢市", "汝州市", "林州市", "卫辉市", "辉县市", "沁阳市", "孟州市", "禹州市", "长葛市",
+    "义马市", "灵宝市", "邓州市", "永城市", "项城市", "长垣市"}
+
+
+def test_the_fictional_cities_have_proper_names_no_real_henan_city_has():
+    from ganxun.demo.units import CITIES
+
+    names = [name for _, name, _ in CITIES]
+    assert names[:2] == ["示例市", "范例市"] and "另一市" not in names
+    assert len(set(names)) == len(names) and not set(names) & REAL_HENAN_CITIES
+    assert all(name == short + "市" for _, name, short in CITIES)
 
 
 def test_the_registry_has_the_shares_of_a_real_city(demo):

@@ -288,13 +288,29 @@ def test_a_list_longer_than_the_cap_pages_without_totals_until_narrowed(as_user,
     response = client.get("/records/list/?page_size=2")
     # then no sum over everything is offered, the pages stop at the cap, and the newest come first
     body = response.content.decode()
-    assert response.context["counts"] is None and "超过 3条记录" in body and "缩小范围后显示合计" in body
+    assert response.context["counts"] is None and "超过 3 条记录" in body and "缩小范围后显示合计" in body
     page = response.context["page"]
     assert page.paginator.num_pages == 2 and len(page.object_list) == 2
+    # and neither the count line nor the pager claims a total it did not count
+    pager = re.search(r'data-testid="page-count">([^<]*)<', body).group(1)
+    assert pager == "超过 3 条，第 1/2 页" and "共 3 条" not in body
     assert all(r.is_reversed is False for r in page.object_list)
     # when narrowed to one county, the totals are back
     counts = client.get("/records/list/?org=419901").context["counts"]
     assert (counts["total"], counts["cadres"]) == (2, 2)
+    # the real cap reads in 万: 超过 10 万条
+    assert views.how_many(100_000) == "10 万条"
+
+
+def test_a_list_exactly_at_the_cap_shows_its_count(as_user, world, ledger, monkeypatch):
+    from ganxun.records import views
+
+    client = as_user("admin")
+    total = client.get("/records/list/").context["counts"]["total"]
+    monkeypatch.setattr(views, "COUNT_CAP", total)
+    body = client.get("/records/list/?page_size=2").content.decode()
+    assert f"共 {total} 条记录" in body and "超过" not in body
+    assert re.search(r'data-testid="page-count">共 %d 条，第 1/' % total, body)
 
 
 def test_list_pages_never_show_a_full_id_number(as_user, ledger):

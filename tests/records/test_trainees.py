@@ -183,11 +183,11 @@ def test_an_institution_with_more_entries_than_the_cap_sums_only_a_narrowed_list
     html = response.content.decode()
     # then the list shows the latest entries without totals and says how to get them
     assert response.context["counts"] is None and response.context["years"] is None
-    assert "超过 2条记录，只列出最近的 2条" in html and 'data-testid="trainee-years-capped"' in html
+    assert "超过 2 条记录，只列出最近的 2 条" in html and 'data-testid="trainee-years-capped"' in html
     assert len(response.context["page"].object_list) == 2
     # and a narrowed list is summed again
     narrowed = client.get("/records/trainees/DX4199/?name=陈刚")
     assert narrowed.context["counts"]["entries"] == 1 and years(narrowed) == {2024: (1, 1, 40)}
     # and the home page gives this year's and last year's figures, but no sum over all the years
     home = client.get("/").content.decode()
-    assert "记录超过 2条，历年合计请在学员与学时明细中按年度查看" in home
+    assert "记录超过 2 条，历年合计请在学员与学时明细中按年度查看" in home

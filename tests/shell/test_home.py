@@ -32,18 +32,15 @@ def test_a_cadre_behind_pace_sees_the_gap_and_the_time_left(world, schools):  # 
     # when she opens her home page at the end of September 2022
     home = cadre_home(world.users["cadre"], as_of=date(2022, 9, 30))
     progress = by_code(home)
-    # then she sees each indicator of the plan that applies to her, and only those
+    # then she sees each indicator of the plan that applies to her, and only those (优秀年轻干部 is the
+    # department's internal designation: its rotation stays off her own pages)
     assert home.plan.id == "henan-2019-2022"
-    assert set(progress) == {"staff_hours_annual", "young_rotation_4y"}
+    assert set(progress) == {"staff_hours_annual"}
     yearly = progress["staff_hours_annual"]
     assert (yearly.label, yearly.actual, yearly.gap) == ("进度滞后", "5 天 / 40.0 学时", "还差 7 天或 50.0 学时")
     assert (yearly.window, yearly.days_left) == ("2022 年度", 92)
     assert yearly.window_dates == "2022-01-01 至 2022-12-31，统计至 2022-09-30"
     assert yearly.time_left == "还剩 92 天（2022-12-31 结束）"
-    # and the four-year rotation, met, in its rolling window
-    rotation = progress["young_rotation_4y"]
-    assert (rotation.label, rotation.window, rotation.gap) == ("达标", "截至今日 4 年内", "")
-    assert rotation.days_left is None and "滚动计算" in rotation.time_left
     # and what is due is the yearly hours, for being behind pace
     assert [(p.indicator.code, p.due_reason) for p in home.due] == [
         ("staff_hours_annual", "进度滞后：完成比例低于已过去的时间比例")]
@@ -60,15 +57,33 @@ def test_an_indicator_on_track_is_due_when_its_window_closes_soon(world, schools
     assert not cadre_home(world.users["cadre"], as_of=date(2022, 7, 13)).due
 
 
+def leader_login(world):
+    """张建国 (正处级, 局长) with a login of his own."""
+    from ganxun.accounts.models import User
+
+    return User.objects.create(username="city1_self", role="cadre", person=world.cadres["city1"])
+
+
+def test_a_rolling_indicator_reads_its_window_and_when_met(world, schools):  # noqa: F811
+    # given a leader with a system training at the party school in 2020
+    record_append(acting_user=world.users["admin"], person_code="C-CITY-1", institution_code="DX4199",
+                  values={"title": "县处级干部进修班", "source": "full_time", "start_date": date(2020, 3, 2),
+                          "end_date": date(2020, 4, 30), "hours": "300", "is_system_training": True})
+    home = cadre_home(leader_login(world), as_of=date(2022, 12, 31))
+    makeup = by_code(home)["makeup_5y"]
+    assert (makeup.label, makeup.window, makeup.gap) == ("达标", "截至今日 5 年内", "")
+    assert makeup.days_left is None and "滚动计算" in makeup.time_left
+
+
 def test_a_rolling_indicator_not_met_is_due_now(world, schools):  # noqa: F811
-    # given no full-time training at all in four years: the young-talent rotation is unmet, and a class now fixes it
-    home = cadre_home(world.users["cadre"], as_of=date(2022, 12, 31))
-    rotation = by_code(home)["young_rotation_4y"]
-    assert (rotation.label, rotation.gap) == ("未达标", "还差 1 次")
-    assert rotation in home.due and "补上即可达标" in rotation.due_reason
-    # and a closed yearly window that was missed is shown, but no longer due
-    yearly = by_code(home)["staff_hours_annual"]
-    assert yearly.label == "未达标" and yearly.time_left == "统计窗口已结束" and yearly not in home.due
+    # given a leader with no system training in five years: 补训 is unmet, and a class now fixes it
+    home = cadre_home(leader_login(world), as_of=date(2022, 12, 31))
+    makeup = by_code(home)["makeup_5y"]
+    assert (makeup.label, makeup.gap) == ("未达标", "还差 1 次")
+    assert makeup in home.due and "补上即可达标" in makeup.due_reason
+    # and a closed plan-period window that was missed is shown, but no longer due
+    hours = by_code(home)["leader_hours_5y"]
+    assert hours.label == "未达标" and hours.time_left == "统计窗口已结束" and hours not in home.due
 
 
 def test_the_cadre_home_evaluates_only_the_cadre(world, schools, evaluations):  # noqa: F811
@@ -93,9 +108,8 @@ def test_the_cadre_home_shows_progress_and_claims_not_the_registry_counters(clie
             "title": title, "start_date": today, "end_date": today, "hours": "3"})
     html = page(client, world.users["cadre"])
     assert "干部总数" not in html and "单位（含地区、组织部）" not in html
-    for code in ("staff_hours_annual", "young_rotation_4y"):
-        assert f'data-indicator="{code}"' in html
-    assert f"{today.year} 年度" in html and "截至今日 4 年内" in html
+    assert 'data-indicator="staff_hours_annual"' in html and f"{today.year} 年度" in html
+    assert "young_rotation_4y" not in html and "优秀年轻干部" not in html
     pending = html[html.index('data-testid="cadre-pending"'):]
     assert re.search(r'data-testid="pending-count">2<', pending)
     assert "自学《之江新语》" in pending and 'href="/records/self_study/"' in pending
@@ -170,5 +184,5 @@ def test_a_school_with_too_many_recent_entries_is_not_counted_on_the_home_page(c
     for person in ("C-DC-1", "C-DC-2"):
         _full_time(world, person, end=date.today(), days=2, hours="16")
     html = page(client, world.users["institution"])
-    assert "近两年的学时记录超过 1条，不在工作台合计" in html and 'data-testid="stat-this-year"' not in html
+    assert "近两年的学时记录超过 1 条，不在工作台合计" in html and 'data-testid="stat-this-year"' not in html
     assert "科级干部进修班" in html  # the last year's trainings are still listed

@@ -1,4 +1,8 @@
-"""The archive as a spreadsheet (基本信息, 指标达标, 学习记录) and as a PDF; each download is audited."""
+"""The archive as a spreadsheet (基本信息, 指标达标, 学习记录) and as a PDF; each download is audited.
+
+Users read names, never codes: the one code kept is the spreadsheet's 指标代码 column, the key another
+system matches indicators on.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,12 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from urllib.parse import quote
 
+import segno
 import xlsxwriter
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from ganxun.archive.selectors import Archive
 from ganxun.audit.events import EventType, record_event
@@ -59,7 +65,7 @@ def archive_workbook(archive: Archive) -> bytes:
         ("性别", cadre.get_gender_display()), ("单位", cadre.org.name), ("单位编码", cadre.org.code),
         ("职务", cadre.post_title), ("职级", cadre.get_rank_display()), ("层级", cadre.get_tier_display()),
         ("干部类别", cadre.get_category_display()), ("标识", "、".join(archive.flags)),
-        ("规划", f"{archive.plan.title}（{archive.plan.id}）"), ("评估日", archive.as_of),
+        ("规划", archive.plan.title), ("评估日", archive.as_of),
         ("累计计入学时（截至评估日）", float(archive.total_hours)),
         ("导出时间", timezone.now()),
     ]
@@ -90,11 +96,22 @@ def archive_xlsx_response(user, archive: Archive) -> HttpResponse:
     return xlsx_response(content, f"电子档案_{archive.cadre.name}_{archive.cadre.person_code}_{archive.as_of:%Y%m%d}.xlsx")
 
 
-def archive_pdf_html(archive: Archive, *, code: str, digest: str, verify_url: str, generated_at: datetime) -> str:
-    """The print version of the archive; ``code`` and ``digest`` are printed for verification."""
+def qr_svg(url: str) -> str:
+    """The QR code of ``url`` as inline SVG (drawn in the PDF, nothing fetched): error correction M, the
+    standard quiet zone of 4 modules; the page sizes it."""
+    return segno.make(url, error="m", micro=False).svg_inline(border=4, omitsize=True, svgclass="qr")
+
+
+def archive_pdf_html(archive: Archive, *, code: str, digest: str, verify_url: str, generated_at: datetime,
+                     issuer: tuple = (None, "")) -> str:
+    """The print version of the archive; ``code``, ``digest`` and the QR code of ``verify_url`` are printed
+    for verification, with room at the end for the issuing unit to sign and seal. ``issuer``: (org or None,
+    name) as ``selectors.issuer_of`` gives it; without an org (self-service, system administrator) the
+    出具单位 line is left blank for the unit that seals it."""
     return render_to_string("archive/pdf.html", {
         "a": archive, "code": "-".join(code[i:i + 4] for i in range(0, len(code), 4)), "digest": digest,
-        "verify_url": verify_url, "generated_at": timezone.localtime(generated_at),
+        "verify_url": verify_url, "qr": mark_safe(qr_svg(verify_url)),  # noqa: S308 (segno's own markup)
+        "generated_at": timezone.localtime(generated_at), "issuer_org": issuer[0], "issuer_name": issuer[1],
         "year_table": archive.year_table(),
     })
 

@@ -297,14 +297,26 @@ def font_configuration():
     return _font_config
 
 
-def html_to_pdf(html: str) -> bytes:
-    """Render ``html`` (which must reference no external resources) to PDF bytes with Noto Sans SC."""
+def _render(html: str):
+    """Lay out ``html`` with the fonts it needs; the caller holds ``_lock``."""
     from weasyprint import CSS, HTML
 
     regular, bold = text_points(html)
     fetcher = _fetcher()
+    font_css = font_css_for(regular, bold)  # decompresses missing slices into the cache
+    fc = font_configuration()
+    fonts = CSS(string=font_css, font_config=fc, url_fetcher=fetcher)
+    return HTML(string=html, url_fetcher=fetcher).render(stylesheets=[fonts], font_config=fc)
+
+
+def render_document(html: str):
+    """The laid-out pages of ``html`` (a WeasyPrint ``Document``: ``pages``, each with the ``anchors`` of the
+    elements with an id on it), as ``html_to_pdf`` would print them."""
     with _lock:
-        font_css = font_css_for(regular, bold)  # decompresses missing slices into the cache
-        fc = font_configuration()
-        fonts = CSS(string=font_css, font_config=fc, url_fetcher=fetcher)
-        return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[fonts], font_config=fc)
+        return _render(html)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Render ``html`` (which must reference no external resources) to PDF bytes with Noto Sans SC."""
+    with _lock:
+        return _render(html).write_pdf()

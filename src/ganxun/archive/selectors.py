@@ -21,6 +21,7 @@ from ganxun.archive.models import ArchiveIssue
 from ganxun.cadres.models import Cadre
 from ganxun.cadres.selectors import access_cadre
 from ganxun.core.errors import NotFound
+from ganxun.core.roles import is_cadre
 from ganxun.plans.compliance import cadre_verdicts, compliance_scope
 from ganxun.plans.engine import AT_RISK, MET, ON_TRACK, UNMET, VERDICT_LABELS, Verdict
 from ganxun.plans.output import amount
@@ -31,6 +32,8 @@ from ganxun.records.selectors import records_of_cadre
 
 VERDICT_ORDER = (UNMET, AT_RISK, ON_TRACK, MET)
 CORRECTION_PREFIX = "更正："
+SELF_SERVICE = "干部本人（自助打印）"
+SYSTEM_ADMIN = "系统管理员"
 
 # Flags shown beside a cadre's name, in the order the cadre detail page uses.
 FLAGS = (
@@ -41,6 +44,11 @@ FLAGS = (
     ("is_branch_secretary", "党支部书记"),
     ("is_selected_graduate", "选调生"),
 )
+# The department's internal designations: never shown to the cadre themself (their own archive, its PDF and
+# spreadsheet). An indicator that applies by one of them (``applies_to``) is left out for the cadre as well,
+# since its name says the same thing (优秀年轻干部4年轮训).
+INTERNAL_FLAGS = frozenset({"is_young_talent"})
+INTERNAL_APPLIES = frozenset({"young_talent"})
 
 
 def default_plan_id(org=None, as_of: date | None = None) -> str:
@@ -61,11 +69,26 @@ def mask_name(name: str) -> str:
     return chars[0] + "*" * (len(chars) - 2) + chars[-1]
 
 
-def cadre_flags(cadre: Cadre) -> list[str]:
-    flags = [label for attr, label in FLAGS if getattr(cadre, attr)]
+def cadre_flags(cadre: Cadre, *, internal: bool = True) -> list[str]:
+    """The cadre's flags in words; ``internal=False`` (the cadre's own view) leaves out ``INTERNAL_FLAGS``."""
+    flags = [label for attr, label in FLAGS if getattr(cadre, attr) and (internal or attr not in INTERNAL_FLAGS)]
     if cadre.local_team:
         flags.insert(2, f"{cadre.get_local_team_display()}党政班子")
     return flags
+
+
+def is_internal_indicator(indicator: Indicator) -> bool:
+    """An indicator whose subjects are picked by an internal designation (see ``INTERNAL_APPLIES``)."""
+    return any(getattr(indicator.who, key) for key in INTERNAL_APPLIES)
+
+
+def issuer_of(user) -> tuple:
+    """Who issues an archive the user prints: (org or None, the name printed as 出具单位)."""
+    if is_cadre(user):
+        return None, SELF_SERVICE
+    if getattr(user, "scope_org_id", None):
+        return user.scope_org, user.scope_org.name
+    return None, SYSTEM_ADMIN
 
 
 @dataclass
@@ -137,10 +160,11 @@ class Archive:
     later_records: int  # entries ending after as_of, not listed
     years: list[YearHours]
     corrections: list[Correction]
+    for_cadre: bool = False  # read by the cadre themself: internal designations are left out
 
     @property
     def flags(self) -> list[str]:
-        return cadre_flags(self.cadre)
+        return cadre_flags(self.cadre, internal=not self.for_cadre)
 
     @property
     def sources(self) -> list[tuple[str, str]]:
@@ -229,7 +253,10 @@ def archive_of(user, person_code: str, *, plan_id: str, as_of: date) -> Archive:
     """One cadre's archive under ``plan_id`` at ``as_of``; ``NotFound`` outside the user's scope."""
     cadre = access_cadre(user, person_code)
     plan = load_plan(plan_id)
+    for_cadre = is_cadre(user)
     verdicts = cadre_verdicts(plan, as_of, compliance_scope(user, person_code=person_code))
+    if for_cadre:
+        verdicts = [v for v in verdicts if not is_internal_indicator(plan.indicator(v.indicator))]
     ledger = list(records_of_cadre(user, person_code).select_related("recorded_by"))
     records = [r for r in ledger if r.end_date <= as_of]
     by_ref = {r.reference: r.pk for r in records}
@@ -237,7 +264,7 @@ def archive_of(user, person_code: str, *, plan_id: str, as_of: date) -> Archive:
                            evidence=[(ref, by_ref.get(ref)) for ref in v.evidence]) for v in verdicts]
     return Archive(cadre=cadre, plan=plan, as_of=as_of, verdicts=verdicts, cards=cards, records=records,
                    later_records=len(ledger) - len(records), years=_year_hours(cadre, records, as_of),
-                   corrections=_corrections(records))
+                   corrections=_corrections(records), for_cadre=for_cadre)
 
 
 def filter_records(records: list[LearningRecord], *, year: int | None = None, source: str = "") -> list[LearningRecord]:

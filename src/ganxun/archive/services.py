@@ -8,26 +8,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from ganxun.archive.models import ArchiveIssue
-from ganxun.archive.selectors import mask_name
+from ganxun.archive.selectors import issuer_of, mask_name
 from ganxun.audit.events import EventType, record_event
 from ganxun.cadres.selectors import access_cadre
 from ganxun.plans.catalog import load_plan
 
-SELF_SERVICE = "干部本人（自助打印）"
-SYSTEM_ADMIN = "系统管理员"
 
 
 def new_issue_code() -> str:
     """16 characters of base32 (80 random bits): printed on the PDF before the row is written."""
     return base64.b32encode(secrets.token_bytes(10)).decode("ascii")
-
-
-def _issuer(user) -> tuple:
-    if getattr(user, "role", "") == "cadre":
-        return None, SELF_SERVICE
-    if getattr(user, "scope_org_id", None):
-        return user.scope_org, user.scope_org.name
-    return None, SYSTEM_ADMIN
 
 
 @transaction.atomic(durable=True)
@@ -36,7 +26,7 @@ def archive_issue(*, acting_user, person_code: str, plan_id: str, as_of: date, d
     """Register one issued archive PDF so that /verify/<code> can confirm it; audited as 出具电子档案."""
     cadre = access_cadre(acting_user, person_code)
     plan = load_plan(plan_id)
-    org, org_name = _issuer(acting_user)
+    org, org_name = issuer_of(acting_user)
     issue = ArchiveIssue(code=code or new_issue_code(), cadre=cadre, name_masked=mask_name(cadre.name),
                          plan_id=plan.id, plan_version=plan.version, plan_title=plan.title, as_of=as_of, digest=digest, issuing_org=org,
                          issuing_org_name=org_name[:200], created_by=acting_user,

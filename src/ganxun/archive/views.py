@@ -4,15 +4,17 @@ and the public verification page for an issued PDF."""
 from datetime import date
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ganxun.archive.exporters import archive_pdf_html, archive_xlsx_response, pdf_response
 from ganxun.archive.pdf import html_to_pdf
-from ganxun.archive.selectors import archive_of, default_plan_id, filter_records, issue_by_code, issues_of_cadre
+from ganxun.archive.selectors import (archive_of, default_plan_id, filter_records, issue_by_code, issuer_of,
+                                      issues_of_cadre)
 from ganxun.archive.services import archive_issue, new_issue_code
 from ganxun.cadres.selectors import access_cadre
 from ganxun.core.errors import NotFound
@@ -47,13 +49,20 @@ def _bad_request(request, message: str):
 
 
 def verify_url(request, code: str) -> str:
-    """The address printed on the PDF: /verify/<code> when the site mounts the public routes, else the
-    same page under /archive/verify/<code> (both stay valid, so printed PDFs never go stale)."""
+    """The address printed on the PDF and in its QR code: /verify/<code> when the site mounts the public
+    routes, else the same page under /archive/verify/<code> (both stay valid, so printed PDFs never go stale).
+
+    It starts with ``GANXUN_PUBLIC_URL`` (the address users reach the site at, behind the proxy); without it,
+    with the request's own scheme and host (the demo's ``http://127.0.0.1:8000``).
+    """
     try:
         path = reverse("verify_archive", kwargs={"code": code})
     except NoReverseMatch:
         path = reverse("archive:verify", kwargs={"code": code})
-    return request.build_absolute_uri(path)
+    public = settings.GANXUN_PUBLIC_URL
+    if not public:
+        return request.build_absolute_uri(path)
+    return f"{public}/{path.removeprefix(get_script_prefix())}"
 
 
 @login_required
@@ -100,7 +109,7 @@ def cadre_archive_pdf(request, person_code):
     archive = archive_of(request.user, person_code, plan_id=plan_id, as_of=as_of)
     code, issued_at, digest = new_issue_code(), timezone.now(), archive.digest()
     html = archive_pdf_html(archive, code=code, digest=digest, verify_url=verify_url(request, code),
-                            generated_at=issued_at)
+                            generated_at=issued_at, issuer=issuer_of(request.user))
     content = html_to_pdf(html)
     archive_issue(acting_user=request.user, person_code=person_code, plan_id=plan_id, as_of=as_of, digest=digest,
                   code=code, issued_at=issued_at)

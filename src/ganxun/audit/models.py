@@ -6,6 +6,7 @@ class EventType(models.TextChoices):
     LOGIN = "login", "登录"
     LOGIN_FAILED = "login_failed", "登录失败"
     LOGIN_LOCKED = "login_locked", "账号锁定"
+    LOGIN_DURING_LOCKOUT = "login_during_lockout", "锁定期间的登录"
     LOGOUT = "logout", "退出"
     USER_CREATED = "user_created", "新建用户"
     USER_DEACTIVATED = "user_deactivated", "停用用户"

@@ -145,7 +145,7 @@ PROVINCE_ALWAYS = 1
 # Fictional cities of 河南省 (codes 4191–4199 are not used by any real prefecture; 4190 is).
 CITIES = (
     ("4199", "示例市", "示例"),
-    ("4198", "另一市", "另一"),
+    ("4198", "范例市", "范例"),
     ("4197", "嵩阳市", "嵩阳"),
     ("4196", "伊洛市", "伊洛"),
     ("4195", "淮源市", "淮源"),

@@ -27,7 +27,7 @@ from ganxun.records.services import (record_append, record_correct, record_rever
                                      record_review_many, self_study_submit)
 from ganxun.web.decorators import scoped_view
 from ganxun.web.dialogs import attach_errors, dialog_done
-from ganxun.web.paging import count_up_to, page_of
+from ganxun.web.paging import count_up_to, how_many, page_of
 from ganxun.web.tables import Column
 
 FIRST_YEAR = 2015
@@ -103,21 +103,20 @@ def record_list(request):
     total = count_up_to(qs, COUNT_CAP)
     counts = record_counts(qs) if total <= COUNT_CAP else None
     page = page_of(request, qs, count=min(total, COUNT_CAP))
+    if total > COUNT_CAP:
+        # counted no further than the cap: the pagination says "more than", not a number it does not know
+        page.paginator.count_text = f"超过 {how_many(COUNT_CAP)}"
     flag_reversed(page.object_list)
     selected_org = access_org(user, flt.org_code) if flt.org_code else None
     this_year = date.today().year
     return render(request, "records/list.html", {
-        "page": page, "flt": flt, "counts": counts, "count_cap": _how_many(COUNT_CAP),
+        "page": page, "flt": flt, "counts": counts, "count_cap": how_many(COUNT_CAP),
         "tree": _side_tree(org_tree_rows(user), selected_org), "selected_org": selected_org,
         "sources": RecordSource.choices, "categories": ContentCategory.choices, "statuses": RecordStatus.choices,
         "years": [str(y) for y in range(this_year, FIRST_YEAR - 1, -1)],
         "can_write": can_write_registry(user), "filter_query": _without_paging(request.GET),
         "columns": LIST_COLUMNS,
     })
-
-
-def _how_many(n: int) -> str:
-    return f"{n // 10_000} 万" if n >= 10_000 and n % 10_000 == 0 else str(n)
 
 
 def _without_paging(params) -> str:
@@ -356,7 +355,7 @@ def trainee_list(request, code: str):
         str(y) for y in range(this_year, FIRST_YEAR - 1, -1)}
     return render(request, "records/trainees.html", {
         "institution": institution, "flt": flt, "counts": counts, "page": page, "years": years,
-        "all_years": all_years, "cap": _how_many(TRAINEE_TOTALS_CAP),
+        "all_years": all_years, "cap": how_many(TRAINEE_TOTALS_CAP),
         "year_choices": sorted(listed | {str(this_year)}, reverse=True), "sources": RecordSource.choices,
         "columns": TRAINEE_COLUMNS, "filter_query": _without_paging(request.GET), "page_sizes": PAGE_SIZES,
         "own": institution.code in scope_of(user).institution_codes,

@@ -168,14 +168,16 @@ class CadreHome:
 def cadre_home(user, *, as_of: date) -> CadreHome:
     """The cadre's own standing under the plan the archive opens with, at ``as_of``, and their claims
     waiting for review. One person's evaluation (a query per indicator), as the archive page does."""
-    from ganxun.archive.selectors import default_plan_id
+    from ganxun.archive.selectors import default_plan_id, is_internal_indicator
     from ganxun.plans.catalog import load_plan
     from ganxun.plans.compliance import cadre_verdicts, compliance_scope
 
     plan = load_plan(default_plan_id(user.person.org, as_of))
     verdicts = cadre_verdicts(plan, as_of, compliance_scope(user, person_code=user.person.person_code),
                               with_evidence=False)
-    progress = [Progress(v, plan.indicator(v.indicator), as_of, plan) for v in verdicts]
+    # the department's internal designations (优秀年轻干部) stay off the cadre's own pages, as on the archive
+    progress = [Progress(v, plan.indicator(v.indicator), as_of, plan) for v in verdicts
+                if not is_internal_indicator(plan.indicator(v.indicator))]
     waiting = pending_self_study_visible_to(user)
     return CadreHome(plan=plan, as_of=as_of, progress=progress, pending_count=waiting.count(),
                      pending=list(waiting.order_by("-recorded_at", "-id")[:PENDING_SHOWN]))
@@ -208,15 +210,11 @@ class InstitutionHome:
 RECENT_TRAININGS = 6
 
 
-def _how_many(n: int) -> str:
-    return f"{n // 10_000} 万" if n >= 10_000 and n % 10_000 == 0 else str(n)
-
-
 def institution_home(user, *, as_of: date) -> InstitutionHome:
     """The staff's institution, its trainees' hours by year and the trainings it gave in the last year."""
     from ganxun.records.selectors import (TRAINEE_TOTALS_CAP, TraineeFilter, trainee_counts, trainee_entries,
                                           trainee_years, trainings_of)
-    from ganxun.web.paging import count_up_to
+    from ganxun.web.paging import count_up_to, how_many
 
     codes = scope_of(user).institution_codes
     try:
@@ -230,7 +228,7 @@ def institution_home(user, *, as_of: date) -> InstitutionHome:
     whole = count_up_to(entries, TRAINEE_TOTALS_CAP) <= TRAINEE_TOTALS_CAP
     recent_ok = whole or count_up_to(recent_years, TRAINEE_TOTALS_CAP) <= TRAINEE_TOTALS_CAP
     return InstitutionHome(institution=institution, years=trainee_years(recent_years) if recent_ok else [],
-                           capped=not recent_ok, cap=_how_many(TRAINEE_TOTALS_CAP),
+                           capped=not recent_ok, cap=how_many(TRAINEE_TOTALS_CAP),
                            totals=trainee_counts(entries) if whole else {},
                            recent=trainings_of(entries, since=as_of - timedelta(days=365), limit=RECENT_TRAININGS),
                            this_year=as_of.year)

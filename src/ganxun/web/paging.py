@@ -28,3 +28,8 @@ def page_of(request, queryset, *, count: int | None = None) -> Page:
     if count is not None:
         paginator.count = count  # a cached property: set, it is not computed
     return paginator.get_page(request.GET.get("page"))
+
+
+def how_many(n: int) -> str:
+    """A count as a sentence says it: ``100000`` → ``10 万条``, ``1234`` → ``1,234 条``."""
+    return f"{n // 10_000} 万条" if n >= 10_000 and n % 10_000 == 0 else f"{n:,} 条"

@@ -1,4 +1,6 @@
 // The archive's yearly hours chart. The data arrive ready (json_script "year-hours-data"); this only draws.
+// The legend keeps to one line at the top (it scrolls when the forms do not fit, as on a phone) and the
+// axis name 学时 stands beside the axis, so the two never overlap.
 (function () {
   var el = document.getElementById("gx-year-chart");
   var source = document.getElementById("year-hours-data");
@@ -10,10 +12,10 @@
   chart.setOption({
     textStyle: { fontFamily: '"Noto Sans SC", "Microsoft YaHei", sans-serif' },
     tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: function (v) { return v.toFixed(1) + " 学时"; } },
-    legend: { top: 0 },
-    grid: { left: 48, right: 16, top: 40, bottom: 32 },
+    legend: { type: "scroll", top: 0, left: "center", itemGap: 12 },
+    grid: { left: 40, right: 12, top: 40, bottom: 8, containLabel: true },
     xAxis: { type: "category", data: data.years },
-    yAxis: { type: "value", name: "学时" },
+    yAxis: { type: "value", name: "学时", nameLocation: "middle", nameGap: 44, nameRotate: 90 },
     series: data.series.map(function (s) {
       return { name: s.name, type: "bar", stack: "hours", barMaxWidth: 48, data: s.data,
                itemStyle: { color: colors[s.key] } };

@@ -1,5 +1,6 @@
 """``ganxun demo``: build (or reuse) the demo database, print the URL and the demo logins, serve it."""
 
+import time
 from datetime import date
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from django.db import connection, connections
 from ganxun.core.errors import DomainError
 from ganxun.core.management.base import GanxunCommand
 from ganxun.core.text import render_table
+from ganxun.demo.cache import DemoCache, demo_key, sqlite_has_demo
 from ganxun.demo.generator import DEFAULT_SEED, SIZES, build_demo, existing_accounts
 from ganxun.demo.records import FIRST_YEAR
 
@@ -30,11 +32,21 @@ class Command(GanxunCommand):
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机种子；同一种子总是生成同样的数据")
         parser.add_argument("--refresh", action="store_true", help="删除已有的演示数据，重新生成 (rebuild)")
         parser.add_argument("--no-serve", action="store_true", help="只准备数据库，不启动服务")
+        parser.add_argument("--no-cache", action="store_true",
+                            help="不使用也不保存演示数据库缓存（缓存目录见 README：同一天、同规模、同种子、同版本时复用）")
 
     def handle(self, *args, **opts):
         from ganxun.orgs.selectors import all_orgs_unscoped
 
         dropped = self._drop_if_asked(opts["refresh"])
+        started = time.perf_counter()
+        database = self._sqlite_file()
+        cache = None if opts["no_cache"] or database is None else DemoCache.default()
+        key = demo_key(opts["size"], opts["seed"]) if cache else None
+        restored = False
+        if cache and not sqlite_has_demo(database) and cache.has(key):
+            connections.close_all()
+            restored = cache.restore(key, database)
         call_command("migrate", interactive=False, verbosity=0)
         if dropped == "flush":
             call_command("flush", interactive=False, verbosity=0)
@@ -43,8 +55,13 @@ class Command(GanxunCommand):
                 raise DomainError("当前数据库中不是演示数据：ganxun demo 只用于演示数据库（正式数据请用 ganxun serve）。"
                                   "请用 GANXUN_DATABASE_URL 指定另一个数据库，或在空目录中运行 ganxun demo。",
                                   code="not_demo_database")
-            self.stdout.write("数据库中已有演示数据，直接使用（加 --refresh 可删除后重新生成）。")
-            self._say_how_recent()
+            if restored:
+                self.stdout.write(f"已从缓存取得今天生成的演示数据（规模 {opts['size']}，随机种子 {opts['seed']}；"
+                                  f"{cache.entry(key)}），用时 {time.perf_counter() - started:.1f} 秒。"
+                                  "加 --no-cache 可重新生成。")
+            else:
+                self.stdout.write("数据库中已有演示数据，直接使用（加 --refresh 可删除后重新生成）。")
+                self._say_how_recent()
             accounts = existing_accounts()
         else:
             self.stdout.write(f"正在生成演示数据（规模 {opts['size']}，随机种子 {opts['seed']}）……")
@@ -56,6 +73,10 @@ class Command(GanxunCommand):
                 f"{summary.cadres:,} 名干部、{summary.institutions} 个培训机构、{summary.records:,} 条学时记录"
                 f"（{FIRST_YEAR} 年 1 月 1 日至 {_day(summary.last_day)}）；用时 {summary.seconds:.1f} 秒。")
             accounts = summary.accounts
+            if cache and key.day == summary.last_day:
+                connections.close_all()  # the whole build on disk before the copy
+                stored = cache.store(key, database)
+                self.stdout.write(f"已保存到缓存 {stored}（今天再次生成同样的演示数据时直接复制）。")
         url = f"http://{opts['host']}:{opts['port']}/"
         self.stdout.write("")
         self.stdout.write(f"网址：{url}")
@@ -78,6 +99,13 @@ class Command(GanxunCommand):
         latest = LearningRecord.objects.aggregate(latest=Max("end_date"))["latest"]
         if latest is not None and (date.today() - latest).days > 7:
             self.stdout.write(f"其中的学时记录截至 {_day(latest)}；加 --refresh 可按今天的日期重新生成。")
+
+    @staticmethod
+    def _sqlite_file() -> Path | None:
+        """The database file when the demo runs on SQLite (the cache copies files), else None."""
+        if connection.vendor != "sqlite" or connection.is_in_memory_db():
+            return None
+        return Path(connection.settings_dict["NAME"])
 
     @staticmethod
     def _is_demo() -> bool:
