@@ -7,9 +7,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ASSETS := src/ganxun/web/static/vendor/.copied
 
-.PHONY: install demo test test-sqlite test-postgres test-e2e serve clean bench pdf-fonts nginx
+.PHONY: install demo test test-sqlite test-postgres test-e2e serve clean bench pdf-fonts system-packages chromium nginx
 
-install: $(STAMP) $(ASSETS) chromium pdf-fonts nginx
+install: $(STAMP) $(ASSETS) system-packages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,7 +22,22 @@ $(ASSETS): package.json package-lock.json scripts/vendor_assets.py
 	$(BIN)/python scripts/vendor_assets.py
 	touch $(ASSETS)
 
-# Browser tests drive Debian's Chromium; Playwright's own browser download does not work offline.
+# Debian packages, installed only when missing, in one apt run: chromium (browser tests drive it; Playwright's
+# own browser download does not work offline), fonts-hanazono (PDFs print rare characters with it), nginx (the
+# deployment tests put it in front of `ganxun serve`), poppler-utils (the PDF tests read PDFs with it).
+HANAZONO := /usr/share/fonts/truetype/hanazono
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	test -f $(HANAZONO)/HanaMinA.ttf -a -f $(HANAZONO)/HanaMinB.ttf || missing="$$missing fonts-hanazono"; \
+	{ test -x /usr/sbin/nginx || command -v nginx >/dev/null 2>&1; } || missing="$$missing nginx"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  echo "安装 Debian 软件包：$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq $$missing >/dev/null; fi; \
+	fi
+
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "安装 Debian 的 chromium（浏览器测试需要）…"; \
@@ -38,7 +53,6 @@ nginx:
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq nginx >/dev/null; fi; }
 
 # PDFs print rare characters (CJK Ext-A/B…) that the shipped Noto Sans SC lacks with Debian's HanaMin fonts.
-HANAZONO := /usr/share/fonts/truetype/hanazono
 pdf-fonts:
 	@test -f $(HANAZONO)/HanaMinA.ttf -a -f $(HANAZONO)/HanaMinB.ttf || { \
 	  echo "安装 Debian 的 fonts-hanazono（PDF 中的生僻字需要）…"; \

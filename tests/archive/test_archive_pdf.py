@@ -40,18 +40,24 @@ def font_names(content: bytes) -> set[str]:
     return {m.decode() for m in re.findall(rb"/BaseFont\s*/([^\s/<>\[\]]+)", pdf_objects(content))}
 
 
-def pdf_text(content: bytes) -> str | None:
-    """The PDF's text as a reader extracts it (poppler's pdftotext), or None where poppler is missing."""
-    if not shutil.which("pdftotext"):
-        return None
+def poppler(tool: str) -> str:
+    """A poppler tool, which ``make install`` installs (Debian's poppler-utils): without it the PDF cannot be read."""
+    found = shutil.which(tool)
+    if not found:
+        pytest.fail(f"没有找到 {tool}：请运行 make install（会安装 Debian 的 poppler-utils）")
+    return found
+
+
+def pdf_text(content: bytes) -> str:
+    """The PDF's text as a reader extracts it (poppler's pdftotext)."""
+    poppler("pdftotext")
     return subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True,
                           check=True).stdout.decode()
 
 
 def text_by_font(content: bytes) -> dict[str, str] | None:
-    """The PDF's text grouped by the embedded font it is drawn with (poppler's pdftohtml), or None."""
-    if not shutil.which("pdftohtml"):
-        return None
+    """The PDF's text grouped by the embedded font it is drawn with (poppler's pdftohtml)."""
+    poppler("pdftohtml")
     xml = subprocess.run(["pdftohtml", "-xml", "-stdout", "-i", "-q", "-", "-"], input=content, capture_output=True,
                          check=True).stdout.decode()
     fonts = dict(re.findall(r'<fontspec id="(\d+)"[^>]*family="([^"]*)"', xml))
@@ -63,9 +69,8 @@ def text_by_font(content: bytes) -> dict[str, str] | None:
 
 
 def embedded_fonts(content: bytes) -> dict[str, bool] | None:
-    """Font name → embedded, as poppler's pdffonts lists them, or None where poppler is missing."""
-    if not shutil.which("pdffonts"):
-        return None
+    """Font name → embedded, as poppler's pdffonts lists them."""
+    poppler("pdffonts")
     lines = subprocess.run(["pdffonts", "-"], input=content, capture_output=True, check=True).stdout.decode()
     rows = [line.split() for line in lines.splitlines()[2:] if line.strip()]
     return {row[0]: row[-5] == "yes" for row in rows}
@@ -95,11 +100,10 @@ def test_the_pdf_embeds_noto_sans_sc_and_shows_no_full_id_number(client, world, 
     assert b"/FontFile2" in pdf_objects(content)
     # and the text a reader extracts is the archive, with the page numbers and no full ID number
     text = pdf_text(content)
-    if text is not None:
-        assert "干部教育培训电子档案" in text and "王磊" in text and "乡村振兴专题班" in text
-        assert re.search(r"第\s*1\s*页\s*/\s*共\s*\d+\s*页", text)
-        assert not FULL_ID.search(text)
-        assert world.cadres["dc1"].id_number_masked in text
+    assert "干部教育培训电子档案" in text and "王磊" in text and "乡村振兴专题班" in text
+    assert re.search(r"第\s*1\s*页\s*/\s*共\s*\d+\s*页", text)
+    assert not FULL_ID.search(text)
+    assert world.cadres["dc1"].id_number_masked in text
 
 
 def test_the_html_behind_the_pdf_has_the_content_and_no_full_id_number(world, ledger):
@@ -127,9 +131,8 @@ def test_issuing_a_pdf_registers_its_code_and_digest_and_is_audited(client, worl
                                                                           world.users["dc"])
     assert issue.issuing_org_name == "东城区委组织部" and issue.name_masked == "王*"
     text = pdf_text(content)
-    if text is not None:
-        assert issue.code_display in text and issue.digest in text.replace("\n", "")
-        assert f"/verify/{issue.code}" in text
+    assert issue.code_display in text and issue.digest in text.replace("\n", "")
+    assert f"/verify/{issue.code}" in text
     event = AuditEvent.objects.get(event_type="archive_issued")
     assert event.subject_code == "C-DC-1" and event.actor == world.users["dc"]
     assert event.extra == {"code": issue.code, "plan": PLAN, "as_of": "2022-12-31", "digest": issue.digest}
@@ -166,8 +169,7 @@ def test_rare_characters_in_a_name_print_with_the_shipped_font(client, world):
     content = issue_pdf(client, world.users["dc"], "C-DC-2")
     assert all("Noto-Sans-SC" in n for n in font_names(content))
     text = pdf_text(content)
-    if text is not None:
-        assert "刘龑" in text
+    assert "刘龑" in text
 
 
 def test_a_name_outside_the_bmp_prints_with_the_hanamin_fallback(client, world):
@@ -180,19 +182,16 @@ def test_a_name_outside_the_bmp_prints_with_the_hanamin_fallback(client, world):
     assert any("HanaMinB-Fallback" in n for n in names), names
     assert all("Noto-Sans-SC" in n or "HanaMinB-Fallback" in n for n in names), names
     fonts = embedded_fonts(content)
-    if fonts is not None:
-        hanamin = [name for name in fonts if "HanaMin" in name]
-        assert hanamin and all(fonts[name] for name in hanamin), fonts
+    hanamin = [name for name in fonts if "HanaMin" in name]
+    assert hanamin and all(fonts[name] for name in hanamin), fonts
     # and a reader extracts the name, 𠮷 included
     text = pdf_text(content)
-    if text is not None:
-        assert "司马𠮷" in text and "干部教育培训电子档案" in text
+    assert "司马𠮷" in text and "干部教育培训电子档案" in text
     # and HanaMin draws 𠮷 alone: the rest of the text, 司马 included, stays Noto Sans SC
     by_font = text_by_font(content)
-    if by_font is not None:
-        assert "".join(t for f, t in by_font.items() if "HanaMin" in f) == "𠮷", by_font
-        noto_text = "".join(t for f, t in by_font.items() if f.startswith("Noto-Sans-SC"))
-        assert all(c in noto_text for c in "司马干部教育培训电子档案第页共")
+    assert "".join(t for f, t in by_font.items() if "HanaMin" in f) == "𠮷", by_font
+    noto_text = "".join(t for f, t in by_font.items() if f.startswith("Noto-Sans-SC"))
+    assert all(c in noto_text for c in "司马干部教育培训电子档案第页共")
 
 
 def test_the_fallback_fonts_are_declared_last_and_only_for_the_ideographs_the_slices_lack():
@@ -324,7 +323,6 @@ def test_the_verification_address_is_the_public_url_when_set(client, world, ledg
     code = ArchiveIssue.objects.get().code
     # then the PDF prints that address, not the host the request came in on
     text = pdf_text(content)
-    assert text is not None, "pdftotext (poppler-utils) is needed to read the PDF"
     url = f"https://ganxun.example.gov.cn{reverse('verify_archive', kwargs={'code': code})}"
     assert url in text and "testserver" not in text
     # and the QR code beside it encodes the same address
@@ -336,7 +334,7 @@ def test_without_a_public_url_the_address_is_the_requests_own(client, world, led
     settings.GANXUN_PUBLIC_URL = ""
     text = pdf_text(issue_pdf(client, world.users["dc"]))
     code = ArchiveIssue.objects.get().code
-    assert text is not None and f"http://testserver/verify/{code}" in text
+    assert f"http://testserver/verify/{code}" in text
 
 
 def test_the_qr_code_is_drawn_in_the_pdf_and_changes_with_the_address():
@@ -370,7 +368,6 @@ def test_a_public_url_that_is_not_an_address_is_refused_at_start(raw):
 
 def test_the_last_page_leaves_room_for_the_issuing_unit_and_its_seal(client, world, ledger):
     text = pdf_text(issue_pdf(client, world.users["dc"]))
-    assert text is not None
     assert re.search(r"出具单位：\s*东城区委组织部", text) and "经办人" in text and "盖章处" in text
     # a cadre's own print leaves the unit blank, for the unit that seals it
     own = pdf_text(issue_pdf(client, world.users["cadre"], "C-DC-2"))
@@ -381,7 +378,7 @@ def test_the_pdf_and_spreadsheet_name_indicators_without_codes(client, world, le
     from tests.archive.test_archive_pages import internal_codes
 
     text = pdf_text(issue_pdf(client, world.users["dc"]))
-    assert text is not None and "科级以下干部年度培训" in text
+    assert "科级以下干部年度培训" in text
     assert not {code for code in internal_codes() if re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", text)}
     client.force_login(world.users["dc"])
     book = load_workbook(BytesIO(client.get(f"/archive/C-DC-1/xlsx?{QUERY}").content))
@@ -396,7 +393,7 @@ def test_the_pdf_and_spreadsheet_name_indicators_without_codes(client, world, le
 
 def test_a_cadres_own_pdf_and_spreadsheet_leave_out_the_young_talent_designation(client, world):
     own = pdf_text(issue_pdf(client, world.users["cadre"], "C-DC-2"))
-    assert own is not None and "赵婷" in own and "优秀年轻干部" not in own
+    assert "赵婷" in own and "优秀年轻干部" not in own
     book = load_workbook(BytesIO(client.get(f"/archive/C-DC-2/xlsx?{QUERY}").content))
     everything = " ".join(str(c) for ws in book for row in ws.iter_rows(values_only=True) for c in row if c)
     assert "优秀年轻干部" not in everything and "young_rotation_4y" not in everything

@@ -116,3 +116,29 @@ def test_the_edit_form_shows_stored_dates_in_the_date_pickers_format(client, wor
     client.force_login(world.users["city"])
     html = client.get("/cadres/C-CITY-1/edit/").content.decode()
     assert 'type="date" name="birth_date" value="1980-05-17"' in html
+
+
+def test_a_cadre_never_learns_the_departments_internal_designation(client, world):
+    from ganxun.accounts.services import token_create
+    from ganxun.cadres.services import cadre_update
+    from ganxun.core.roles import UNSCOPED_OPERATOR
+
+    # given 赵婷 marked 优秀年轻干部, and her unit changing her post (both in her 变更历史)
+    cadre_update(acting_user=world.users["dc"], person_code="C-DC-2", values={"post_title": "副科长",
+                                                                             "is_young_talent": False})
+    cadre_update(acting_user=world.users["dc"], person_code="C-DC-2", values={"is_young_talent": True})
+    client.force_login(world.users["cadre"])
+    # then her own history shows the post, not the designation
+    history = client.get("/cadres/C-DC-2/?tab=history").content.decode()
+    assert "副科长" in history and "优秀年轻干部" not in history
+    # and filtering by it tells her nothing (the filter is ignored for her)
+    listing = client.get("/cadres/?flag=young").content.decode()
+    assert "赵婷" in listing
+    # and the API leaves it empty for her token, while her department's token sees it
+    _, own = token_create(acting_user=UNSCOPED_OPERATOR, username="dc2_self")
+    _, dept = token_create(acting_user=UNSCOPED_OPERATOR, username="dc_admin")
+    assert client.get("/api/v1/cadres/C-DC-2", HTTP_AUTHORIZATION=f"Bearer {own}").json()["is_young_talent"] is None
+    assert client.get("/api/v1/cadres/C-DC-2", HTTP_AUTHORIZATION=f"Bearer {dept}").json()["is_young_talent"] is True
+    # the department still sees the change in the history
+    client.force_login(world.users["dc"])
+    assert "优秀年轻干部" in client.get("/cadres/C-DC-2/?tab=history").content.decode()

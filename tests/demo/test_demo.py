@@ -327,3 +327,20 @@ def test_refresh_rebuilds_the_demo_from_scratch(transactional_db):
     assert "正在生成演示数据" in out.getvalue()
     assert Cadre.objects.get(person_code="GB00000001").name != "改过的名字"
     assert 450 <= Cadre.objects.count() <= 550 and User.objects.filter(username="admin").count() == 1
+
+
+REAL_HENAN_COUNTIES = {"中牟", "新郑", "登封", "偃师", "禹州", "长葛", "鄢陵", "襄城", "舞阳", "临颍", "郾城", "召陵",
+                       "源汇", "涧西", "唐河", "巩义", "荥阳", "新密", "尉氏", "杞县", "通许", "兰考", "孟津", "新安",
+                       "栾川", "嵩县", "汝阳", "宜阳", "洛宁", "伊川", "宝丰", "叶县", "鲁山", "郏县", "汤阴", "滑县",
+                       "内黄", "浚县", "淇县", "获嘉", "原阳", "延津", "封丘", "修武", "博爱", "武陟", "温县", "清丰",
+                       "南乐", "范县", "台前", "濮阳", "渑池", "卢氏", "南召", "方城", "西峡", "镇平", "内乡", "淅川",
+                       "社旗", "新野", "桐柏", "民权", "睢县", "宁陵", "柘城", "虞城", "夏邑", "罗山", "光山", "新县",
+                       "商城", "固始", "潢川", "淮滨", "息县", "扶沟", "西华", "商水", "沈丘", "郸城", "太康", "鹿邑",
+                       "西平", "上蔡", "平舆", "正阳", "确山", "泌阳", "汝南", "遂平", "新蔡"}
+
+
+def test_the_other_cities_counties_have_no_real_henan_county_name():
+    from ganxun.demo.units import OTHER_COUNTY_NAMES
+
+    assert len(set(OTHER_COUNTY_NAMES)) == len(OTHER_COUNTY_NAMES)
+    assert not set(OTHER_COUNTY_NAMES) & REAL_HENAN_COUNTIES

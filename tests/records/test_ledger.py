@@ -184,3 +184,14 @@ def test_the_totals_command_finds_a_drifted_bucket_and_rebuilds_it(world, school
     # and a rebuild puts them right
     call_command("totals", "--rebuild")
     assert totals_differences() == 0 and "已按台账重算" in capsys.readouterr().out
+
+
+def test_the_operator_at_the_command_line_records_an_entry_without_a_login(world):
+    from ganxun.audit.models import AuditEvent
+    from ganxun.core.roles import UNSCOPED_OPERATOR
+
+    record = record_append(acting_user=UNSCOPED_OPERATOR, person_code="C-OTHER-1", values={
+        "title": "补录培训", "source": "lecture", "start_date": date(2022, 3, 1), "end_date": date(2022, 3, 1),
+        "hours": "4"})
+    assert record.recorded_by is None and record.credit_hours == 4
+    assert AuditEvent.objects.get(event_type="record_added").actor_name == "命令行操作员"

@@ -34,3 +34,13 @@ def test_api_docs_use_the_shipped_swagger_files(client, db):
     assert not EXTERNAL.search(body)
     spec = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/cadres/{person_code}" in spec["paths"]
+
+
+def test_a_form_without_its_token_is_refused_in_chinese(db):
+    from django.test import Client
+
+    # given a browser that posts the login form without the page's CSRF token
+    response = Client(enforce_csrf_checks=True).post("/accounts/login/", {"username": "x", "password": "y"})
+    # then the refusal says what happened and what to do, in Chinese
+    assert response.status_code == 403
+    assert "页面已过期" in response.content.decode() and "刷新后重新操作" in response.content.decode()

@@ -19,7 +19,7 @@ from django.db.models import Sum
 
 from ganxun.archive.models import ArchiveIssue
 from ganxun.cadres.models import Cadre
-from ganxun.cadres.selectors import access_cadre
+from ganxun.cadres.selectors import INTERNAL_FIELDS, access_cadre
 from ganxun.core.errors import NotFound
 from ganxun.core.roles import is_cadre
 from ganxun.plans.compliance import cadre_verdicts, compliance_scope
@@ -47,7 +47,7 @@ FLAGS = (
 # The department's internal designations: never shown to the cadre themself (their own archive, its PDF and
 # spreadsheet). An indicator that applies by one of them (``applies_to``) is left out for the cadre as well,
 # since its name says the same thing (优秀年轻干部4年轮训).
-INTERNAL_FLAGS = frozenset({"is_young_talent"})
+INTERNAL_FLAGS = INTERNAL_FIELDS
 INTERNAL_APPLIES = frozenset({"young_talent"})
 
 

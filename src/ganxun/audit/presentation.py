@@ -58,26 +58,27 @@ def label_of(subject_type: str, field: str) -> str:
     return _labels.get(subject_type, {}).get(field, field)
 
 
-def changes(event) -> list[Change]:
-    """Field-by-field changes of a row that keeps before/after snapshots (labels and values in words)."""
+def changes(event, *, hide: frozenset = frozenset()) -> list[Change]:
+    """Field-by-field changes of a row that keeps before/after snapshots (labels and values in words), less the
+    fields in ``hide`` (what the reader may not see)."""
     extra = event.extra or {}
     before, after = extra.get("before") or {}, extra.get("after") or {}
     if not isinstance(before, dict) or not isinstance(after, dict):
         return []
     kind = event.subject_type
     return [Change(label_of(kind, f), _value(kind, f, before.get(f)) if f in before else "—", _value(kind, f, v))
-            for f, v in after.items()]
+            for f, v in after.items() if f not in hide]
 
 
-def lines(event) -> tuple[list[str], list[str]]:
-    """``(before, after)`` lines of one row, as the 变更历史 tab and 操作日志 show them."""
+def lines(event, *, hide: frozenset = frozenset()) -> tuple[list[str], list[str]]:
+    """``(before, after)`` lines of one row, as the 变更历史 tab and 操作日志 show them (less the fields in ``hide``)."""
     extra = event.extra or {}
     fn = _lines.get(event.event_type)
     if fn is not None:
         return fn(extra)
     if event.event_type in SUMMARIES and ("created" in extra or "count" in extra):
         return [], [summary_line(event.event_type, extra)]
-    found = changes(event)
+    found = changes(event, hide=hide)
     if not (extra.get("before") or {}) and found:
         return [], [f"{c.label}：{c.after}" for c in found]
     return [f"{c.label}：{c.before}" for c in found], [f"{c.label}：{c.after}" for c in found]

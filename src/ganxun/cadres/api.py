@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from ganxun.api.pagination import Pages
-from ganxun.cadres.selectors import CadreFilter, access_cadre, cadres_filtered
+from ganxun.cadres.selectors import CadreFilter, access_cadre, cadres_filtered, hidden_fields
 
 router = Router(tags=["干部"])
 
@@ -33,11 +33,16 @@ class CadreOut(Schema):
     is_team_member: bool
     local_team: str
     is_principal: bool
-    is_young_talent: bool
+    is_young_talent: bool | None = Field(None, description="优秀年轻干部（组织部门内部标识，干部本人调用时为空）")
     is_branch_secretary: bool
     rank_since: date | None
     hired_on: date | None
     managing_department_code: str | None = None
+
+    @staticmethod
+    def resolve_is_young_talent(obj, context):
+        request = (context or {}).get("request")
+        return None if request is not None and hidden_fields(request.auth) else obj.is_young_talent
 
     @staticmethod
     def resolve_managing_department_code(obj):

@@ -6,9 +6,19 @@ from django.db.models import Count, Q, QuerySet
 
 from ganxun.cadres.models import Cadre
 from ganxun.core.errors import NotFound
-from ganxun.core.roles import Role, role_of
+from ganxun.core.roles import Role, is_cadre, role_of
 from ganxun.orgs.models import Org
 from ganxun.orgs.selectors import path_q, scope_of
+
+
+# The department's internal designations: never shown to the cadre themself (their pages, PDF, spreadsheet,
+# the API, their 变更历史), nor filterable by them.
+INTERNAL_FIELDS = frozenset({"is_young_talent"})
+
+
+def hidden_fields(user) -> frozenset:
+    """The cadre fields ``user`` may not see: the internal designations, for a cadre's own login."""
+    return INTERNAL_FIELDS if is_cadre(user) else frozenset()
 
 
 def cadres_visible_to(user) -> QuerySet[Cadre]:
@@ -60,6 +70,7 @@ FLAG_FILTERS = {
     "non_party": ("党外干部", ~Q(political_status__in=("中共党员", "中共预备党员"))),
     "selected_graduate": ("选调生", Q(is_selected_graduate=True)),
 }
+INTERNAL_FLAG_FILTERS = frozenset({"young"})  # the filter by an internal designation
 SORTS = {
     "person_code": "person_code", "-person_code": "-person_code",
     "name": "name", "-name": "-name",
@@ -84,7 +95,7 @@ def cadres_filtered(user, flt: CadreFilter) -> QuerySet[Cadre]:
         value = getattr(flt, field)
         if value:
             qs = qs.filter(**{field: value})
-    if flt.flag in FLAG_FILTERS:
+    if flt.flag in FLAG_FILTERS and not (flt.flag in INTERNAL_FLAG_FILTERS and hidden_fields(user)):
         qs = qs.filter(FLAG_FILTERS[flt.flag][1])
     return qs.order_by(SORTS.get(flt.sort, "person_code"), "id")
 

@@ -8,7 +8,7 @@ from ganxun.cadres.forms import CadreForm
 from ganxun.cadres.models import CadreCategory, Gender
 from ganxun.cadres.ranks import Rank, Tier
 from ganxun.cadres.selectors import (FLAG_FILTERS, CadreFilter, access_cadre, cadre_counts, cadre_history,
-                                     cadres_filtered, can_reveal_id_number)
+                                     cadres_filtered, can_reveal_id_number, hidden_fields)
 from ganxun.cadres.services import EDITABLE_FIELDS, cadre_create, cadre_reveal_id_number, cadre_update
 from ganxun.core.errors import DomainError, PermissionDenied
 from ganxun.core.roles import can_write_registry, is_cadre
@@ -69,8 +69,9 @@ def _side_tree(rows: list[dict], selected) -> list[dict]:
 def cadre_detail(request, person_code):
     cadre = access_cadre(request.user, person_code)
     history = list(cadre_history(request.user, person_code)[:100])
+    hide = hidden_fields(request.user)
     for event in history:
-        event.before_lines, event.after_lines = audit_lines(event)
+        event.before_lines, event.after_lines = audit_lines(event, hide=hide)
     return render(request, "cadres/detail.html", {
         "cadre": cadre, "history": history,
         "can_reveal": can_reveal_id_number(request.user, cadre),

@@ -50,6 +50,7 @@ class FigureOut(Schema):
     note: str
     numerator: float | None
     denominator: int | None
+    window: list[str] | None = Field(None, description="统计窗口（起止日期）")
 
 
 class OrgComplianceOut(ComplianceOut):

@@ -47,6 +47,11 @@ def set_credit(record: LearningRecord) -> LearningRecord:
     return record
 
 
+def _user_row(acting_user):
+    """The user an entry names as 登记人/审核人: a login, never the operator at the command line (no user row)."""
+    return acting_user if getattr(acting_user, "is_authenticated", False) else None
+
+
 def _pk(self):
     return self.id
 
@@ -123,7 +128,7 @@ def record_append(*, acting_user, person_code: str, values: dict, institution_co
         errors.append(("external_id", f"外部编号 {external_id} 已存在"))
     institution = _find_institution(acting_user, institution_code)
     _raise(errors)
-    record = LearningRecord(cadre=cadre, external_id=external_id or None, origin=origin, recorded_by=acting_user,
+    record = LearningRecord(cadre=cadre, external_id=external_id or None, origin=origin, recorded_by=_user_row(acting_user),
                             institution_name=institution_name.strip(),
                             **{f: clean[f] for f in RECORD_FIELDS})
     set_institution(record, institution)
@@ -224,7 +229,7 @@ def _reversal_of(original: LearningRecord, acting_user, reason: str, *, save: bo
         is_system_training=original.is_system_training, completed=original.completed, status=original.status,
         kind=EntryKind.REVERSAL, reverses=original, credit_hours=-original.credit_hours,
         credit_days=-original.credit_days, origin=original.origin, reason=reason,
-        recorded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None)
+        recorded_by=_user_row(acting_user))
     if save:
         twin.save()
         apply_entries([twin])
@@ -291,7 +296,7 @@ def record_correct(*, acting_user, record_id: int, values: dict, reason: str,
     _raise(errors)
     before = snapshot(original)
     _reversal_of(original, acting_user, f"更正：{reason.strip()}")
-    corrected = LearningRecord(cadre_id=original.cadre_id, origin=original.origin, recorded_by=acting_user,
+    corrected = LearningRecord(cadre_id=original.cadre_id, origin=original.origin, recorded_by=_user_row(acting_user),
                                reason=f"更正 {original.reference}：{reason.strip()}",
                                institution_name=free_text,
                                **{f: clean[f] for f in RECORD_FIELDS})
