@@ -82,9 +82,11 @@ _ROW_SINK: ContextVar = ContextVar("ganxun_import_row_sink", default=None)
 
 
 @contextmanager
-def rows_to(callback):
-    """Every ``ImportReport`` made inside hands each decided row to ``callback`` (``None``: nowhere)."""
-    token = _ROW_SINK.set(callback)
+def rows_to(sink):
+    """Every ``ImportReport`` made inside hands each decided row to ``sink.row(ReportRow)`` and each
+    problem it is told of to ``sink.error(RowError)`` (``None``: nowhere). A background import writes
+    its per-row report file this way, whatever the kind."""
+    token = _ROW_SINK.set(sink)
     try:
         yield
     finally:
@@ -104,7 +106,7 @@ class ImportReport:
     dry_run: bool = False
     samples: list[ReportRow] = field(default_factory=list)
     # Where every row goes as it is decided (a background import writes them to its report file).
-    on_row: object = field(default_factory=lambda: _ROW_SINK.get(), repr=False, compare=False)
+    sink: object = field(default_factory=lambda: _ROW_SINK.get(), repr=False, compare=False)
 
     SAMPLE_SIZE = 20
 
@@ -121,8 +123,14 @@ class ImportReport:
             self.unchanged += 1
         if row.action != "unchanged" and len(self.samples) < self.SAMPLE_SIZE:
             self.samples.append(row)
-        if self.on_row is not None:
-            self.on_row(row)
+        if self.sink is not None:
+            self.sink.row(row)
+
+    def note_errors(self, errors: Iterable[RowError]) -> None:
+        """Problems found on the way (a streaming import lists only the first ones in its refusal)."""
+        if self.sink is not None:
+            for error in errors:
+                self.sink.error(error)
 
     def summary(self) -> str:
         verb = "将" if self.dry_run else "已"

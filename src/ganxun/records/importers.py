@@ -175,6 +175,7 @@ class _Run:
         order = {c: i for i, c in enumerate(COLUMNS)}
         errors.sort(key=lambda e: (e.row, order.get(e.column, len(order))))
         self.error_count += len(errors)
+        self.report.note_errors(errors)
         room = MAX_LISTED_ERRORS - len(self.errors)
         if room > 0:
             self.errors += errors[:room]
@@ -191,14 +192,15 @@ class _Run:
             ctx = _Context(scope, chunk)
             valid, errors = check_rows(chunk, lambda row, errs: _check_row(ctx, row, errs, today))
             errors += _match(valid, seen, watermark)
-            if errors:
-                self._add_errors(errors)
-            elif not self.error_count:
-                for r in valid:
+            errored = {e.row for e in errors}
+            for r in valid:
+                if r.number not in errored:
                     self.report.add(ReportRow(r.number, r.action, r.external_id or "—",
                                               f"{r.cadre.name}（{r.cadre.person_code}）：{r.values['title']}", r.changes))
-                if not self.dry_run:
-                    yield _batch(valid)
+            if errors:
+                self._add_errors(errors)
+            elif not self.error_count and not self.dry_run:
+                yield _batch(valid)
             done += len(chunk)
             del ctx, valid, chunk
             gc.collect(0)

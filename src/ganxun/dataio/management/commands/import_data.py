@@ -33,11 +33,11 @@ def check_file(path: str) -> Path:
     return file
 
 
-def run_import(kind, *, acting_user, path, source: str, dry_run: bool, progress=None, on_row=None, limited=False):
+def run_import(kind, *, acting_user, path, source: str, dry_run: bool, progress=None, sink=None, limited=False):
     """Read ``path`` as a stream and run ``kind`` on it (the command and the background jobs share this)."""
     from ganxun.core.tabular import open_table, rows_to
 
-    with open_table(path, source, limited=limited) as stream, rows_to(on_row):
+    with open_table(path, source, limited=limited) as stream, rows_to(sink):
         if kind.streams:
             return kind.run(acting_user=acting_user, table=stream, dry_run=dry_run, progress=progress)
         table = stream.to_table()

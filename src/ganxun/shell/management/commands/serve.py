@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from ganxun.core.management.base import GanxunCommand
+from ganxun.jobs.child import start_worker, stop_worker
 
 
 class Command(GanxunCommand):
@@ -12,6 +13,7 @@ class Command(GanxunCommand):
         parser.add_argument("--port", type=int, default=8000, help="端口 (port)")
         parser.add_argument("--threads", type=int, default=8)
         parser.add_argument("--no-migrate", action="store_true", help="启动前不自动迁移数据库")
+        parser.add_argument("--no-worker", action="store_true", help="不启动后台任务程序（另行运行 ganxun worker 时）")
 
     def handle(self, *args, **opts):
         import waitress
@@ -23,5 +25,9 @@ class Command(GanxunCommand):
         if settings.MODE == "production":
             call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"干训系统已启动：http://{opts['host']}:{opts['port']}/  （Ctrl+C 停止）")
-        waitress.serve(application, host=opts["host"], port=opts["port"], threads=opts["threads"],
-                       ident="ganxun")
+        worker = None if opts.get("no_worker") else start_worker()  # background jobs (ganxun.jobs.child)
+        try:
+            waitress.serve(application, host=opts["host"], port=opts["port"], threads=opts["threads"],
+                           ident="ganxun")
+        finally:
+            stop_worker(worker)
