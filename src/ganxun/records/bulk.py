@@ -140,10 +140,15 @@ def analyze_after_commit(count: int, *models_: type[models.Model]) -> None:
     if connection.vendor != "postgresql" or count < ANALYZE_AFTER:
         return
     tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models_)
+    # Once per transaction: a streamed import appends in many batches of 10,000, and fifty ANALYZEs
+    # of the same tables at its commit would take as long as the import itself.
+    if any(getattr(func, "ganxun_analyze", None) == tables for _, func, *_ in connection.run_on_commit):
+        return
 
     def analyze():
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {tables}")
+    analyze.ganxun_analyze = tables
     transaction.on_commit(analyze)
 
 
