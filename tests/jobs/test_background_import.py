@@ -136,3 +136,13 @@ def test_a_background_export_offers_the_file(dc, world):
     assert "下载 学习记录_" in dc.get(response["Location"]).content.decode()
     body = b"".join(dc.get(f"/jobs/{job.pk}/file").streaming_content).decode("utf-8-sig")
     assert body.splitlines()[0].startswith("外部编号,人员编码") and len(body.splitlines()) == 2
+
+
+def test_the_page_says_how_many_problems_a_file_has_beyond_the_listed_ones(dc, monkeypatch):
+    from ganxun.records import importers
+
+    monkeypatch.setattr(importers, "MAX_LISTED_ERRORS", 3)
+    page = upload(dc, csv_bytes(COLUMNS, rows(8, 学时="1.25")))
+    html = page.content.decode()
+    assert "有 8 处错误，未导入任何数据" in html and "下表列出前 3 处，另有 5 处未列出" in html
+    assert len(page.context["errors"]) == 3

@@ -156,7 +156,7 @@ def _preview(request):
         table = read_table(data, filename)
         report = kind.run(acting_user=request.user, table=table, dry_run=True)
     except ImportRejected as exc:
-        return _errors_page(request, kind, kinds, filename, exc.errors)
+        return _errors_page(request, kind, kinds, filename, exc.errors, exc.total)
     except DomainError as exc:
         return _errors_page(request, kind, kinds, filename, [RowError(0, "", exc.message)])
     token = _park(request.user, kind, filename, data) if report.created or report.updated else ""
@@ -164,9 +164,11 @@ def _preview(request):
                                                                 filename=filename))
 
 
-def _errors_page(request, kind, kinds, filename: str, errors: list[RowError]):
-    return render(request, "dataio/preview.html",
-                  _context(kind, kinds, errors=errors, filename=filename), status=200)
+def _errors_page(request, kind, kinds, filename: str, errors: list[RowError], total: int = 0):
+    """Every problem (a very large file: the first ones, and how many there are in all)."""
+    return render(request, "dataio/preview.html", _context(
+        kind, kinds, errors=errors, filename=filename, total_errors=max(total, len(errors)),
+        unlisted=max(0, total - len(errors))), status=200)
 
 
 def _confirm(request):
@@ -201,7 +203,7 @@ def _confirm(request):
         report = kind.run(acting_user=request.user, table=table, dry_run=False)
     except ImportRejected as exc:
         _discard(paths)
-        return _errors_page(request, kind, kinds, meta["filename"], exc.errors)
+        return _errors_page(request, kind, kinds, meta["filename"], exc.errors, exc.total)
     except DomainError as exc:
         _discard(paths)
         return _errors_page(request, kind, kinds, meta["filename"], [RowError(0, "", exc.message)])
