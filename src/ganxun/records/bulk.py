@@ -168,20 +168,12 @@ def gc_paused():
             gc.enable()
 
 
-@contextmanager
-def rolled_back():
-    """A transaction that is always rolled back (a dry run that uses scratch tables of its own)."""
-    with transaction.atomic():
-        yield
-        transaction.set_rollback(True)
-
-
 class SeenKeys:
     """The keys an import has met so far, in a temporary table of this connection (not in memory).
 
     ``e:<外部编号>`` and ``n:<hash of the natural key>`` name a row's key, ``c:<id>`` an entry a row
     matched; each keeps the number of the first row that had it. Created inside the import's
-    transaction, so a rollback takes it away as well.
+    transaction, so a rollback takes it away as well; a dry run (no transaction) drops it itself.
     """
 
     TABLE = "ganxun_import_seen"
@@ -221,5 +213,7 @@ class SeenKeys:
                 cursor.executemany(f"INSERT INTO {self.TABLE} (k, row_number) VALUES (%s, %s)", list(items.items()))
 
     def drop(self) -> None:
+        if connection.needs_rollback:
+            return  # the transaction is lost anyway, and takes the table with it
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")

@@ -25,7 +25,7 @@ Streaming. The file is read and checked ``CHUNK_ROWS`` rows at a time (``table``
 of any size from the command line, or a ``Table`` the page read); the chunks are written as they pass,
 inside the one transaction of ``record_upsert_many``, and a bad row anywhere raises ``ImportRejected`` at
 the end, which rolls back everything (the first ``MAX_LISTED_ERRORS`` problems are listed, the rest
-counted). Nothing is kept per row of the whole file in Python: the 外部编号 and natural keys already
+counted). A dry run runs the same generator outside any transaction. Nothing is kept per row of the whole file in Python: the 外部编号 and natural keys already
 seen, and the entries already claimed by a row, go into a temporary table of the same connection
 (``records.bulk.SeenKeys``). Matching reads the ledger as it was before the import (entries up to the highest id then),
 so the entries the first chunks wrote never match the later ones.
@@ -53,7 +53,7 @@ from ganxun.core.parsing import cell_text, is_blank, parse_bool, parse_date, sho
 from ganxun.core.tabular import ImportReport, ReportRow, check_rows, conflicts_rejected
 from ganxun.core.roles import can_write_registry
 from ganxun.orgs.selectors import org_in_scope, scope_of
-from ganxun.records.bulk import SeenKeys, gc_paused, rolled_back
+from ganxun.records.bulk import SeenKeys, gc_paused
 from ganxun.records.columns import CATEGORY_LABELS, COLUMNS, REQUIRED_COLUMNS, SOURCE_LABELS
 from ganxun.records.models import EntryKind, LearningRecord, RecordOrigin, RecordSource, RecordStatus
 from ganxun.records.selectors import all_records_unscoped, institutions_named
@@ -151,10 +151,14 @@ def import_records(*, acting_user, table, dry_run: bool = False, progress=None) 
     run = _Run(acting_user, table, report, progress, dry_run)
     with gc_paused():
         if dry_run:
-            # the temporary table of keys goes with the transaction; nothing else is written
-            with rolled_back():
+            # No transaction: the temporary table of keys is the only write, and on SQLite it takes no
+            # lock on the main database (a transaction would hold the write lock for the whole check).
+            try:
                 for _ in run.batches():
                     pass
+            finally:
+                if run.seen is not None:
+                    run.seen.drop()
             return report
         with conflicts_rejected(table, "导入期间学习记录已被他人修改（外部编号重复或记录已被冲销），未导入任何数据，请重新导入",
                                 IntegrityError, DomainError):
@@ -170,6 +174,7 @@ class _Run:
         self.progress, self.dry_run = progress, dry_run
         self.errors: list[RowError] = []
         self.error_count = 0
+        self.seen: SeenKeys | None = None
 
     def _add_errors(self, errors: list[RowError]) -> None:
         order = {c: i for i, c in enumerate(COLUMNS)}
@@ -185,7 +190,7 @@ class _Run:
         today = date.today()
         # the ledger as it was: what this import writes is not matched by its own later rows
         watermark = LearningRecord.objects.aggregate(top=Max("pk"))["top"] or 0
-        seen = SeenKeys()
+        seen = self.seen = SeenKeys()
         chunks = self.table.chunks(CHUNK_ROWS) if hasattr(self.table, "chunks") else _chunks_of(self.table.rows)
         done = 0
         for chunk in chunks:
