@@ -146,3 +146,18 @@ def test_the_page_says_how_many_problems_a_file_has_beyond_the_listed_ones(dc, m
     html = page.content.decode()
     assert "有 8 处错误，未导入任何数据" in html and "下表列出前 3 处，另有 5 处未列出" in html
     assert len(page.context["errors"]) == 3
+
+
+def test_polling_the_progress_bar_does_not_keep_the_session_alive(dc, world):
+    from django.contrib.sessions.models import Session
+
+    job = Job.objects.create(kind="import_check", title="检查", owner=world.users["dc"], status=JobStatus.QUEUED,
+                             params={"kind": "records", "token": "x" * 32, "filename": "a.csv"})
+    dc.get("/jobs/")
+    key = dc.session.session_key
+    expires = Session.objects.get(session_key=key).expire_date
+    for url in (f"/import/job/{job.pk}/progress/", f"/jobs/{job.pk}/progress/"):
+        assert dc.get(url).status_code == 200
+        assert Session.objects.get(session_key=key).expire_date == expires
+    dc.get("/jobs/")
+    assert Session.objects.get(session_key=key).expire_date > expires

@@ -37,6 +37,7 @@ from ganxun.dataio import background
 from ganxun.jobs.models import JobStatus
 from ganxun.jobs.selectors import access_job, job_state
 from ganxun.jobs.services import job_submit
+from ganxun.jobs.views import polled
 from ganxun.web.decorators import scoped_view
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -288,12 +289,16 @@ def import_job(request, job_id: int):
     token = result.get("token", "")
     if token and job.kind == "import_check" and not _paths(request.user, token)["data"].exists():
         token = ""  # confirmed (or cancelled) since
-    step = 4 if job.kind == "import_write" else (3 if state.finished and not result.get("errors_total") else 2)
+    if job.kind == "import_write":
+        step = 4 if state.finished else 3
+    else:
+        step = 3 if state.finished and not result.get("errors_total") else 2
     return render(request, "dataio/job.html", _context(
         kind, kinds, job=job, state=state, result=result, rows=rows, page=page, more=more, only=only, token=token,
         step=step, filters=list(background.ACTION_LABELS.values())))
 
 
+@polled
 @scoped_view
 def import_job_progress(request, job_id: int):
     """The progress bar alone (htmx polls it); once the job has ended the whole page reloads."""

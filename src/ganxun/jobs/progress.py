@@ -92,7 +92,7 @@ class Reporter:
 
     def __init__(self, job_id: int):
         self.job_id = job_id
-        self.state = {"done": 0, "total": None, "fraction": 0.0, "message": "排队中"}
+        self.state = {"done": 0, "total": None, "fraction": 0.0, "message": "正在处理"}
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._beat, name=f"job-{job_id}-heartbeat", daemon=True)

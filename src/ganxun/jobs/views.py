@@ -1,5 +1,7 @@
 """我的任务: the user's background jobs, each with its progress bar, result and file."""
 
+from functools import wraps
+
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
@@ -11,6 +13,22 @@ from ganxun.jobs.services import job_rerun, jobs_mark_interrupted
 from ganxun.web.decorators import scoped_view
 from ganxun.web.paging import page_of
 
+
+
+def polled(view):
+    """A view the page polls in the background (a progress bar): it does not save the session.
+
+    Every other request saves it (``SESSION_SAVE_EVERY_REQUEST``: the 30-minute idle timeout). A poll is
+    no sign of a person at the screen, and on SQLite saving the session would wait for the write lock
+    that a large import holds while it writes, so the bar would stop moving exactly while it matters.
+    """
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        session = getattr(request, "session", None)
+        if session is not None:
+            session.save = lambda *a, **k: None
+        return view(request, *args, **kwargs)
+    return wrapper
 
 
 def _page_of(job) -> str | None:
@@ -40,6 +58,7 @@ def job_detail(request, job_id: int):
     return render(request, "jobs/detail.html", {"job": job, "state": job_state(job), "label": _label_of(job)})
 
 
+@polled
 @scoped_view
 def job_progress(request, job_id: int):
     job = access_job(request.user, job_id)
