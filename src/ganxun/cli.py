@@ -2,10 +2,11 @@
 
 干训系统命令行。常用：
   ganxun demo [--port 8000] [--size small|city|province]   生成演示数据并启动 (demo)
-  ganxun serve [--host 127.0.0.1] [--port 8000]             启动服务 (serve)
+  ganxun serve [--host 127.0.0.1] [--port 8000] [--no-worker]  启动服务及后台任务程序 (serve)
+  ganxun worker                                             只运行后台任务程序 (background jobs)
   ganxun migrate                                            建立/升级数据库 (migrate)
   ganxun createadmin                                        创建系统管理员 (create admin)
-  ganxun import KIND FILE [--dry-run]                       导入 orgs|cadres|… (import)
+  ganxun import KIND FILE [--dry-run]                       导入 orgs|cadres|…，文件大小不限 (import)
   ganxun export KIND FILE                                   导出 (export)
   ganxun user add USERNAME --role ROLE [--scope ORG_CODE] [--person PERSON_CODE] --password-stdin
   ganxun token create USERNAME | ganxun token revoke USERNAME [--prefix P]
@@ -19,6 +20,7 @@ import sys
 
 COMMANDS = {
     "serve": "serve",
+    "worker": "worker",
     "demo": "demo",
     "migrate": "migrate",
     "createadmin": "createadmin",

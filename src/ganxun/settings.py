@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     # ganxun's modules, ground first (docs/design-notes.md, "Layers"). Adding a module is adding its folder
     # and its line here: its pages (AppConfig.urls), API routers (api.py), menu entries (menu.py) and
     # import/export kinds (importers.py, exporters.py) are found from this list.
@@ -59,6 +61,7 @@ INSTALLED_APPS = [
     "ganxun.audit",
     "ganxun.orgs",
     "ganxun.accounts",
+    "ganxun.jobs",
     "ganxun.cadres",
     "ganxun.resources",
     "ganxun.records",
@@ -194,8 +197,31 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "ma
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The import page's limits (the command line has none: it reads any file as a stream).
 GANXUN_MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 GANXUN_MAX_IMPORT_ROWS = 200_000
+# From this size an upload is checked and written in the background (``ganxun worker``), with a
+# progress bar, instead of inside the request; a smaller one keeps the page's synchronous flow.
+GANXUN_BACKGROUND_IMPORT_BYTES = int(env_str("GANXUN_BACKGROUND_IMPORT_BYTES", str(2 * 1024 * 1024)))
+GANXUN_BACKGROUND_IMPORT_ROWS = int(env_str("GANXUN_BACKGROUND_IMPORT_ROWS", "20000"))
+# A running job rewrites its heartbeat every few seconds; one older than this has a dead worker.
+GANXUN_JOB_HEARTBEAT_SECONDS = float(env_str("GANXUN_JOB_HEARTBEAT_SECONDS", "2"))
+GANXUN_JOB_STALE_SECONDS = float(env_str("GANXUN_JOB_STALE_SECONDS", "30"))
+
+# Background jobs: django-tasks with its database backend; ``ganxun worker`` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# One cache for every web process (the dashboard keeps a province's figures there): files under
+# VAR_DIR, which the processes share already. Not the database: on SQLite a cache write would wait
+# for a large import's write lock (docs/design-notes.md, "Background jobs").
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
 GANXUN_API_TOKEN_DAYS = 365
 
 

@@ -213,3 +213,52 @@ def test_csv_export_guards_formula_cells_and_reads_back_the_same_text():
     rows = read_table(content, "x.csv").rows
     assert rows[0].get("单位名称") == "=1+1" and rows[0].get("是否") == "是"
     assert rows[1].get("单位名称") == "-x"
+
+
+# --- reading a file of any size as a stream ------------------------------------------------------
+
+def test_a_stream_reads_rows_in_chunks_with_their_numbers(tmp_path):
+    path = tmp_path / "big.csv"
+    path.write_bytes(csv_bytes(["单位编码", "单位名称"], [[str(i), f"单位{i}"] for i in range(25)]))
+    with tabular.open_table(path) as stream:
+        assert stream.headers == ["单位编码", "单位名称"]
+        chunks = list(stream.chunks(10))
+        assert stream.fraction() == 1.0
+    assert [len(c) for c in chunks] == [10, 10, 5]
+    assert chunks[2][-1].number == 26 and chunks[2][-1].get("单位名称") == "单位24"
+
+
+def test_a_stream_of_a_workbook_keeps_spreadsheet_rows_and_column_letters(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["B3"], sheet["C3"], sheet["B5"], sheet["D6"] = "单位编码", "单位名称", "41", "多余"
+    path = tmp_path / "offset.xlsx"
+    book.save(path)
+    with tabular.open_table(path) as stream, pytest.raises(ImportRejected) as exc:
+        rows = []
+        for row in stream.iter_rows():
+            rows.append(row)
+    assert [r.number for r in rows] == [5, 6] and rows[0].get("单位编码") == "41"
+    assert "第 D 列有数据但没有列名" in str(exc.value.errors[0])
+
+
+def test_the_page_limits_apply_only_when_asked(tmp_path, settings):
+    settings.GANXUN_MAX_IMPORT_ROWS, settings.GANXUN_MAX_UPLOAD_BYTES = 5, 100
+    path = tmp_path / "x.csv"
+    path.write_bytes(csv_bytes(["单位编码"], [[str(i)] for i in range(50)]))
+    with pytest.raises(ImportRejected) as exc:
+        tabular.open_table(path, limited=True)
+    assert "文件过大" in str(exc.value.errors[0])
+    with tabular.open_table(path) as stream:
+        assert len(stream.to_table().rows) == 50
+
+
+def test_bytes_that_stop_being_utf8_far_into_a_csv_are_refused_with_where(tmp_path):
+    rows = [["41", "单位" * 20]] * 2000  # well past the first 64 KB that are judged up front
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(csv_bytes(["单位编码", "单位名称"], rows) + "42,河南\r\n".encode("gbk"))
+    with tabular.open_table(path) as stream, pytest.raises(ImportRejected) as exc:
+        list(stream.iter_rows())
+    # the reader decodes ahead of the rows it hands out: the message names a row a little before the bad one
+    message = str(exc.value.errors[0])
+    assert "不是 UTF-8" in message and 1900 < int(message.split("第 ")[1].split(" 行")[0]) <= 2002

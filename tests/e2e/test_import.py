@@ -126,3 +126,52 @@ def test_county_admin_imports_records_and_reads_them_in_the_cadre_history(page, 
     expect(history).to_contain_text("合计计入 36.0 学时")
     expect(history).to_contain_text("批量导入 培训记录.xlsx")
     shot(page, "cadre_history_after_records_import")
+
+
+def test_a_large_records_file_is_checked_and_imported_in_the_background(page, e2e_world, settings):
+    from ganxun.records.columns import COLUMNS as RECORD_COLUMNS
+    from ganxun.records.models import LearningRecord
+    from tests.core.test_tabular import csv_bytes
+    from tests.factories import add_institution
+    from tests.records.test_record_import import rec
+
+    # given a file large enough for the background (here: over 10 lines) with one bad row
+    settings.GANXUN_BACKGROUND_IMPORT_ROWS = 10
+    add_institution("DX4199", "中共示例市委党校", "party_school", owner=e2e_world.orgs["city_dept"])
+    rows = [rec(外部编号=f"BG-{i}", 培训名称=f"第{i}期县处级干部进修班") for i in range(40)]
+    bad = [*rows[:7], rec(外部编号="BG-X", 学时="1.25"), *rows[7:]]
+    padding = b"\r\n" * 70000
+    login(page, "city_admin")
+    page.goto("/import/?kind=records")
+    # when they upload it
+    page.get_by_test_id("import-file").set_input_files(
+        {"name": "学习记录.csv", "mimeType": "text/csv", "buffer": csv_bytes(RECORD_COLUMNS, bad) + padding})
+    page.get_by_test_id("import-check").click()
+    # then the background check names the bad row, in the per-row report too, and writes nothing
+    expect(page.get_by_test_id("import-error-summary")).to_contain_text("有 1 处错误，未导入任何数据")
+    page.get_by_role("link", name="错误", exact=True).click()
+    expect(page.get_by_test_id("import-report")).to_contain_text("第 9 行")
+    expect(page.get_by_test_id("import-report")).to_contain_text("最多保留一位小数")
+    shot(page, "import_background_errors")
+    # when they upload the fixed file
+    page.get_by_test_id("import-file").set_input_files(
+        {"name": "学习记录.csv", "mimeType": "text/csv", "buffer": csv_bytes(RECORD_COLUMNS, rows) + padding})
+    page.get_by_test_id("import-check").click()
+    expect(page.get_by_test_id("count-created")).to_have_text("40")
+    expect(page.get_by_test_id("import-report").locator("tbody tr")).to_have_count(40)
+    shot(page, "import_background_checked")
+    assert LearningRecord.objects.count() == 0
+    # and confirm it
+    page.get_by_test_id("import-confirm").click()
+    # then the write ran in the background, and its report downloads as a workbook
+    expect(page.get_by_test_id("import-result")).to_contain_text("导入完成")
+    expect(page.get_by_test_id("job-status")).to_contain_text("已完成")
+    shot(page, "import_background_done")
+    with page.expect_download() as download:
+        page.get_by_test_id("report-download").click()
+    assert download.value.suggested_filename.startswith("学习记录导入报告_")
+    assert LearningRecord.objects.count() == 40
+    # and 我的任务 lists both jobs
+    page.get_by_role("link", name="我的任务").click()
+    expect(page.get_by_test_id("job-row")).to_have_count(3)
+    shot(page, "my_jobs")

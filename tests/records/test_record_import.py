@@ -421,3 +421,97 @@ def test_the_any_of_lookup_finds_the_same_entries_as_in(world, schools):
     assert list(LearningRecord.objects.filter(external_id__any_of=wanted).values_list("external_id", flat=True)) \
         == ["PX-2"]
     assert not LearningRecord.objects.filter(external_id__any_of=[]).exists()
+
+
+# --- files of any size: read and written chunk by chunk in one transaction ---------------------------
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Chunks of 3 rows, so that a few rows cross several chunks as a large file's do."""
+    from ganxun.records import importers
+
+    monkeypatch.setattr(importers, "CHUNK_ROWS", 3)
+    return importers
+
+
+def many(n: int, prefix: str = "S", **values) -> list:
+    return [rec(外部编号=f"{prefix}-{i}", 培训名称=f"班{i}", **values) for i in range(n)]
+
+
+def test_a_file_across_chunks_goes_in_whole_and_reimports_unchanged(world, schools, small_chunks):
+    report = import_records(acting_user=world.users["dc"], table=table_of(many(10)))
+    assert report.created == 10 and LearningRecord.objects.count() == 10
+    assert AuditEvent.objects.filter(event_type="imported").count() == 1
+    again = import_records(acting_user=world.users["dc"], table=table_of(many(10)))
+    assert again.unchanged == 10 and LearningRecord.objects.count() == 10
+    assert stored_totals() == fresh_totals()
+
+
+def test_a_bad_row_in_the_last_chunk_leaves_the_ledger_and_totals_as_they_were(world, schools, small_chunks):
+    # given a ledger with one entry, and a file whose chunks 1-3 are good and whose last row is bad
+    import_records(acting_user=world.users["dc"], table=table_of([rec(外部编号="OLD", 培训名称="旧班")]))
+    before = (LearningRecord.objects.count(), stored_totals(), AuditEvent.objects.count())
+    rows = many(9) + [rec(外部编号="BAD", 学时="1.25")]
+    # when it is imported
+    errors = errors_of(world.users["dc"], rows)
+    # then the bad row is named, and nothing of the first nine rows was kept
+    assert where(errors) == [(11, "学时")]
+    assert (LearningRecord.objects.count(), stored_totals(), AuditEvent.objects.count()) == before
+
+
+def test_duplicates_are_found_across_chunks(world, schools, small_chunks):
+    rows = many(4) + [rec(外部编号="S-1", 培训名称="别的班"),                               # row 6: 外部编号 of row 3
+                      rec(外部编号="", 培训名称="讲座"), rec(外部编号="N-1"), rec(外部编号="N-2"),
+                      rec(外部编号="", 培训名称="讲座", 学时=20)]                               # row 10: same as row 7
+    errors = errors_of(world.users["dc"], rows)
+    assert where(errors) == [(6, "外部编号"), (10, "培训名称")]
+    assert "与第 3 行重复" in errors[0].message and "与第 7 行是同一条记录" in errors[1].message
+    assert LearningRecord.objects.count() == 0
+
+
+def test_two_rows_in_different_chunks_cannot_change_the_same_entry(world, schools, small_chunks):
+    # given an entry imported without 外部编号
+    import_records(acting_user=world.users["dc"], table=table_of([rec(外部编号="")]))
+    entry = LearningRecord.objects.get()
+    LearningRecord.objects.filter(pk=entry.pk).update(external_id="PX-9")
+    # when one row corrects it by 外部编号 and a row three chunks later by its natural key
+    rows = [rec(外部编号="PX-9", 学时=170)] + many(8) + [rec(外部编号="", 学时=160)]
+    errors = errors_of(world.users["dc"], rows)
+    # then the second is refused, naming the first
+    assert where(errors) == [(11, "培训名称")] and "与第 2 行对应系统中的同一条记录" in errors[0].message
+    assert LearningRecord.objects.count() == 1
+
+
+def test_corrections_across_chunks_match_the_ledger_as_it_was(world, schools, small_chunks):
+    import_records(acting_user=world.users["dc"], table=table_of(many(7)))
+    report = import_records(acting_user=world.users["dc"], table=table_of(many(7, 学时=170)))
+    assert report.updated == 7 and LearningRecord.objects.count() == 7 * 3
+    assert LearningRecord.objects.filter(external_id__startswith="S-").count() == 7
+    assert stored_totals() == fresh_totals()
+
+
+def test_a_file_with_very_many_bad_rows_lists_the_first_and_counts_the_rest(world, schools, small_chunks,
+                                                                                  monkeypatch):
+    monkeypatch.setattr(small_chunks, "MAX_LISTED_ERRORS", 4)
+    with pytest.raises(ImportRejected) as exc:
+        import_records(acting_user=world.users["dc"], table=table_of(many(10, 学时="1.25")))
+    assert [e.row for e in exc.value.errors] == [2, 3, 4, 5]
+    assert "有 10 处错误" in exc.value.message and "另有 6 处未列出" in exc.value.message
+    assert LearningRecord.objects.count() == 0
+
+
+def test_the_command_line_takes_a_file_over_the_page_limits(world, schools, tmp_path, settings, small_chunks):
+    from tests.cadres.test_import_cli import run
+
+    # given limits a tenth of the file: 5 rows and 1 KB
+    settings.GANXUN_MAX_IMPORT_ROWS, settings.GANXUN_MAX_UPLOAD_BYTES = 5, 1024
+    path = tmp_path / "records.csv"
+    path.write_bytes(csv_bytes(COLUMNS, many(50)))
+    assert path.stat().st_size > 4 * 1024
+    # when the operator imports it
+    code, out, err = run("import", "records", str(path))
+    # then all of it goes in, while the page's reader still refuses it
+    assert code == 0 and "新增 50 条" in out, err
+    assert LearningRecord.objects.count() == 50
+    with pytest.raises(ImportRejected):
+        read_table(path.read_bytes(), "records.csv")

@@ -43,12 +43,18 @@ class RowError:
 
 @dataclass
 class ImportRejected(DomainError):
-    """A table that cannot go in as it is: every bad row is listed, nothing was written."""
+    """A table that cannot go in as it is: every bad row is listed, nothing was written.
+
+    A very large file may list only its first problems: ``total`` then counts them all.
+    """
 
     errors: list[RowError] = field(default_factory=list)
     source: str = ""
+    total: int = 0
 
     def __post_init__(self):
-        count = len(self.errors)
-        super().__init__(f"{self.source or '文件'} 有 {count} 处错误，未导入任何数据", code="import_rejected",
-                         extra={"errors": [str(e) for e in self.errors]})
+        count = max(self.total, len(self.errors))
+        more = count - len(self.errors)
+        listed = f"（列出前 {len(self.errors)} 处，另有 {more} 处未列出）" if more > 0 else ""
+        super().__init__(f"{self.source or '文件'} 有 {count} 处错误{listed}，未导入任何数据", code="import_rejected",
+                         extra={"errors": [str(e) for e in self.errors], "total": count})

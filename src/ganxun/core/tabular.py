@@ -14,6 +14,7 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -77,6 +78,21 @@ class ReportRow:
         return {"created": "新增", "updated": "修改", "unchanged": "不变"}.get(self.action, self.action)
 
 
+_ROW_SINK: ContextVar = ContextVar("ganxun_import_row_sink", default=None)
+
+
+@contextmanager
+def rows_to(sink):
+    """Every ``ImportReport`` made inside hands each decided row to ``sink.row(ReportRow)`` and each
+    problem it is told of to ``sink.error(RowError)`` (``None``: nowhere). A background import writes
+    its per-row report file this way, whatever the kind."""
+    token = _ROW_SINK.set(sink)
+    try:
+        yield
+    finally:
+        _ROW_SINK.reset(token)
+
+
 @dataclass
 class ImportReport:
     """What an import did (or, with ``dry_run``, would do)."""
@@ -89,6 +105,8 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     dry_run: bool = False
     samples: list[ReportRow] = field(default_factory=list)
+    # Where every row goes as it is decided (a background import writes them to its report file).
+    sink: object = field(default_factory=lambda: _ROW_SINK.get(), repr=False, compare=False)
 
     SAMPLE_SIZE = 20
 
@@ -105,6 +123,14 @@ class ImportReport:
             self.unchanged += 1
         if row.action != "unchanged" and len(self.samples) < self.SAMPLE_SIZE:
             self.samples.append(row)
+        if self.sink is not None:
+            self.sink.row(row)
+
+    def note_errors(self, errors: Iterable[RowError]) -> None:
+        """Problems found on the way (a streaming import lists only the first ones in its refusal)."""
+        if self.sink is not None:
+            for error in errors:
+                self.sink.error(error)
 
     def summary(self) -> str:
         verb = "将" if self.dry_run else "已"
@@ -112,8 +138,8 @@ class ImportReport:
                 f"{self.unchanged} 条无变化" + ("（试运行，未写入数据库）" if self.dry_run else ""))
 
 
-def check_rows(table: Table, check) -> tuple[list, list[RowError]]:
-    """Run ``check(row, errs)`` on every row of ``table``: ``(results of clean rows, every problem)``.
+def check_rows(table, check) -> tuple[list, list[RowError]]:
+    """Run ``check(row, errs)`` on every row of ``table`` (or of a list of rows): ``(results of clean rows, every problem)``.
 
     ``check`` appends ``(column, message)`` to ``errs`` and returns the row's result (or ``None``). The
     messages are masked here: a row may quote an ID number back to the user.
@@ -122,7 +148,7 @@ def check_rows(table: Table, check) -> tuple[list, list[RowError]]:
 
     valid: list = []
     errors: list[RowError] = []
-    for row in table.rows:
+    for row in (table.rows if isinstance(table, Table) else table):
         row_errors: list[tuple[str, str]] = []
         result = check(row, row_errors)
         if row_errors:
@@ -141,10 +167,12 @@ def reject_errors(errors: list[RowError], table: Table, columns: Sequence[str]) 
 
 
 @contextmanager
-def conflicts_rejected(table: Table, message: str, *exceptions: type[Exception]):
+def conflicts_rejected(table, message: str, *exceptions: type[Exception]):
     """A write that collides with someone else's meanwhile: the whole import is refused with ``message``."""
     try:
         yield
+    except ImportRejected:
+        raise  # the file's own problems, found while it was written chunk by chunk
     except (exceptions or (IntegrityError,)):
         raise ImportRejected(errors=[RowError(0, "", message)], source=table.source) from None
 
@@ -161,9 +189,8 @@ def _clean_header(value) -> str:
 
 
 def _clean_value(value):
-    if isinstance(value, str):
-        return value.strip().strip("\u3000").strip()
-    return value
+    # str.strip() takes the ideographic space (U+3000) too: it is Unicode whitespace
+    return value.strip() if isinstance(value, str) else value
 
 
 def _is_empty(value) -> bool:
@@ -172,7 +199,7 @@ def _is_empty(value) -> bool:
 
 def read_table(data: bytes, filename: str, *, columns: Sequence[str] | None = None,
                required: Iterable[str] = ()) -> Table:
-    """Read the first sheet of an .xlsx, or a UTF-8 CSV, into headers and numbered rows.
+    """Read the first sheet of an .xlsx, or a UTF-8 CSV, into headers and numbered rows (the page's limits).
 
     With ``columns`` (and ``required``), unknown and missing columns are refused here too.
     """
@@ -182,30 +209,192 @@ def read_table(data: bytes, filename: str, *, columns: Sequence[str] | None = No
     limit = settings.GANXUN_MAX_UPLOAD_BYTES
     if len(data) > limit:
         raise _reject(source, f"文件过大（{len(data) / 1048576:.1f} MB），不能超过 {limit // 1048576} MB")
-    if data[:4] in ZIP_MAGIC:
-        grid = _xlsx_grid(data, source)
-    elif data.startswith(OLE_MAGIC):
-        raise _reject(source, "这是旧版 Excel（.xls）或加密的工作簿，请在 Excel 中另存为 .xlsx 后再导入")
-    else:
-        if filename.lower().endswith((".xlsx", ".xlsm")):
-            raise _reject(source, "扩展名是 .xlsx，但内容不是 Excel 文件（可能已损坏或被改了扩展名）")
-        grid = _csv_grid(data, source)
-    table = _table_from_grid(grid, source)
+    with _open(io.BytesIO(data), len(data), filename, source, limited=True) as stream:
+        table = stream.to_table()
     if columns is not None:
         table.require_columns(columns, required)
     return table
 
 
-def _xlsx_grid(data: bytes, source: str) -> Iterable[list]:
+def open_table(path, filename: str | None = None, *, limited: bool = False) -> "TableStream":
+    """A table on disk, read as a stream: the headers now, the rows one by one (``TableStream``).
+
+    ``limited`` applies the page's limits (``GANXUN_MAX_UPLOAD_BYTES``, ``GANXUN_MAX_IMPORT_ROWS``); the
+    command line passes none, and a file of any size is read without being held in memory (CSV as a
+    stream of lines; .xlsx cell by cell from calamine's sheet, which itself holds the sheet's cells).
+    Use it as a context manager, or call ``close()``.
+    """
+    import os
+
+    name = filename or os.path.basename(str(path))
+    source = filename or str(path)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        size = os.path.getsize(path)
+        fh = open(path, "rb")
+    except OSError as exc:
+        raise _reject(source, f"无法读取文件（{exc.strerror}）") from None
+    if not size:
+        fh.close()
+        raise _reject(source, "文件是空的（0 字节）")
+    if limited and size > settings.GANXUN_MAX_UPLOAD_BYTES:
+        fh.close()
+        raise _reject(source, f"文件过大（{size / 1048576:.1f} MB），不能超过 "
+                              f"{settings.GANXUN_MAX_UPLOAD_BYTES // 1048576} MB")
+    try:
+        return _open(fh, size, name, source, limited=limited)
+    except BaseException:
+        fh.close()
+        raise
+
+
+class TableStream:
+    """A table read once, front to back: ``headers`` at once, then ``iter_rows()`` or ``chunks(n)``.
+
+    File-level problems found on the way (values under no header, nothing but the header, too many rows
+    for the page, bytes that are not UTF-8) are raised as ``ImportRejected`` when the reading reaches them.
+    ``rows_read`` and ``fraction()`` tell how far it got (for progress bars).
+    """
+
+    def __init__(self, source: str, headers: list[str], header_row: int, grid, width: int, fh, size: int,
+                 max_rows: int | None, total_rows: int | None = None, closer=None):
+        self.source, self.headers, self.header_row = source, [h for h in headers if h], header_row
+        self._all_headers, self._grid, self._width = headers, grid, width
+        self._fh, self.size, self.max_rows, self.total_rows = fh, size, max_rows, total_rows
+        self._closer = closer
+        self.rows_read = 0
+        self._last_number = header_row
+        self._used = self._done = False
+
+    # the same questions a ``Table`` answers
+    def has(self, column: str) -> bool:
+        return column in self.headers
+
+    require_columns = Table.require_columns
+
+    def fraction(self) -> float:
+        """How much of the file is read, 0 to 1."""
+        if self._done:
+            return 1.0
+        if self.total_rows:
+            return min(1.0, (self._last_number - self.header_row) / max(1, self.total_rows - self.header_row))
+        try:
+            return min(1.0, self._fh.tell() / self.size) if self.size else 0.0
+        except (OSError, ValueError):
+            return 0.0
+
+    def iter_rows(self):
+        if self._used:
+            raise RuntimeError("a TableStream is read once")
+        self._used = True
+        headers, width, source = self._all_headers, len(self._all_headers), self.source
+        named = [(i, name) for i, name in enumerate(headers) if name]
+        unnamed = [i for i, name in enumerate(headers) if not name]
+        stray: set[int] = set()
+        max_rows = self.max_rows
+        count = 0
+        for number, raw in self._grid:
+            # ``_clean_value`` inlined: this loop runs once per cell of a file of millions of rows
+            cells = [v.strip() if type(v) is str else v for v in raw]
+            if not any(cells) and all(_is_empty(v) for v in cells):
+                continue
+            if len(cells) > width:
+                for i in range(width, len(cells)):
+                    if not _is_empty(cells[i]):
+                        stray.add(i)
+            elif len(cells) < width:
+                cells += [""] * (width - len(cells))
+            for i in unnamed:
+                if not _is_empty(cells[i]):
+                    stray.add(i)
+            count += 1
+            if max_rows is not None and count > max_rows:
+                raise _too_many_rows(source, count)
+            self.rows_read, self._last_number = count, number
+            yield TableRow(number=number, values={name: cells[i] for i, name in named})
+        self._done = True
+        if stray:
+            raise ImportRejected(errors=[RowError(0, "", f"第 {_column_letter(i)} 列有数据但没有列名")
+                                         for i in sorted(stray)], source=source)
+        if not count:
+            raise _reject(source, "只有表头，没有数据行")
+
+    def chunks(self, size: int):
+        """Lists of up to ``size`` rows, in order."""
+        chunk: list[TableRow] = []
+        for row in self.iter_rows():
+            chunk.append(row)
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    def to_table(self) -> Table:
+        """Every row in memory (the kinds that match their whole file at once)."""
+        return Table(source=self.source, headers=self.headers, rows=list(self.iter_rows()),
+                     header_row=self.header_row)
+
+    def close(self) -> None:
+        if self._closer is not None:
+            self._closer()
+            self._closer = None
+        self._fh.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _open(fh, size: int, filename: str, source: str, *, limited: bool) -> TableStream:
+    """Sniff the bytes, read the header row, and hand back the stream of the rest."""
+    head = fh.read(65536)
+    fh.seek(0)
+    if head[:4] in ZIP_MAGIC:
+        grid, total, closer = _xlsx_grid(fh, source, limited=limited)
+    elif head.startswith(OLE_MAGIC):
+        raise _reject(source, "这是旧版 Excel（.xls）或加密的工作簿，请在 Excel 中另存为 .xlsx 后再导入")
+    else:
+        if filename.lower().endswith((".xlsx", ".xlsm")):
+            raise _reject(source, "扩展名是 .xlsx，但内容不是 Excel 文件（可能已损坏或被改了扩展名）")
+        grid, total, closer = _csv_grid(fh, head, source), None, None
+    max_rows = settings.GANXUN_MAX_IMPORT_ROWS if limited else None
+    headers, header_row = None, 0
+    for number, raw in grid:
+        cells = [_clean_value(v) for v in raw]
+        if all(_is_empty(v) for v in cells):
+            continue
+        headers = [_clean_header(v) for v in cells]
+        while headers and not headers[-1]:
+            headers.pop()
+        header_row = number
+        break
+    if headers is None:
+        raise _reject(source, "文件中没有任何内容（需要第一行为列名，之后为数据行）")
+    seen: dict[str, int] = {}
+    errors = []
+    for i, name in enumerate(headers):
+        if name in seen:
+            errors.append(RowError(0, name, f"列名重复（第 {seen[name] + 1} 列和第 {i + 1} 列）"))
+        elif name:
+            seen[name] = i
+    if errors:
+        raise ImportRejected(errors=errors, source=source)
+    return TableStream(source, headers, header_row, grid, len(headers), fh, size, max_rows, total, closer)
+
+
+def _xlsx_grid(fh, source: str, *, limited: bool):
+    """``(numbered rows, last row number, closer)`` of the first sheet, after the zip was judged safe."""
+    try:
+        archive = zipfile.ZipFile(fh)
         entries = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
         raise _reject(source, "文件已损坏或不完整，无法作为 Excel（.xlsx）文件打开") from None
     if len(entries) >= MAX_ZIP_ENTRIES:
         raise _reject(source, f"Excel 文件内部包含 {len(entries)} 个部件，超过 {MAX_ZIP_ENTRIES} 个的上限，拒绝打开")
     total = sum(e.file_size for e in entries)
-    if total >= MAX_UNCOMPRESSED_BYTES:
+    if limited and total >= MAX_UNCOMPRESSED_BYTES:
         raise _reject(source, f"Excel 文件解压后超过 {MAX_UNCOMPRESSED_BYTES // 1048576} MB，拒绝打开")
     for e in entries:
         if e.file_size >= RATIO_CHECK_FROM_BYTES and e.file_size > MAX_COMPRESSION_RATIO * max(e.compress_size, 1):
@@ -216,90 +405,72 @@ def _xlsx_grid(data: bytes, source: str) -> Iterable[list]:
     from python_calamine import CalamineWorkbook
 
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        fh.seek(0)
+        book = CalamineWorkbook.from_filelike(fh)
         sheet = book.get_sheet_by_index(0)
-        end = sheet.end
-        if end is not None and end[0] > settings.GANXUN_MAX_IMPORT_ROWS + 1:
+        start, end = sheet.start, sheet.end
+        if limited and end is not None and end[0] > settings.GANXUN_MAX_IMPORT_ROWS + 1:
             raise _too_many_rows(source, end[0])
-        return sheet.to_python(skip_empty_area=False)
+        rows = sheet.iter_rows()
     except ImportRejected:
         raise
     except Exception:  # calamine raises its own errors and, on malformed XML, sometimes others
         raise _reject(source, "无法读取 Excel 文件的第一个工作表（文件可能已损坏）") from None
+    # iter_rows starts at the sheet's first row but at its first used column: put the empty columns back
+    # so that column letters in messages are the spreadsheet's.
+    pad = [""] * (start[1] if start else 0)
+
+    def numbered():
+        try:
+            for index, row in enumerate(rows):
+                yield index + 1, (pad + row) if pad else row
+        except Exception:
+            raise _reject(source, "无法读取 Excel 文件的第一个工作表（文件可能已损坏）") from None
+
+    return numbered(), (end[0] + 1 if end else None), book.close if hasattr(book, "close") else None
 
 
 def _too_many_rows(source: str, count: int) -> ImportRejected:
     return _reject(source, f"数据行过多（至少 {count} 行），一次最多导入 {settings.GANXUN_MAX_IMPORT_ROWS} 行，请分批导入")
 
 
-def _csv_grid(data: bytes, source: str) -> Iterable[list]:
-    if b"\x00" in data[:65536]:
+def _csv_grid(fh, head: bytes, source: str):
+    """Numbered CSV rows, decoded as they are read; the first 64 KB are judged before anything is read."""
+    import codecs
+
+    not_utf8 = NOT_A_TABLE + "；如果是 CSV，请在 Excel 中另存为“CSV UTF-8（逗号分隔）”"
+    if b"\x00" in head:
         raise _reject(source, NOT_A_TABLE)
     try:
-        text = data.decode("utf-8-sig")
+        # not final: a character cut at the end of the 64 KB is no error
+        text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=len(head) < 65536)
     except UnicodeDecodeError:
-        raise _reject(source, NOT_A_TABLE + "；如果是 CSV，请在 Excel 中另存为“CSV UTF-8（逗号分隔）”") from None
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in text[:65536]):
+        raise _reject(source, not_utf8) from None
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in text):
         raise _reject(source, NOT_A_TABLE)
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    try:
-        return [[_unquote(c) for c in r] for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    except csv.Error as exc:
-        raise _reject(source, f"CSV 格式有误：{exc}") from None
+    reader = csv.reader(io.TextIOWrapper(fh, encoding="utf-8-sig", newline=""), delimiter=delimiter)
+
+    def numbered():
+        number = 0
+        try:
+            for number, cells in enumerate(reader, start=1):
+                yield number, [c[1:] if c[:1] == "'" and c[1:2] in _GUARDED else c for c in cells]
+        except UnicodeDecodeError:
+            raise _reject(source, f"第 {number + 1} 行附近不是 UTF-8 编码的文字；" + not_utf8) from None
+        except csv.Error as exc:
+            raise _reject(source, f"CSV 格式有误：{exc}") from None
+
+    return numbered()
+
+
+_GUARDED = frozenset("=+-@\t\r")  # what ``write_csv`` quotes (``_unquote``, inlined in the reader)
 
 
 def _unquote(cell: str) -> str:
     """Undo ``write_csv``'s guard: ``'=1+1`` was written for the text ``=1+1``."""
     return cell[1:] if len(cell) > 1 and cell[0] == "'" and cell[1] in "=+-@\t\r" else cell
-
-
-def _table_from_grid(grid: Iterable[list], source: str) -> Table:
-    headers: list[str] | None = None
-    header_row = 0
-    rows: list[TableRow] = []
-    max_rows = settings.GANXUN_MAX_IMPORT_ROWS
-    errors: list[RowError] = []
-    stray_columns: set[int] = set()
-    for index, raw in enumerate(grid):
-        cells = [_clean_value(v) for v in raw]
-        if all(_is_empty(v) for v in cells):
-            continue
-        number = index + 1
-        if headers is None:
-            headers = [_clean_header(v) for v in cells]
-            while headers and not headers[-1]:
-                headers.pop()
-            header_row = number
-            continue
-        for i in range(len(headers), len(cells)):
-            if not _is_empty(cells[i]):
-                stray_columns.add(i)
-        values = {}
-        for i, name in enumerate(headers):
-            if not name:
-                if i < len(cells) and not _is_empty(cells[i]):
-                    stray_columns.add(i)
-                continue
-            values[name] = cells[i] if i < len(cells) else ""
-        rows.append(TableRow(number=number, values=values))
-        if len(rows) > max_rows:
-            raise _too_many_rows(source, len(rows))
-    if headers is None:
-        raise _reject(source, "文件中没有任何内容（需要第一行为列名，之后为数据行）")
-    seen: dict[str, int] = {}
-    for i, name in enumerate(headers):
-        if name in seen:
-            errors.append(RowError(0, name, f"列名重复（第 {seen[name] + 1} 列和第 {i + 1} 列）"))
-        elif name:
-            seen[name] = i
-    for i in sorted(stray_columns):
-        errors.append(RowError(0, "", f"第 {_column_letter(i)} 列有数据但没有列名"))
-    if errors:
-        raise ImportRejected(errors=errors, source=source)
-    if not rows:
-        raise _reject(source, "只有表头，没有数据行")
-    return Table(source=source, headers=[h for h in headers if h], rows=rows, header_row=header_row)
 
 
 def _column_letter(index: int) -> str:

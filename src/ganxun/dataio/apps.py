@@ -15,3 +15,4 @@ class DataioConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("importers", "exporters")
+        from ganxun.dataio import background  # noqa: F401  (registers the import and export jobs)

@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from operator import attrgetter
 
 from django.db import connection, models, transaction
+
+from ganxun.core.lookups import in_chunks
 from django.utils import timezone
 
 ID_BLOCK = 200_000
@@ -138,10 +140,15 @@ def analyze_after_commit(count: int, *models_: type[models.Model]) -> None:
     if connection.vendor != "postgresql" or count < ANALYZE_AFTER:
         return
     tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models_)
+    # Once per transaction: a streamed import appends in many batches of 10,000, and fifty ANALYZEs
+    # of the same tables at its commit would take as long as the import itself.
+    if any(getattr(func, "ganxun_analyze", None) == tables for _, func, *_ in connection.run_on_commit):
+        return
 
     def analyze():
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {tables}")
+    analyze.ganxun_analyze = tables
     transaction.on_commit(analyze)
 
 
@@ -159,3 +166,54 @@ def gc_paused():
     finally:
         if was_enabled:
             gc.enable()
+
+
+class SeenKeys:
+    """The keys an import has met so far, in a temporary table of this connection (not in memory).
+
+    ``e:<外部编号>`` and ``n:<hash of the natural key>`` name a row's key, ``c:<id>`` an entry a row
+    matched; each keeps the number of the first row that had it. Created inside the import's
+    transaction, so a rollback takes it away as well; a dry run (no transaction) drops it itself.
+    """
+
+    TABLE = "ganxun_import_seen"
+
+    def __init__(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.TABLE} "
+                           "(k VARCHAR(80) PRIMARY KEY, row_number INTEGER NOT NULL)")
+            cursor.execute(f"DELETE FROM {self.TABLE}")
+
+    def rows_of(self, keys) -> dict[str, int]:
+        """Which of ``keys`` were met before, and in which row."""
+        found: dict[str, int] = {}
+        keys = list(keys)
+        if not keys:
+            return found
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"SELECT k, row_number FROM {self.TABLE} WHERE k = ANY(%s)", [keys])
+                found.update(cursor.fetchall())
+            else:
+                for part in in_chunks(keys):
+                    cursor.execute(f"SELECT k, row_number FROM {self.TABLE} WHERE k IN ({', '.join(['%s'] * len(part))})",
+                                   part)
+                    found.update(cursor.fetchall())
+        return found
+
+    def add(self, items: dict[str, int]) -> None:
+        if not items:
+            return
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {self.TABLE} (k, row_number) FROM STDIN") as copy:
+                    for item in items.items():
+                        copy.write_row(item)
+            else:
+                cursor.executemany(f"INSERT INTO {self.TABLE} (k, row_number) VALUES (%s, %s)", list(items.items()))
+
+    def drop(self) -> None:
+        if connection.needs_rollback:
+            return  # the transaction is lost anyway, and takes the table with it
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")

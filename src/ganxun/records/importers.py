@@ -20,16 +20,27 @@ cadre's current entry with the same (培训名称, 开始日期, 结束日期, �
 培训机构 is an institution's 机构编码 or exact 机构名称. A value that is neither is kept as free text
 (training at an outside provider is real training: its hours count, but it is no 认可机构 and has no
 机构类型) unless it looks like a code (letters, digits, - _ .), which is a typo of a code and is refused.
+
+Streaming. The file is read and checked ``CHUNK_ROWS`` rows at a time (``table`` may be a ``TableStream``
+of any size from the command line, or a ``Table`` the page read); the chunks are written as they pass,
+inside the one transaction of ``record_upsert_many``, and a bad row anywhere raises ``ImportRejected`` at
+the end, which rolls back everything (the first ``MAX_LISTED_ERRORS`` problems are listed, the rest
+counted). A dry run runs the same generator outside any transaction. Nothing is kept per row of the whole file in Python: the 外部编号 and natural keys already
+seen, and the entries already claimed by a row, go into a temporary table of the same connection
+(``records.bulk.SeenKeys``). Matching reads the ledger as it was before the import (entries up to the highest id then),
+so the entries the first chunks wrote never match the later ones.
 """
 
+import gc
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import Enum
 
-from django.db import IntegrityError
-from django.db.models import Exists, OuterRef
+from django.db import IntegrityError, connection
+from django.db.models import Exists, Max, OuterRef
 
 from ganxun.cadres.models import Cadre
 from ganxun.cadres.selectors import all_cadres_unscoped
@@ -39,10 +50,10 @@ from ganxun.core.errors import DomainError, ImportRejected, PermissionDenied, Ro
 from ganxun.core.idnumbers import InvalidIdNumber, mask_id_number, normalise_id_number
 from ganxun.core.lookups import filter_any, in_chunks
 from ganxun.core.parsing import cell_text, is_blank, parse_bool, parse_date, shown
-from ganxun.core.tabular import ImportReport, ReportRow, Table, check_rows, conflicts_rejected, reject_errors
+from ganxun.core.tabular import ImportReport, ReportRow, check_rows, conflicts_rejected
 from ganxun.core.roles import can_write_registry
 from ganxun.orgs.selectors import org_in_scope, scope_of
-from ganxun.records.bulk import gc_paused
+from ganxun.records.bulk import SeenKeys, gc_paused
 from ganxun.records.columns import CATEGORY_LABELS, COLUMNS, REQUIRED_COLUMNS, SOURCE_LABELS
 from ganxun.records.models import EntryKind, LearningRecord, RecordOrigin, RecordSource, RecordStatus
 from ganxun.records.selectors import all_records_unscoped, institutions_named
@@ -65,6 +76,8 @@ EXISTING_FIELDS = ("pk", "cadre_id", "external_id", "title", "source", "content_
                    "institution_name", "start_date", "end_date", "days", "hours", "is_system_training",
                    "completed", "status", "kind", "is_reversed")
 APPROVED = RecordStatus.APPROVED.value
+CHUNK_ROWS = 10_000
+MAX_LISTED_ERRORS = 1000
 
 
 @dataclass(slots=True)
@@ -88,11 +101,10 @@ class _Row:
 
 
 class _Context:
-    """Everything the rows are checked against, loaded once for the whole file."""
+    """Everything the rows of one chunk are checked against, loaded once for the chunk."""
 
-    def __init__(self, acting_user, table: Table):
-        self.scope = scope_of(acting_user)
-        rows = table.rows
+    def __init__(self, scope, rows: list):
+        self.scope = scope
         codes = {cell_text(r.get("人员编码")) for r in rows} - {""}
         ids = set()
         for r in rows:
@@ -123,35 +135,98 @@ class _Context:
         return cadre if ok else None
 
 
-def import_records(*, acting_user, table: Table, dry_run: bool = False) -> ImportReport:
-    """Append and correct ledger entries from ``table``; all rows or none. Raises ``ImportRejected``."""
+def import_records(*, acting_user, table, dry_run: bool = False, progress=None) -> ImportReport:
+    """Append and correct ledger entries from ``table``; all rows or none. Raises ``ImportRejected``.
+
+    ``table`` is a ``Table`` or a ``TableStream``; ``progress(rows_done, fraction)``, if given, is called
+    after every chunk.
+    """
     if not can_write_registry(acting_user):
         raise PermissionDenied("您的角色不能登记学时")
-    with gc_paused():
-        return _import(acting_user, table, dry_run)
-
-
-def _import(acting_user, table: Table, dry_run: bool) -> ImportReport:
     table.require_columns(COLUMNS, REQUIRED_COLUMNS)
     if not (table.has("人员编码") or table.has("身份证号")):
         raise ImportRejected(errors=[RowError(0, "人员编码", "缺少必需的列：人员编码 和 身份证号 至少要有一列")],
                              source=table.source)
-    ctx = _Context(acting_user, table)
-    today = date.today()
-    valid, errors = check_rows(table, lambda row, errs: _check_row(ctx, row, errs, today))
-    errors += _match(valid)
-    reject_errors(errors, table, COLUMNS)
-
     report = ImportReport(kind="records", source=table.source, dry_run=dry_run)
-    for r in valid:
-        report.add(ReportRow(r.number, r.action, r.external_id or "—",
-                             f"{r.cadre.name}（{r.cadre.person_code}）：{r.values['title']}", r.changes))
-    if dry_run:
-        return report
-    with conflicts_rejected(table, "导入期间学习记录已被他人修改（外部编号重复或记录已被冲销），未导入任何数据，请重新导入",
-                            IntegrityError, DomainError):
-        record_upsert_many(acting_user=acting_user, batches=[_batch(valid)], report=report)
+    run = _Run(acting_user, table, report, progress, dry_run)
+    with gc_paused():
+        if dry_run:
+            # No transaction: the temporary table of keys is the only write, and on SQLite it takes no
+            # lock on the main database (a transaction would hold the write lock for the whole check).
+            try:
+                for _ in run.batches():
+                    pass
+            finally:
+                if run.seen is not None:
+                    run.seen.drop()
+            return report
+        with conflicts_rejected(table, "导入期间学习记录已被他人修改（外部编号重复或记录已被冲销），未导入任何数据，请重新导入",
+                                IntegrityError, DomainError):
+            record_upsert_many(acting_user=acting_user, batches=run.batches(), report=report)
     return report
+
+
+class _Run:
+    """One import, chunk by chunk: checks, matches, reports and hands each clean chunk to the writer."""
+
+    def __init__(self, acting_user, table, report: ImportReport, progress, dry_run: bool):
+        self.acting_user, self.table, self.report = acting_user, table, report
+        self.progress, self.dry_run = progress, dry_run
+        self.errors: list[RowError] = []
+        self.error_count = 0
+        self.seen: SeenKeys | None = None
+
+    def _add_errors(self, errors: list[RowError]) -> None:
+        order = {c: i for i, c in enumerate(COLUMNS)}
+        errors.sort(key=lambda e: (e.row, order.get(e.column, len(order))))
+        self.error_count += len(errors)
+        self.report.note_errors(errors)
+        room = MAX_LISTED_ERRORS - len(self.errors)
+        if room > 0:
+            self.errors += errors[:room]
+
+    def batches(self):
+        scope = scope_of(self.acting_user)
+        today = date.today()
+        # the ledger as it was: what this import writes is not matched by its own later rows
+        watermark = LearningRecord.objects.aggregate(top=Max("pk"))["top"] or 0
+        seen = self.seen = SeenKeys()
+        chunks = self.table.chunks(CHUNK_ROWS) if hasattr(self.table, "chunks") else _chunks_of(self.table.rows)
+        done = 0
+        for chunk in chunks:
+            ctx = _Context(scope, chunk)
+            valid, errors = check_rows(chunk, lambda row, errs: _check_row(ctx, row, errs, today))
+            errors += _match(valid, seen, watermark)
+            errored = {e.row for e in errors}
+            for r in valid:
+                if r.number not in errored:
+                    self.report.add(ReportRow(r.number, r.action, r.external_id or "—",
+                                              f"{r.cadre.name}（{r.cadre.person_code}）：{r.values['title']}", r.changes))
+            if errors:
+                self._add_errors(errors)
+            elif not self.error_count and not self.dry_run:
+                yield _batch(valid)
+            done += len(chunk)
+            del ctx, valid, chunk
+            gc.collect(0)
+            if self.progress is not None:
+                self.progress(done, _fraction(self.table))
+        seen.drop()
+        if self.error_count:
+            raise ImportRejected(errors=self.errors, source=self.table.source, total=self.error_count)
+
+
+def _chunks_of(rows: list):
+    for i in range(0, len(rows), CHUNK_ROWS):
+        yield rows[i:i + CHUNK_ROWS]
+
+
+def _fraction(table) -> float:
+    return table.fraction() if hasattr(table, "fraction") else 1.0
+
+
+def _natural_seen_key(key: tuple) -> str:
+    return "n:" + hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
 
 
 # --- one row ---------------------------------------------------------------------------------
@@ -179,7 +254,7 @@ def _check_row(ctx: _Context, row, errs: list, today: date) -> _Row | None:
         errs.append(("内容类别", f"{shown(category_text)}不在可选范围内，" + CATEGORY_HINT))
     for column, name in (("开始日期", "start_date"), ("结束日期", "end_date")):
         try:
-            values[name] = parse_date(get(column))
+            values[name] = _date(get(column))
         except ValueError as exc:
             values[name] = None
             errs.append((column, str(exc)))
@@ -191,7 +266,8 @@ def _check_row(ctx: _Context, row, errs: list, today: date) -> _Row | None:
     values["hours"] = get("学时")
     for column, name, default in (("系统培训", "is_system_training", False), ("结业", "completed", True)):
         try:
-            values[name] = parse_bool(get(column), default)
+            cell = get(column)
+            values[name] = YES_NO[cell] if cell in YES_NO else parse_bool(cell, default)
         except ValueError as exc:
             errs.append((column, str(exc)))
     institution, institution_name = _institution_of(ctx, _text(get("培训机构")), errs)
@@ -205,6 +281,19 @@ def _check_row(ctx: _Context, row, errs: list, today: date) -> _Row | None:
     if errs or cadre is None:
         return None
     return _Row(row.number, cadre, external_id, {f: clean[f] for f in RECORD_FIELDS}, institution, institution_name)
+
+
+YES_NO = {"是": True, "否": False}
+
+
+def _date(value):
+    """``parse_date`` with a shortcut for the common case, a CSV's ``YYYY-MM-DD`` (the same result)."""
+    if type(value) is str and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass  # 2021-02-30: parse_date says what is wrong
+    return parse_date(value)
 
 
 def _cadre_of(ctx: _Context, row, errs: list) -> Cadre | None:
@@ -288,41 +377,53 @@ def _institution_of(ctx: _Context, text: str, errs: list):
 
 # --- matching the ledger ---------------------------------------------------------------------
 
-def _existing_entries(field: str, values) -> list[dict]:
-    reversed_ = Exists(LearningRecord.objects.filter(reverses=OuterRef("pk")))
-    entries = (all_records_unscoped().filter(kind=EntryKind.ENTRY).annotate(is_reversed=reversed_)
-               .order_by().values_list(*EXISTING_FIELDS))
+def _existing_entries(field: str, values, watermark: int, **narrowing) -> list[dict]:
+    """The entries (as they were before the import: ids up to ``watermark``) whose ``field`` is in ``values``."""
+    reversed_ = Exists(LearningRecord.objects.filter(reverses=OuterRef("pk"), pk__lte=watermark))
+    entries = (all_records_unscoped().filter(kind=EntryKind.ENTRY, pk__lte=watermark, **narrowing)
+               .annotate(is_reversed=reversed_).order_by().values_list(*EXISTING_FIELDS))
     return [dict(zip(EXISTING_FIELDS, row)) for qs in filter_any(entries, field, values) for row in qs]
 
 
-def _match(rows: list[_Row]) -> list[RowError]:
-    """Decide created / updated / unchanged for every row; the file's own duplicates are errors."""
+def _match(rows: list[_Row], seen: SeenKeys, watermark: int) -> list[RowError]:
+    """Decide created / updated / unchanged for every row of a chunk; the file's own duplicates are errors."""
     errors: list[RowError] = []
-    seen_external: dict[str, int] = {}
-    seen_keys: dict[tuple, int] = {}
+    keys = {r.number: ("e:" + r.external_id if r.external_id else _natural_seen_key(r.natural_key)) for r in rows}
+    earlier = seen.rows_of(set(keys.values()))
+    first: dict[str, int] = {}
     for r in rows:
-        if r.external_id:
-            if r.external_id in seen_external:
-                errors.append(RowError(r.number, "外部编号",
-                                       f"外部编号 {r.external_id} 与第 {seen_external[r.external_id]} 行重复"))
+        key = keys[r.number]
+        before = earlier.get(key) or first.get(key)
+        if before is not None:
+            if r.external_id:
+                errors.append(RowError(r.number, "外部编号", f"外部编号 {r.external_id} 与第 {before} 行重复"))
             else:
-                seen_external[r.external_id] = r.number
-        else:
-            key = r.natural_key
-            if key in seen_keys:
-                errors.append(RowError(r.number, "培训名称", f"与第 {seen_keys[key]} 行是同一条记录（同一干部、培训名称、"
+                errors.append(RowError(r.number, "培训名称", f"与第 {before} 行是同一条记录（同一干部、培训名称、"
                                                             "起止日期和培训形式）；如确是两次培训，请填写外部编号区分"))
-            else:
-                seen_keys[key] = r.number
+        else:
+            first[key] = r.number
+    seen.add(first)
     if errors:
         return errors
 
-    by_external = {e["external_id"]: e for e in _existing_entries("external_id", seen_external)}
+    by_external = {e["external_id"]: e for e in _existing_entries(
+        "external_id", {r.external_id for r in rows if r.external_id}, watermark)}
     by_key: dict[tuple, list[dict]] = {}
-    for e in _existing_entries("cadre_id", {r.cadre.pk for r in rows if not r.external_id}):
-        by_key.setdefault((e["cadre_id"], e["title"], e["start_date"], e["end_date"], e["source"]), []).append(e)
+    natural = [r for r in rows if not r.external_id]
+    if natural:
+        # only the entries that can match: the rows' cadres on the rows' start dates
+        dates = sorted({r.values["start_date"] for r in natural})
+        if connection.vendor == "postgresql":
+            narrowing = {"start_date__any_of": dates}
+        elif len(dates) <= 500:
+            narrowing = {"start_date__in": dates}
+        else:
+            narrowing = {"start_date__range": (dates[0], dates[-1])}
+        for e in _existing_entries("cadre_id", {r.cadre.pk for r in natural}, watermark, **narrowing):
+            by_key.setdefault((e["cadre_id"], e["title"], e["start_date"], e["end_date"], e["source"]), []).append(e)
 
     claimed: dict[int, int] = {}
+    targets: list[tuple[_Row, int]] = []
     for r in rows:
         if r.external_id:
             existing = by_external.get(r.external_id)
@@ -354,10 +455,16 @@ def _match(rows: list[_Row]) -> list[RowError]:
         else:
             target = current[0]
             r.action, r.original_pk, r.changes = "updated", target["pk"], _differences(target, r)
-        if target["pk"] in claimed:
+        targets.append((r, target["pk"]))
+    claimed_before = seen.rows_of({f"c:{pk}" for _, pk in targets})
+    for r, pk in targets:
+        before = claimed_before.get(f"c:{pk}") or claimed.get(pk)
+        if before is not None:
             errors.append(RowError(r.number, "外部编号" if r.external_id else "培训名称",
-                                   f"与第 {claimed[target['pk']]} 行对应系统中的同一条记录"))
-        claimed[target["pk"]] = r.number
+                                   f"与第 {before} 行对应系统中的同一条记录"))
+        else:
+            claimed[pk] = r.number
+    seen.add({f"c:{pk}": number for pk, number in claimed.items()})
     return errors
 
 
@@ -420,7 +527,7 @@ def template_example(user) -> list:
 register_import(ImportKind(
     key="records", label="学习记录", columns=tuple(COLUMNS), required=tuple(REQUIRED_COLUMNS), key_column="外部编号",
     run=import_records, allowed=can_write_registry, list_url="records:list", list_label="查看学习记录",
-    example=template_example, order=40,
+    example=template_example, order=40, streams=True,
     help={
         "外部编号": "其他系统中这条记录的唯一编号，用于匹配已导入的记录；留空则按 人员编码/身份证号＋培训名称＋起止日期＋培训形式 匹配",
         "人员编码": "您管理范围内干部的人员编码；与身份证号至少填写一项", "身份证号": "18 位；填写人员编码时可留空或填导出文件中的脱敏号码",

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from ganxun.core.management.base import GanxunCommand
+from ganxun.jobs.child import start_worker, stop_worker
 
 # What the reverse proxy of docs/operations.md tells us: the scheme the browser used and the client's
 # address. Host comes in the Host header itself; X-Forwarded-Host/-Port/-By and Forwarded are not trusted,
@@ -62,6 +63,7 @@ class Command(GanxunCommand):
         parser.add_argument("--port", type=int, default=8000, help="端口 (port)")
         parser.add_argument("--threads", type=int, default=8)
         parser.add_argument("--no-migrate", action="store_true", help="启动前不自动迁移数据库")
+        parser.add_argument("--no-worker", action="store_true", help="不启动后台任务程序（另行运行 ganxun worker 时）")
 
     def handle(self, *args, **opts):
         import waitress
@@ -77,5 +79,9 @@ class Command(GanxunCommand):
         self.stdout.write(f"干训系统已启动：http://{opts['host']}:{opts['port']}/  （Ctrl+C 停止）")
         self.stdout.write(f"信任的反向代理：{proxy}" if proxy else "不信任任何反向代理（GANXUN_TRUSTED_PROXY 为空）")
         self.stdout.flush()
-        waitress.serve(application, host=opts["host"], port=opts["port"], threads=opts["threads"],
-                       ident="ganxun", **proxy_adjustments(proxy))
+        worker = None if opts.get("no_worker") else start_worker()  # background jobs (ganxun.jobs.child)
+        try:
+            waitress.serve(application, host=opts["host"], port=opts["port"], threads=opts["threads"],
+                           ident="ganxun", **proxy_adjustments(proxy))
+        finally:
+            stop_worker(worker)
