@@ -75,7 +75,12 @@ def test_institution_staff_see_their_own_institution_only(page, e2e_world):
     add_institution("DX4199", "中共示例市委党校", "party_school", level="city", owner=e2e_world.orgs["city_dept"])
     add_institution("DX41", "中共河南省委党校", "party_school", level="province", owner=e2e_world.orgs["henan_dept"])
     login(page, "school_staff")
-    page.get_by_role("link", name="培训机构").click()
+    # the menu takes them to their own institution's record; the list of every institution is not theirs
+    expect(page.locator("#gx-sidebar").get_by_role("link", name="培训机构")).to_have_count(0)
+    page.locator("#gx-sidebar").get_by_role("link", name="本机构").click()
+    expect(page.get_by_test_id("institution-name")).to_contain_text("中共示例市委党校")
+    # and the list, reached by its address, holds their institution alone, with nothing to add
+    page.goto("/resources/institutions/")
     expect(page.get_by_test_id("institution-count")).to_contain_text("共 1 个机构")
     expect(page.get_by_test_id("institution-table")).to_contain_text("中共示例市委党校")
     expect(page.get_by_test_id("institution-new")).to_have_count(0)
