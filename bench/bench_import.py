@@ -40,6 +40,7 @@ from common import DATA, OUT, ROOT, database, save  # noqa: E402
 
 GANXUN = ROOT / ".venv" / "bin" / "ganxun"
 PYTHON = ROOT / ".venv" / "bin" / "python"
+# the records columns of interfaces.md (this script runs without Django; bench_import_rows uses ganxun's own)
 HEADERS = ["外部编号", "人员编码", "身份证号", "姓名", "培训名称", "培训形式", "内容类别", "培训机构", "开始日期",
            "结束日期", "天数", "学时", "系统培训", "结业"]
 KINDS = ("orgs", "institutions", "cadres", "records")

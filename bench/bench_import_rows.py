@@ -49,9 +49,9 @@ def _write(n: int, seed: int, out: Path) -> None:
                      "是" if e.completed else "否"])
         if len(rows) == n:
             break
-    from bench_import import HEADERS
+    from ganxun.records.columns import COLUMNS
 
-    write_csv(HEADERS, rows, target=str(out))
+    write_csv(COLUMNS, rows, target=str(out))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import traceback
 from ganxun.core.errors import DomainError
 from ganxun.jobs import progress
 from ganxun.jobs.registry import JobOutcome, job_kind
-from ganxun.jobs.services import job_finish, job_start
+from ganxun.jobs.lifecycle import job_finish, job_start
 
 logger = logging.getLogger("ganxun.jobs")
 

@@ -2,9 +2,9 @@
 
 from django_tasks import task
 
+from ganxun.jobs.runner import execute
+
 
 @task()
 def run_job(job_id: int) -> str:
-    from ganxun.jobs.runner import execute
-
     return execute(job_id)

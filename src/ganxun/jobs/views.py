@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 
 from ganxun.jobs.registry import job_kind
 from ganxun.jobs.selectors import access_job, job_state, jobs_of, result_file_of
-from ganxun.jobs.services import job_rerun, jobs_mark_interrupted
+from ganxun.jobs.lifecycle import jobs_mark_interrupted
+from ganxun.jobs.services import job_rerun
 from ganxun.web.decorators import scoped_view
 from ganxun.web.paging import page_of
 

@@ -195,7 +195,7 @@ class _Run:
         done = 0
         for chunk in chunks:
             ctx = _Context(scope, chunk)
-            valid, errors = check_rows(chunk, lambda row, errs: _check_row(ctx, row, errs, today))
+            valid, errors = check_rows(chunk, lambda row, errs, ctx=ctx: _check_row(ctx, row, errs, today))
             errors += _match(valid, seen, watermark)
             errored = {e.row for e in errors}
             for r in valid:

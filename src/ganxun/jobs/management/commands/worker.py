@@ -6,7 +6,7 @@ child process unless told ``--no-worker``.
 
 from django_tasks_db.management.commands.db_worker import Command as DbWorker
 
-from ganxun.jobs.services import jobs_mark_interrupted
+from ganxun.jobs.lifecycle import jobs_mark_interrupted
 
 
 class Command(DbWorker):
