@@ -204,6 +204,9 @@ GANXUN_MAX_IMPORT_ROWS = 200_000
 # progress bar, instead of inside the request; a smaller one keeps the page's synchronous flow.
 GANXUN_BACKGROUND_IMPORT_BYTES = int(env_str("GANXUN_BACKGROUND_IMPORT_BYTES", str(2 * 1024 * 1024)))
 GANXUN_BACKGROUND_IMPORT_ROWS = int(env_str("GANXUN_BACKGROUND_IMPORT_ROWS", "20000"))
+# A dashboard over this many cadres (never computed before) is evaluated by the worker; afterwards the time it
+# took decides (2 s or more: the worker).
+GANXUN_BACKGROUND_EVALUATION_CADRES = int(env_str("GANXUN_BACKGROUND_EVALUATION_CADRES", "50000"))
 # A running job rewrites its heartbeat every few seconds; one older than this has a dead worker.
 GANXUN_JOB_HEARTBEAT_SECONDS = float(env_str("GANXUN_JOB_HEARTBEAT_SECONDS", "2"))
 GANXUN_JOB_STALE_SECONDS = float(env_str("GANXUN_JOB_STALE_SECONDS", "30"))

@@ -15,4 +15,3 @@ class DataioConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("importers", "exporters")
-        from ganxun.dataio import background  # noqa: F401  (registers the import and export jobs)

@@ -12,3 +12,9 @@ class JobsConfig(AppConfig):
     verbose_name = "后台任务"
     default_auto_field = "django.db.models.BigAutoField"
     urls = (("jobs/", "ganxun.jobs.urls"),)
+
+    def ready(self):
+        # each app registers the kinds of job it runs in its own background.py (ganxun.jobs.registry)
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("background")

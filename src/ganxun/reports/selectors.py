@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -214,6 +215,47 @@ def compliance_dashboard(user, plan: Plan, as_of: date, *, org_code: str | None 
 
 CACHE_SECONDS = 600
 CACHE_WHEN_SLOWER_THAN = 2.0  # seconds: a county's or a city's dashboard is always computed afresh
+COST_SECONDS = 30 * 24 * 3600  # how long the time a board took is remembered (to send the next one to the worker)
+
+
+def board_key(user, plan: Plan, as_of: date, root: Org) -> str:
+    """Everything a board depends on besides the data: plan (and version), date, org and the user's scope and role."""
+    identity = f"{plan.id}|{plan.version}|{as_of.isoformat()}|{root.path}|{role_of(user)}|{scope_of(user).key}"
+    return "ganxun:dashboard:" + hashlib.sha256(identity.encode()).hexdigest()
+
+
+def kept_board(user, plan: Plan, as_of: date, root: Org) -> tuple[Dashboard, datetime] | None:
+    """The board computed a while ago (by a request or the worker), if it is still kept."""
+    return cache.get(board_key(user, plan, as_of, root))
+
+
+def compute_board(user, plan: Plan, as_of: date, root: Org, *, keep: bool = False) -> Dashboard:
+    """``compliance_dashboard``, kept for ``CACHE_SECONDS`` when it took ``CACHE_WHEN_SLOWER_THAN`` or more (or
+    ``keep``: the worker's board is always kept, the page waiting for it reads it from there), and the time it
+    took remembered for the next request (which then hands it to the worker)."""
+    key = board_key(user, plan, as_of, root)
+    started = time.monotonic()
+    board = compliance_dashboard(user, plan, as_of, org_code=root.code)
+    took = time.monotonic() - started
+    cache.set(key + ":cost", took, COST_SECONDS)
+    if keep or took >= CACHE_WHEN_SLOWER_THAN:
+        cache.set(key, (board, timezone.now()), CACHE_SECONDS)
+    return board
+
+
+def forget_board(user, plan: Plan, as_of: date, root: Org) -> None:
+    """Drop the kept board (重新计算 of a slow one: the page waits for the new one instead of showing the old)."""
+    cache.delete(board_key(user, plan, as_of, root))
+
+
+def board_is_slow(user, plan: Plan, as_of: date, root: Org) -> bool:
+    """Whether this board takes ``CACHE_WHEN_SLOWER_THAN`` or more to compute: the time it took last time, or,
+    never computed, the number of cadres it covers (a city's 10,000 take under a second, a province's a minute)."""
+    took = cache.get(board_key(user, plan, as_of, root) + ":cost")
+    if took is not None:
+        return took >= CACHE_WHEN_SLOWER_THAN
+    cadres = compliance_scope(user, org_code=root.code).count()
+    return cadres >= settings.GANXUN_BACKGROUND_EVALUATION_CADRES
 
 
 def dashboard_for(user, plan: Plan, as_of: date, *, org_code: str | None = None,
@@ -223,22 +265,14 @@ def dashboard_for(user, plan: Plan, as_of: date, *, org_code: str | None = None,
     Returns the board and, when it comes from the cache, the time it was computed (the page says so
     and offers 重新计算, ``refresh``). A whole province is a million cadres, a minute of evaluation; a
     city takes under a second and is never cached. The scope check comes first (out of scope is 404
-    whatever is cached), and the key holds everything the board depends on besides the data: plan, date,
-    org and the user's scope and role.
+    whatever is cached). The page sends a slow board to the worker instead (``reports.background``).
     """
     root = dashboard_root(user, org_code)
-    scope = scope_of(user)
-    identity = f"{plan.id}|{as_of.isoformat()}|{root.path}|{role_of(user)}|{scope.key}"
-    key = "ganxun:dashboard:" + hashlib.sha256(identity.encode()).hexdigest()
     if not refresh:
-        kept = cache.get(key)
+        kept = kept_board(user, plan, as_of, root)
         if kept is not None:
             return kept
-    started = time.monotonic()
-    board = compliance_dashboard(user, plan, as_of, org_code=root.code)
-    if time.monotonic() - started >= CACHE_WHEN_SLOWER_THAN:
-        cache.set(key, (board, timezone.now()), CACHE_SECONDS)
-    return board, None
+    return compute_board(user, plan, as_of, root), None
 
 
 # ---- the cadres behind a number ----------------------------------------------------------------

@@ -8,17 +8,20 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
+from ganxun.jobs.selectors import job_state
 from ganxun.web.decorators import scoped_view
 from ganxun.web.tables import Column
 from ganxun.plans.engine import VERDICT_LABELS, span_for
 from ganxun.plans.output import amount
 from ganxun.core.errors import NotFound
 from ganxun.plans.catalog import all_plans, current_plan_for, load_plan, plan_ids
-from ganxun.reports.selectors import (COUNTED, LISTS, VerdictQuery, cadres_by_code, check_query,
-                                      dashboard_for, region_choices, verdicts_behind)
+from ganxun.reports.background import queue_board
+from ganxun.reports.selectors import (COUNTED, LISTS, VerdictQuery, board_is_slow, cadres_by_code, check_query,
+                                      compute_board, dashboard_root, forget_board, kept_board, region_choices, verdicts_behind)
 from ganxun.reports.windows import distinct_labels, window_dates, window_label
 
 VERDICT_STYLES = {"met": "success", "on_track": "primary", "at_risk": "warning", "unmet": "danger",
@@ -133,12 +136,31 @@ def _with_refresh(params) -> str:
     return params.urlencode()
 
 
+def _without(params, *names) -> str:
+    params = params.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
 @_scoped
 def dashboard(request):
     plan, as_of, warnings = _params(request)
     org_code = request.GET.get("org", "").strip()
-    board, cached_at = dashboard_for(request.user, plan, as_of, org_code=org_code or None,
-                                     refresh=request.GET.get("refresh") == "1")
+    refresh = request.GET.get("refresh") == "1"
+    root = dashboard_root(request.user, org_code or None)
+    kept = None if refresh else kept_board(request.user, plan, as_of, root)
+    if kept is None and board_is_slow(request.user, plan, as_of, root):
+        # a province's board: the worker evaluates it while the page shows how far it is
+        if refresh:
+            forget_board(request.user, plan, as_of, root)
+        job = queue_board(request.user, plan, as_of, root, again=refresh)
+        if refresh:
+            return redirect(f"{request.path}?{_without(request.GET, 'refresh')}")
+        return render(request, "reports/dashboard_pending.html", {
+            "job": job, "state": job_state(job), "plan": plan, "as_of": as_of, "root": root, "warnings": warnings,
+            "poll_url": reverse("jobs:progress", args=[job.pk]), "refresh_query": _with_refresh(request.GET)})
+    board, cached_at = kept if kept is not None else (compute_board(request.user, plan, as_of, root), None)
     codes = [i.code for i in board.cadre_indicators]
     # ?view= is what the table shows: one cadre indicator (as ?indicator=), 达标率一览 or 单位/地区指标
     view = request.GET.get("view", "")
