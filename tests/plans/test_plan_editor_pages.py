@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ganxun.plans.catalog import draft_of, load_plan
 from ganxun.plans.models import PlanDocument
-from ganxun.plans.services import plan_create, plan_publish
+from ganxun.plans.services import plan_create, plan_indicator_save, plan_publish
 from ganxun.records.services import record_append
-from tests.plans.test_plan_management import CODE, new_plan
+from tests.plans.test_plan_management import CODE, new_plan, staff_hours
 
 
 def text(response) -> str:
@@ -180,3 +180,21 @@ def test_an_adopted_clause_cites_the_document_it_comes_from(client, world):
     row = row[:row.index("</tr>")]
     # then the clause is the province's, two adoptions up
     assert "河南省2019—2022年干部教育培训规划 一(四)2" in re.sub(r"\s+", " ", row)
+
+
+def test_pages_judging_by_a_published_plan_name_its_version(client, world):
+    user = world.users["city"]
+    doc = new_plan(user)
+    plan_publish(acting_user=user, code=CODE)
+    plan_indicator_save(acting_user=user, code=CODE, spec=staff_hours(doc, 100))
+    plan_publish(acting_user=user, code=CODE)
+    client.force_login(user)
+    # when the city admin opens the dashboard and a cadre's archive by their own plan
+    board = text(client.get(f"/reports/dashboard/?plan={CODE}&as_of=2026-06-30"))
+    archive = text(client.get(f"/archive/C-CITY-1/?plan={CODE}&as_of=2026-06-30"))
+    # then both say which publication judged them
+    assert "示例市2023—2027年干部教育培训规划</a>" in board and "（第 2 版）" in board
+    assert "示例市2023—2027年干部教育培训规划（第 2 版）" in archive
+    # and a plan shipped with the system, which has one version, says nothing of versions
+    shipped = text(client.get("/reports/dashboard/?plan=henan-2019-2022&as_of=2022-12-31"))
+    assert 'data-testid="plan-version"></span>' in shipped and "第 1 版" not in shipped

@@ -218,6 +218,12 @@ class Plan:
         return LEVELS.get(self.level, self.level)
 
     @property
+    def version_label(self) -> str:
+        """「（第 2 版）」 after the title of a plan published in the system (its verdicts name that version); a
+        plan shipped with the system has one version and says nothing."""
+        return "" if self.shipped else f"（第 {self.version} 版）"
+
+    @property
     def period_label(self) -> str:
         return f"{self.start.year}—{self.end.year}"
 
