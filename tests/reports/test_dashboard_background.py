@@ -1,4 +1,4 @@
-"""A dashboard too large to evaluate in the request (a province's) is evaluated by the worker.
+"""A dashboard (and a list behind it, and their export) too large to evaluate in the request (a province's) is evaluated by the worker.
 
 The test settings run a job at once, inside the request that queues it (django-tasks' immediate backend),
 so the page that queues the job already finds it finished; ``tests/jobs/test_worker.py`` runs a real
@@ -64,7 +64,7 @@ def test_a_second_visit_while_the_job_is_queued_waits_for_the_same_job(client, w
     again = client.get(URL)
     # then both visits show the one queued job, and nothing was evaluated in the request
     assert Job.objects.filter(kind="dashboard").count() == 1
-    assert 'data-status="queued"' in page_text(again) and "board" not in again.context
+    assert 'data-status="queued"' in page_text(again) and 'data-testid="cadre-total"' not in page_text(again)
 
 
 def test_a_failed_evaluation_offers_to_try_again(client, world, ledger, monkeypatch):  # noqa: F811
@@ -108,10 +108,10 @@ def test_a_board_measured_fast_is_computed_in_the_request_again(client, world, l
     # given a board the worker evaluated in well under CACHE_WHEN_SLOWER_THAN, and no longer kept
     client.force_login(world.users["city"])
     client.get(URL)
-    selectors.forget_board(world.users["city"], *_board_args(world))
+    selectors.board_kept(world.users["city"], *_board_args(world)).forget()
     # then the next visit computes it in the request (the time it took decides, not the cadre count)
     page = client.get(URL)
-    assert "board" in page.context and "dashboard-cached" not in page_text(page)
+    assert 'data-testid="cadre-total"' in page_text(page) and "dashboard-cached" not in page_text(page)
     assert Job.objects.filter(kind="dashboard").count() == 1
 
 
@@ -121,3 +121,51 @@ def _board_args(world):
     from ganxun.plans.catalog import load_plan
     user = world.users["city"]
     return load_plan("henan-2019-2022"), date(2022, 12, 31), selectors.dashboard_root(user, None)
+
+
+# ---- the lists behind a number, and the export -----------------------------------------------------------
+
+def test_a_large_list_is_evaluated_by_the_worker_then_paged_from_what_it_kept(client, world, ledger, monkeypatch):  # noqa: F811
+    computed = []
+    real = selectors.verdicts_behind
+    monkeypatch.setattr(selectors, "verdicts_behind", lambda *a, **kw: computed.append(1) or real(*a, **kw))
+    client.force_login(world.users["city"])
+    url = f"/reports/cadres/?{Q}&verdict=unmet"
+    # when the city admin opens the list of every unmet verdict over "many" cadres
+    pending = page_text(client.get(url))
+    job = Job.objects.get(kind="verdict_list")
+    # then the worker evaluated it (its page names the list), and the list page shows what it kept
+    assert 'data-testid="dashboard-pending"' in pending and "全部干部指标 · 未达标" in pending
+    assert job.params["verdict"] == "unmet" and job.status == JobStatus.DONE
+    first = client.get(url + "&page_size=1")
+    second = client.get(url + "&page_size=1&page=2")
+    assert "dashboard-cached" in page_text(first) and first.context["total"] == second.context["total"] >= 2
+    assert first.context["rows"][0]["v"].subject != second.context["rows"][0]["v"].subject
+    assert {r["v"].verdict for r in first.context["rows"] + second.context["rows"]} == {"unmet"}
+    # and paging through it evaluated nothing again
+    assert len(computed) == 1
+    # and the job (in 我的任务) leads back to the list
+    back = client.get(f"/jobs/{job.pk}/")
+    assert back.status_code == 302 and back["Location"].startswith("/reports/cadres/?") and "verdict=unmet" in back["Location"]
+
+
+def test_a_large_export_is_made_by_the_worker_and_downloaded_from_its_job(client, world, ledger):  # noqa: F811
+    from ganxun.audit.models import AuditEvent, EventType
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    client.force_login(world.users["city"])
+    # when the city admin exports the makeup list of "many" cadres
+    response = client.get(f"/reports/export.xlsx?{Q}&list=makeup")
+    # then they are sent to the export's job, which offers the workbook
+    job = Job.objects.get(kind="verdict_export")
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    page = page_text(client.get(response["Location"]))
+    assert 'data-testid="job-download"' in page and "达标明细_" in page
+    book = b"".join(client.get(f"/jobs/{job.pk}/file").streaming_content)
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(book)).get_sheet_by_index(0).to_python()
+    assert len(rows) - 1 == job.result["count"] and {r[rows[0].index("结论")] for r in rows[1:]} <= {"未达标"}
+    # and the export is audited as the owner's, like one made in the request
+    event = AuditEvent.objects.get(event_type=EventType.EXPORTED, subject_type="compliance")
+    assert event.actor_name == "city_admin" and event.extra["filter"] == {"list": "makeup"}

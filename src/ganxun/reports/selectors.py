@@ -215,43 +215,61 @@ def compliance_dashboard(user, plan: Plan, as_of: date, *, org_code: str | None 
 
 CACHE_SECONDS = 600
 CACHE_WHEN_SLOWER_THAN = 2.0  # seconds: a county's or a city's dashboard is always computed afresh
-COST_SECONDS = 30 * 24 * 3600  # how long the time a board took is remembered (to send the next one to the worker)
+COST_SECONDS = 30 * 24 * 3600  # how long the time an evaluation took is remembered (to send the next to the worker)
 
 
-def board_key(user, plan: Plan, as_of: date, root: Org) -> str:
-    """Everything a board depends on besides the data: plan (and version), date, org and the user's scope and role."""
+@dataclass(frozen=True)
+class Kept:
+    """One evaluation a page shows (a board, a list of verdicts) and its place in the cache every process shares.
+
+    The key holds everything the result depends on besides the data: plan (and version), date, org, the
+    user's scope and role, and for a list its filter. A result that took ``CACHE_WHEN_SLOWER_THAN`` or more
+    is kept for ``CACHE_SECONDS`` (the page says from when and offers 重新计算), and the time it took is
+    remembered, so that the next request of it goes to the worker (``reports.background``).
+    """
+
+    key: str
+
+    def get(self):
+        """``(result, computed at)`` if it is still kept, else None."""
+        return cache.get(self.key)
+
+    def compute(self, evaluate, *, keep: bool = False):
+        """``evaluate()``, timed; kept when slow or ``keep`` (the worker's result, which a page is waiting for)."""
+        started = time.monotonic()
+        result = evaluate()
+        took = time.monotonic() - started
+        cache.set(self.key + ":cost", took, COST_SECONDS)
+        if keep or took >= CACHE_WHEN_SLOWER_THAN:
+            cache.set(self.key, (result, timezone.now()), CACHE_SECONDS)
+        return result
+
+    def forget(self) -> None:
+        """Drop the kept result (重新计算 of a slow one: the page waits for the new one, not the old)."""
+        cache.delete(self.key)
+
+    def took(self) -> float | None:
+        return cache.get(self.key + ":cost")
+
+    @property
+    def job_key(self) -> str:
+        return self.key + ":job"
+
+
+def board_kept(user, plan: Plan, as_of: date, root: Org) -> Kept:
     identity = f"{plan.id}|{plan.version}|{as_of.isoformat()}|{root.path}|{role_of(user)}|{scope_of(user).key}"
-    return "ganxun:dashboard:" + hashlib.sha256(identity.encode()).hexdigest()
-
-
-def kept_board(user, plan: Plan, as_of: date, root: Org) -> tuple[Dashboard, datetime] | None:
-    """The board computed a while ago (by a request or the worker), if it is still kept."""
-    return cache.get(board_key(user, plan, as_of, root))
+    return Kept("ganxun:dashboard:" + hashlib.sha256(identity.encode()).hexdigest())
 
 
 def compute_board(user, plan: Plan, as_of: date, root: Org, *, keep: bool = False) -> Dashboard:
-    """``compliance_dashboard``, kept for ``CACHE_SECONDS`` when it took ``CACHE_WHEN_SLOWER_THAN`` or more (or
-    ``keep``: the worker's board is always kept, the page waiting for it reads it from there), and the time it
-    took remembered for the next request (which then hands it to the worker)."""
-    key = board_key(user, plan, as_of, root)
-    started = time.monotonic()
-    board = compliance_dashboard(user, plan, as_of, org_code=root.code)
-    took = time.monotonic() - started
-    cache.set(key + ":cost", took, COST_SECONDS)
-    if keep or took >= CACHE_WHEN_SLOWER_THAN:
-        cache.set(key, (board, timezone.now()), CACHE_SECONDS)
-    return board
-
-
-def forget_board(user, plan: Plan, as_of: date, root: Org) -> None:
-    """Drop the kept board (重新计算 of a slow one: the page waits for the new one instead of showing the old)."""
-    cache.delete(board_key(user, plan, as_of, root))
+    return board_kept(user, plan, as_of, root).compute(
+        lambda: compliance_dashboard(user, plan, as_of, org_code=root.code), keep=keep)
 
 
 def board_is_slow(user, plan: Plan, as_of: date, root: Org) -> bool:
     """Whether this board takes ``CACHE_WHEN_SLOWER_THAN`` or more to compute: the time it took last time, or,
     never computed, the number of cadres it covers (a city's 10,000 take under a second, a province's a minute)."""
-    took = cache.get(board_key(user, plan, as_of, root) + ":cost")
+    took = board_kept(user, plan, as_of, root).took()
     if took is not None:
         return took >= CACHE_WHEN_SLOWER_THAN
     cadres = compliance_scope(user, org_code=root.code).count()
@@ -263,13 +281,12 @@ def dashboard_for(user, plan: Plan, as_of: date, *, org_code: str | None = None,
     """``compliance_dashboard``, kept for ``CACHE_SECONDS`` when it took long to compute.
 
     Returns the board and, when it comes from the cache, the time it was computed (the page says so
-    and offers 重新计算, ``refresh``). A whole province is a million cadres, a minute of evaluation; a
-    city takes under a second and is never cached. The scope check comes first (out of scope is 404
-    whatever is cached). The page sends a slow board to the worker instead (``reports.background``).
+    and offers 重新计算, ``refresh``). The scope check comes first (out of scope is 404 whatever is
+    cached). The page sends a slow board to the worker instead (``reports.background``).
     """
     root = dashboard_root(user, org_code)
     if not refresh:
-        kept = kept_board(user, plan, as_of, root)
+        kept = board_kept(user, plan, as_of, root).get()
         if kept is not None:
             return kept
     return compute_board(user, plan, as_of, root), None
@@ -345,6 +362,26 @@ def verdicts_behind(user, q: VerdictQuery, *, with_evidence: bool = False) -> tu
     paths = dict(cadres.order_by().values_list("person_code", "org__path")) if found else {}
     found.sort(key=lambda v: (paths.get(v.subject, ""), v.subject, order[v.indicator]))
     return root, found
+
+
+def list_kept(user, q: VerdictQuery, root: Org) -> Kept:
+    board = board_kept(user, q.plan, q.as_of, root)
+    return Kept(f"{board.key}:list:{q.list}|{q.indicator}|{q.verdict}")
+
+
+def compute_list(user, q: VerdictQuery, root: Org, *, keep: bool = False) -> list[Verdict]:
+    """The verdicts of one list (``verdicts_behind``), kept like a board when slow; a page of a province's
+    list then reads the kept list instead of evaluating a million cadres again."""
+    q = VerdictQuery(q.plan, q.as_of, root.code, q.indicator, q.verdict, q.list)
+    return list_kept(user, q, root).compute(lambda: verdicts_behind(user, q)[1], keep=keep)
+
+
+def list_is_slow(user, q: VerdictQuery, root: Org) -> bool:
+    """The time this list took last time, or, never computed, whether its board is slow."""
+    took = list_kept(user, q, root).took()
+    if took is not None:
+        return took >= CACHE_WHEN_SLOWER_THAN
+    return board_is_slow(user, q.plan, q.as_of, root)
 
 
 def cadres_by_code(user, codes: list[str]) -> dict:

@@ -8,6 +8,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,14 +20,17 @@ from ganxun.plans.engine import VERDICT_LABELS, span_for
 from ganxun.plans.output import amount
 from ganxun.core.errors import NotFound
 from ganxun.plans.catalog import all_plans, current_plan_for, load_plan, plan_ids
-from ganxun.reports.background import queue_board
-from ganxun.reports.selectors import (COUNTED, LISTS, VerdictQuery, board_is_slow, cadres_by_code, check_query,
-                                      compute_board, dashboard_root, forget_board, kept_board, region_choices, verdicts_behind)
+from ganxun.reports.background import queue_board, queue_export, queue_list
+from ganxun.reports.exporters import export_verdicts_response
+from ganxun.reports.selectors import (COUNTED, LISTS, VerdictQuery, board_is_slow, board_kept, cadres_by_code,
+                                      check_query, compute_board, compute_list, dashboard_root, list_is_slow, list_kept,
+                                      region_choices)
 from ganxun.reports.windows import distinct_labels, window_dates, window_label
 
 VERDICT_STYLES = {"met": "success", "on_track": "primary", "at_risk": "warning", "unmet": "danger",
                   "not_applicable": "secondary"}
 PAGE_SIZE = 50
+BOARD_TITLE = "达标评估"
 
 
 _scoped = scoped_view
@@ -143,24 +147,39 @@ def _without(params, *names) -> str:
     return params.urlencode()
 
 
+def _kept_or_queued(request, kept, *, slow, queue, compute, title, plan, as_of, root, warnings):
+    """The result a page shows: ``(result, computed at)`` kept from a while ago, or evaluated here (at ``None``);
+    or, when it is ``slow`` (a province's), a response: the page of the worker's job evaluating it, which
+    reloads the page when the job ends. ``?refresh=1`` (重新计算) evaluates afresh."""
+    refresh = request.GET.get("refresh") == "1"
+    found = None if refresh else kept.get()
+    if found is not None:
+        return found
+    if not slow():
+        return compute(), None
+    if refresh:
+        kept.forget()
+    job = queue(again=refresh)
+    if refresh:
+        return redirect(f"{request.path}?{_without(request.GET, 'refresh')}")
+    return render(request, "reports/pending.html", {
+        "job": job, "state": job_state(job), "plan": plan, "as_of": as_of, "root": root, "warnings": warnings,
+        "title": title, "board": title == BOARD_TITLE, "poll_url": reverse("jobs:progress", args=[job.pk]), "refresh_query": _with_refresh(request.GET)})
+
+
 @_scoped
 def dashboard(request):
     plan, as_of, warnings = _params(request)
-    org_code = request.GET.get("org", "").strip()
-    refresh = request.GET.get("refresh") == "1"
-    root = dashboard_root(request.user, org_code or None)
-    kept = None if refresh else kept_board(request.user, plan, as_of, root)
-    if kept is None and board_is_slow(request.user, plan, as_of, root):
-        # a province's board: the worker evaluates it while the page shows how far it is
-        if refresh:
-            forget_board(request.user, plan, as_of, root)
-        job = queue_board(request.user, plan, as_of, root, again=refresh)
-        if refresh:
-            return redirect(f"{request.path}?{_without(request.GET, 'refresh')}")
-        return render(request, "reports/dashboard_pending.html", {
-            "job": job, "state": job_state(job), "plan": plan, "as_of": as_of, "root": root, "warnings": warnings,
-            "poll_url": reverse("jobs:progress", args=[job.pk]), "refresh_query": _with_refresh(request.GET)})
-    board, cached_at = kept if kept is not None else (compute_board(request.user, plan, as_of, root), None)
+    root = dashboard_root(request.user, request.GET.get("org", "").strip() or None)
+    user = request.user
+    found = _kept_or_queued(
+        request, board_kept(user, plan, as_of, root), slow=lambda: board_is_slow(user, plan, as_of, root),
+        queue=lambda again: queue_board(user, plan, as_of, root, again=again),
+        compute=lambda: compute_board(user, plan, as_of, root),
+        title=BOARD_TITLE, plan=plan, as_of=as_of, root=root, warnings=warnings)
+    if isinstance(found, HttpResponse):
+        return found
+    board, cached_at = found
     codes = [i.code for i in board.cadre_indicators]
     # ?view= is what the table shows: one cadre indicator (as ?indicator=), 达标率一览 or 单位/地区指标
     view = request.GET.get("view", "")
@@ -203,7 +222,16 @@ def _verdict_page(request, *, list_name: str = ""):
     q = _query(request, plan, as_of)
     if list_name:
         q.list, q.indicator, q.verdict = list_name, "", ""
-    root, verdicts = verdicts_behind(request.user, q)
+    check_query(q)
+    root = dashboard_root(request.user, q.org_code or None)
+    user = request.user
+    found = _kept_or_queued(
+        request, list_kept(user, q, root), slow=lambda: list_is_slow(user, q, root),
+        queue=lambda again: queue_list(user, q, root, again=again), compute=lambda: compute_list(user, q, root),
+        title=q.title(), plan=plan, as_of=as_of, root=root, warnings=warnings)
+    if isinstance(found, HttpResponse):
+        return found
+    verdicts, cached_at = found
     size = request.GET.get("page_size", "")
     page = Paginator(verdicts, min(int(size), 500) if size.isdigit() and int(size) > 0 else PAGE_SIZE) \
         .get_page(request.GET.get("page"))
@@ -217,6 +245,7 @@ def _verdict_page(request, *, list_name: str = ""):
                                                 ("list", q.list)) if v})
     return render(request, "reports/cadres.html", {
         "q": q, "title": q.title(), "root": root, "plan": plan, "as_of": as_of, "warnings": warnings,
+        "cached_at": cached_at, "refresh_query": _with_refresh(request.GET),
         "page": page, "rows": rows, "people": people, "total": len(verdicts),
         "indicator": plan.indicator(q.indicator) if q.indicator else None,
         "show_indicator": show_indicator, "lists": LISTS,
@@ -250,9 +279,12 @@ def at_risk_list(request):
 
 @_scoped
 def export(request):
-    from ganxun.reports.exporters import export_verdicts_response
-
+    """The verdicts of the dashboard or of one list as a workbook; a province's is made by the worker and
+    downloaded from its job's page."""
     plan, as_of, _ = _params(request)
     q = _query(request, plan, as_of)
     check_query(q)
+    root = dashboard_root(request.user, q.org_code or None)
+    if list_is_slow(request.user, q, root):
+        return redirect("jobs:detail", queue_export(request.user, q, root).pk)
     return export_verdicts_response(request.user, q)
