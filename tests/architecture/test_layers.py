@@ -103,7 +103,7 @@ def test_the_justified_exceptions_are_still_needed():
 
 def test_the_check_catches_an_import_from_a_lower_app(tmp_path):
     # given a records module that imports the reports app (above it)
-    fake = [(SRC / "records" / "fake.py", "from ganxun.reports.selectors import dashboard_for\n"),
+    fake = [(SRC / "records" / "fake.py", "from ganxun.reports.selectors import compute_board\n"),
             (SRC / "orgs" / "fake.py", "def f():\n    from ganxun.cadres.models import Cadre\n"),
             (SRC / "plans" / "fake.py", "from ganxun.records.models import LearningRecord\n")]
     problems = upward_imports(fake, layer_of(), exceptions())

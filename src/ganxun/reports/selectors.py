@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from django.conf import settings
 from django.core.cache import cache
@@ -274,22 +274,6 @@ def board_is_slow(user, plan: Plan, as_of: date, root: Org) -> bool:
         return took >= CACHE_WHEN_SLOWER_THAN
     cadres = compliance_scope(user, org_code=root.code).count()
     return cadres >= settings.GANXUN_BACKGROUND_EVALUATION_CADRES
-
-
-def dashboard_for(user, plan: Plan, as_of: date, *, org_code: str | None = None,
-                  refresh: bool = False) -> tuple[Dashboard, datetime | None]:
-    """``compliance_dashboard``, kept for ``CACHE_SECONDS`` when it took long to compute.
-
-    Returns the board and, when it comes from the cache, the time it was computed (the page says so
-    and offers 重新计算, ``refresh``). The scope check comes first (out of scope is 404 whatever is
-    cached). The page sends a slow board to the worker instead (``reports.background``).
-    """
-    root = dashboard_root(user, org_code)
-    if not refresh:
-        kept = board_kept(user, plan, as_of, root).get()
-        if kept is not None:
-            return kept
-    return compute_board(user, plan, as_of, root), None
 
 
 # ---- the cadres behind a number ----------------------------------------------------------------
