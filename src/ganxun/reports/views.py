@@ -30,7 +30,6 @@ from ganxun.reports.windows import distinct_labels, window_dates, window_label
 VERDICT_STYLES = {"met": "success", "on_track": "primary", "at_risk": "warning", "unmet": "danger",
                   "not_applicable": "secondary"}
 PAGE_SIZE = 50
-BOARD_TITLE = "达标评估"
 
 
 _scoped = scoped_view
@@ -147,7 +146,7 @@ def _without(params, *names) -> str:
     return params.urlencode()
 
 
-def _kept_or_queued(request, kept, *, slow, queue, compute, title, plan, as_of, root, warnings):
+def _kept_or_queued(request, kept, *, slow, queue, compute, title, plan, as_of, root, warnings, board=False):
     """The result a page shows: ``(result, computed at)`` kept from a while ago, or evaluated here (at ``None``);
     or, when it is ``slow`` (a province's), a response: the page of the worker's job evaluating it, which
     reloads the page when the job ends. ``?refresh=1`` (重新计算) evaluates afresh."""
@@ -164,7 +163,7 @@ def _kept_or_queued(request, kept, *, slow, queue, compute, title, plan, as_of, 
         return redirect(f"{request.path}?{_without(request.GET, 'refresh')}")
     return render(request, "reports/pending.html", {
         "job": job, "state": job_state(job), "plan": plan, "as_of": as_of, "root": root, "warnings": warnings,
-        "title": title, "board": title == BOARD_TITLE, "poll_url": reverse("jobs:progress", args=[job.pk]), "refresh_query": _with_refresh(request.GET)})
+        "title": title, "board": board, "poll_url": reverse("jobs:progress", args=[job.pk]), "refresh_query": _with_refresh(request.GET)})
 
 
 @_scoped
@@ -176,7 +175,7 @@ def dashboard(request):
         request, board_kept(user, plan, as_of, root), slow=lambda: board_is_slow(user, plan, as_of, root),
         queue=lambda again: queue_board(user, plan, as_of, root, again=again),
         compute=lambda: compute_board(user, plan, as_of, root),
-        title=BOARD_TITLE, plan=plan, as_of=as_of, root=root, warnings=warnings)
+        title="达标评估", board=True, plan=plan, as_of=as_of, root=root, warnings=warnings)
     if isinstance(found, HttpResponse):
         return found
     board, cached_at = found
