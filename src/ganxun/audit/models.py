@@ -31,6 +31,25 @@ class EventType(models.TextChoices):
     PLAN_UPDATED = "plan_updated", "修改规划"
     PLAN_PUBLISHED = "plan_published", "发布规划"
     PLAN_IMPORTED = "plan_imported", "导入规划文件"
+    TEACHER_CREATED = "teacher_created", "新增师资"
+    TEACHER_UPDATED = "teacher_updated", "修改师资"
+    COURSE_CREATED = "course_created", "新增课程"
+    COURSE_UPDATED = "course_updated", "修改课程"
+    RESOURCE_CREATED = "resource_created", "新增培训资源"
+    RESOURCE_UPDATED = "resource_updated", "修改培训资源"
+    DICTIONARY_UPDATED = "dictionary_updated", "修改数据字典"
+    CLASS_CREATED = "class_created", "新建班次"
+    CLASS_UPDATED = "class_updated", "修改班次"
+    TIMETABLE_UPDATED = "timetable_updated", "修改课表"
+    ENROLLED = "enrolled", "学员报名"
+    ENROLMENT_CHANGED = "enrolment_changed", "学员变动"
+    ATTENDANCE_MARKED = "attendance_marked", "考勤登记"
+    LEAVE_DECIDED = "leave_decided", "审批请假"
+    ASSESSMENT_RECORDED = "assessment_recorded", "登记考核"
+    CLASS_CLOSED = "class_closed", "结班"
+    CLASS_REOPENED = "class_reopened", "取消结班"
+    COMPLETION_REVOKED = "completion_revoked", "取消结业"
+    CERTIFICATE_ISSUED = "certificate_issued", "颁发结业证书"
 
 
 # What ``subject_type`` names, as 操作日志 says it (never the code a developer wrote).
@@ -38,6 +57,9 @@ SUBJECT_LABELS = {
     "user": "用户", "org": "单位", "orgs": "组织机构", "cadre": "干部", "cadres": "干部名册",
     "institution": "培训机构", "institutions": "培训机构", "records": "学习记录", "record": "学习记录",
     "compliance": "达标评估", "plan": "规划", "plans": "规划", "archive": "电子档案", "job": "后台任务",
+    "teacher": "师资", "teachers": "师资", "course": "课程", "courses": "课程", "resource": "培训资源",
+    "dictionary": "数据字典", "class": "班次", "classes": "培训班次", "sessions": "课程安排",
+    "enrolment": "学员", "enrolments": "学员报名",
 }
 
 
