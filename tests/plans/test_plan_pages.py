@@ -45,7 +45,7 @@ def test_the_list_names_each_plan_with_issuer_level_period_and_adoption(client, 
     xuchang = html[html.index('data-plan="xuchang-2019-2022"'):]
     xuchang = xuchang[:xuchang.index("</tr>")]
     assert "市级" in xuchang and "采用" in xuchang and "河南省2019—2022年干部教育培训规划" in xuchang
-    assert "覆盖其中 2 项指标" in xuchang
+    assert "覆盖其中 7 项指标" in xuchang
     henan = html[html.index('data-plan="henan-2019-2022"'):]
     assert "省级" in henan[:henan.index("</tr>")]
 
@@ -74,7 +74,8 @@ def test_an_adopting_plan_marks_what_it_overrides_and_shows_the_province_version
     html = text(client.get("/plans/xuchang-2019-2022/"))
     overridden = set(re.findall(r'<tr class="overridden" data-indicator="(\w+)"', html))
     inherited = set(re.findall(r'<tr class="inherited" data-indicator="(\w+)"', html))
-    assert overridden == {"leader_hours_5y", "staff_hours_annual"}
+    assert overridden == {"leader_hours_5y", "staff_hours_annual", "class_theory_party_share", "class_party_spirit_share",
+                          "class_party_spirit_analysis", "class_leader_teaching_share", "class_interactive_share"}
     assert inherited == {i.code for i in load_plan("xuchang-2019-2022").indicators} - overridden
     row = indicator_row(html, "leader_hours_5y")
     # the city's rule, what it changed, and what the province said
@@ -88,7 +89,7 @@ def test_an_adopting_plan_marks_what_it_overrides_and_shows_the_province_version
     note = html[html.index('data-testid="adopts-note"'):]
     note = re.sub(r"<[^>]+>", "", note[:note.index("</div>")])
     assert "本规划采用上级规划 河南省2019—2022年干部教育培训规划 的全部指标" in note
-    assert "覆盖了其中 2 项（县处级党政领导干部5年内累计培训、科级及以下干部年度培训）" in note
+    assert "覆盖了其中 7 项（县处级党政领导干部5年内累计培训、科级及以下干部年度培训、主体班理论教育和党性教育课时比重" in note
 
 
 def test_the_dashboard_link_is_offered_only_to_roles_with_a_dashboard(client, world):

@@ -83,12 +83,12 @@ def test_a_measure_on_a_subject_it_cannot_judge_is_refused_naming_the_key():
     assert "单位/地区指标的要求应为 share_trained、share_met，而不是 total" in str(bad.value)
 
 
-def test_class_indicators_are_named_but_have_no_kind_yet():
+def test_a_class_indicator_with_a_cadre_measure_is_refused_naming_the_class_kinds():
     data = raw("henan-2019-2022")
     data["indicators"][0]["subject"] = "class"
     with pytest.raises(PlanFileError) as bad:
         parse_plan(data, "bad.yaml")
-    assert "班次指标的要求应为 （尚无）" in str(bad.value)
+    assert "班次指标的要求应为 hours_share、course_share、includes，而不是 total" in str(bad.value)
 
 
 def test_an_indicator_round_trips_through_its_plan_file_mapping():

@@ -199,6 +199,60 @@ class IndicatorForm(forms.Form):
         return spec
 
 
+class ClassIndicatorForm(forms.Form):
+    """A class indicator's numbers and clause as an officer changes them in a draft: the share (or the number of
+    slots), a different share for county institutions, the name and the source. Which classes it covers and which
+    slots count stay as the plan file says (changed by exporting, editing and importing the file)."""
+
+    name = forms.CharField(label="指标名称", max_length=100)
+    share = forms.DecimalField(label="比例（%）", min_value=Decimal("0.1"), max_value=Decimal("100"), decimal_places=1,
+                               required=False)
+    county_share = forms.DecimalField(label="县级机构的比例（%）", min_value=Decimal("0.1"), max_value=Decimal("100"),
+                                      decimal_places=1, required=False, help_text="留空则与上面的比例相同")
+    count = forms.IntegerField(label="至少安排（次）", min_value=1, required=False)
+    source = forms.CharField(label="依据条款", max_length=100, help_text="如 一(四)3")
+    text = forms.CharField(label="条文", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label="修改原因", max_length=200, required=False)
+
+    def __init__(self, *args, indicator: Indicator, **kwargs):
+        self.indicator = indicator
+        m = indicator.measure
+        pct = (lambda v: Decimal(str(v * 100)).quantize(Decimal("0.1")) if v is not None else None)
+        kwargs.setdefault("initial", {"name": indicator.name, "share": pct(m.share), "count": m.count,
+                                      "county_share": pct(m.by_level.get("county")), "source": indicator.source,
+                                      "text": indicator.text})
+        super().__init__(*args, **kwargs)
+        if "share" in m.needs:
+            del self.fields["count"]
+            self.fields["share"].required = True
+            if "by_level" not in m.options:
+                del self.fields["county_share"]
+        else:
+            del self.fields["share"], self.fields["county_share"]
+            self.fields["count"].required = True
+        _style(self)
+
+    def spec(self) -> dict:
+        d = self.cleaned_data
+        spec = self.indicator.as_spec()
+        measure = dict(spec["measure"])
+        if "share" in d:
+            measure["share"] = float(d["share"]) / 100
+            by_level = dict(measure.get("by_level") or {})
+            if d.get("county_share") is not None:
+                by_level["county"] = float(d["county_share"]) / 100
+            else:
+                by_level.pop("county", None)
+            if by_level:
+                measure["by_level"] = by_level
+            else:
+                measure.pop("by_level", None)
+        if "count" in d:
+            measure["count"] = d["count"]
+        spec.update(name=d["name"].strip(), measure=measure, source=d["source"].strip(), text=d["text"].strip())
+        return spec
+
+
 class PublishForm(forms.Form):
     note = forms.CharField(label="发布说明", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}),
                            help_text="如：依据某文件调整学时要求；将出现在版本记录和操作日志中")

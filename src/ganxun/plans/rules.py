@@ -13,9 +13,10 @@ Pure computation: plain values in, plain values out. No ORM, no user, no HTTP.
 from __future__ import annotations
 
 import calendar
+import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from abc import ABC, abstractmethod
 from typing import ClassVar
 
@@ -24,6 +25,18 @@ SUBJECTS = {"cadre": "干部", "org": "单位/地区", "class": "班次"}
 ZERO = Decimal("0")
 TIER_LABELS = {"ministerial": "省部级", "bureau": "厅局级", "division": "县处级", "section": "乡科级", "staff": "科员及以下"}
 LOCAL_TEAM_LABELS = {"city": "市", "county": "县"}
+# The class vocabularies (core/choices.py, resources) by code, as the plan page and the advice say them.
+LEVEL_LABELS = {"province": "省", "city": "市", "county": "县", "township": "乡"}
+INSTITUTION_KIND_LABELS = {"party_school": "党校（行政学院）", "cadre_college": "干部学院",
+                           "socialist_college": "社会主义学院", "university_base": "高校基地",
+                           "party_spirit_base": "党性教育基地", "sector_institution": "部门培训机构",
+                           "private_provider": "社会培训机构", "online_academy": "网络学院"}
+CLASS_KIND_LABELS = {"core": "主体班", "thematic": "专题班", "promotion": "任职培训", "initial": "初任培训",
+                     "specialist": "专门业务培训", "in_service": "在职培训", "online": "网络专题班"}
+CATEGORY_LABELS = {"theory": "理论教育", "party_spirit": "党性教育", "professional": "专业化能力", "knowledge": "知识培训"}
+TEACHER_KIND_LABELS = {"full_time": "专职", "part_time": "兼职", "leader": "领导干部", "retired": "退休干部",
+                       "expert": "专家"}
+LECTURE_METHOD = "lecture"  # 讲授式: every other teaching method is interactive
 
 
 def add_years(day: date, years: int) -> date:
@@ -107,6 +120,60 @@ class Who:
         if self.team_member:
             parts.append("领导班子成员")
         return "，".join(parts) or "全部干部"
+
+
+@dataclass(frozen=True)
+class ClassWho:
+    """The classes a class indicator applies to: every condition given must hold (``applies_to`` of a class
+    indicator). Matched against a ``ClassFacts``."""
+
+    class_kinds: tuple[str, ...] = ()
+    institution_kinds: tuple[str, ...] = ()
+    institution_levels: tuple[str, ...] = ()
+    min_days: int = 0
+
+    KEYS: ClassVar[tuple[str, ...]] = ("class_kinds", "institution_kinds", "institution_levels", "min_days")
+
+    @classmethod
+    def of(cls, spec: dict | None) -> ClassWho:
+        spec = spec or {}
+        return cls(class_kinds=tuple(spec.get("class_kinds", ())),
+                   institution_kinds=tuple(spec.get("institution_kinds", ())),
+                   institution_levels=tuple(spec.get("institution_levels", ())), min_days=int(spec.get("min_days", 0)))
+
+    def as_spec(self) -> dict:
+        spec: dict = {}
+        for key in self.KEYS:
+            value = getattr(self, key)
+            if value:
+                spec[key] = list(value) if isinstance(value, tuple) else value
+        return spec
+
+    @property
+    def everyone(self) -> bool:
+        return not self.as_spec()
+
+    def matches(self, facts) -> bool:
+        if self.class_kinds and facts.kind not in self.class_kinds:
+            return False
+        if self.institution_kinds and facts.institution_kind not in self.institution_kinds:
+            return False
+        if self.institution_levels and facts.institution_level not in self.institution_levels:
+            return False
+        return not (self.min_days and facts.days < self.min_days)
+
+    def describe(self) -> str:
+        parts = []
+        if self.institution_levels:
+            parts.append("、".join(LEVEL_LABELS.get(v, v) for v in self.institution_levels) + "级")
+        if self.institution_kinds:
+            parts.append("、".join(INSTITUTION_KIND_LABELS.get(v, v) for v in self.institution_kinds))
+        if self.class_kinds:
+            parts.append("、".join(CLASS_KIND_LABELS.get(v, v) for v in self.class_kinds))
+        text = "".join(parts) or "全部班次"
+        if self.min_days:
+            text += f"（{self.min_days} 天以上）"
+        return text
 
 
 # ---- windows ----------------------------------------------------------------------------------
@@ -201,7 +268,23 @@ class AfterEvent(WindowKind):
         raise ValueError("after_event windows are refused when the plan file is read")
 
 
-WINDOWS: dict[str, WindowKind] = {k.kind: k() for k in (PlanPeriod, CalendarYear, RollingYears, AfterEvent)}
+class ClassPeriod(WindowKind):
+    """A class indicator judges a class's own timetable: its window is the class's dates (``class_span``)."""
+
+    kind, label = "class_period", "班次起止"
+
+    def span(self, window, plan_start, plan_end, as_of):
+        return Span(plan_start, plan_end, as_of)
+
+    def class_span(self, facts, as_of: date) -> Span:
+        return Span(facts.start, facts.end, as_of)
+
+    def describe(self, window, plan_start, plan_end):
+        return "班次的课表（开班至结业）"
+
+
+WINDOWS: dict[str, WindowKind] = {k.kind: k() for k in (PlanPeriod, CalendarYear, RollingYears, AfterEvent,
+                                                         ClassPeriod)}
 
 
 # ---- measures: what an indicator requires, and its verdict ------------------------------------
@@ -227,6 +310,50 @@ class Share:
 
 
 @dataclass(frozen=True)
+class SessionFact:
+    """One timetable slot as the class indicators read it."""
+
+    course: str
+    hours: Decimal
+    content_category: str = ""
+    teacher_kind: str = ""
+    method: str = ""
+    party_spirit_analysis: bool = False
+    ref: str = ""   # the slot as a user finds it in the timetable: 2024-03-04 上午
+
+
+@dataclass(frozen=True)
+class ClassFacts:
+    """A class's timetable and what decides which class indicators apply to it (rules.md, class indicators)."""
+
+    code: str
+    name: str
+    kind: str
+    start: date
+    end: date
+    institution_kind: str = ""
+    institution_level: str = ""
+    sessions: tuple[SessionFact, ...] = ()
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def hours(self) -> Decimal:
+        return sum((s.hours for s in self.sessions), ZERO)
+
+
+def session_counted(counts, session: SessionFact) -> bool:
+    """Whether a slot counts toward a class indicator's part (``counts`` of the plan file)."""
+    if counts.content_categories and session.content_category not in counts.content_categories:
+        return False
+    if counts.teacher_kinds and session.teacher_kind not in counts.teacher_kinds:
+        return False
+    return not (counts.party_spirit_analysis and not session.party_spirit_analysis)
+
+
+@dataclass(frozen=True)
 class Outcome:
     """A measure's answer for one subject; the engine wraps it into a ``Verdict``."""
 
@@ -236,6 +363,7 @@ class Outcome:
     gap: dict
     progress: float
     evidence: tuple[str, ...] = ()
+    advice: str = ""   # what to change to pass (a class's timetable), in words
 
 
 def pace(progress: float, span: Span, reached: bool) -> str:
@@ -255,17 +383,19 @@ class Measure(ABC):
     subjects: ClassVar[frozenset[str]]
     needs: ClassVar[tuple[str, ...]]
     needs_dates: ClassVar[bool] = False   # the fetch step must hand over each counted record's end date
+    options: ClassVar[tuple[str, ...]] = ()  # optional keys beyond ``needs`` (``by_level``)
     rests_on_indicator: ClassVar[bool] = False  # the plan file must name the cadre indicator (of_indicator)
 
-    def __init__(self, *, days=None, hours=None, either=False, count=None, years=None, share=None):
+    def __init__(self, *, days=None, hours=None, either=False, count=None, years=None, share=None, by_level=None):
         self.days, self.hours, self.either = days, hours, bool(either)
         self.count, self.years, self.share = count, years, share
+        self.by_level = dict(by_level) if by_level else {}
 
     def __eq__(self, other):
         return type(self) is type(other) and self.as_spec() == other.as_spec()
 
     def __hash__(self):
-        return hash((self.kind, tuple(sorted(self.as_spec().items()))))
+        return hash((self.kind, repr(sorted(self.as_spec().items()))))
 
     def __repr__(self):
         return f"{type(self).__name__}({self.as_spec()})"
@@ -278,6 +408,8 @@ class Measure(ABC):
                 spec[key] = value
         if self.either:
             spec["either"] = True
+        if self.by_level:
+            spec["by_level"] = dict(self.by_level)
         return spec
 
     def check(self, fail) -> None:
@@ -294,6 +426,16 @@ class Measure(ABC):
         if self.share is not None and (not isinstance(self.share, (int, float, Decimal))
                                        or isinstance(self.share, bool) or not 0 < float(self.share) <= 1):
             fail("share", "应为 0 到 1 之间的比例")
+        if self.by_level:
+            if "by_level" not in self.options:
+                fail("by_level", f"{self.kind} 不按级别区分要求")
+            if not isinstance(self.by_level, dict):
+                fail("by_level", "应为 级别: 比例 的映射")
+            for level, value in self.by_level.items():
+                if level not in LEVEL_LABELS:
+                    fail(f"by_level.{level}", f"级别应为 {'/'.join(LEVEL_LABELS)} 之一")
+                if not isinstance(value, (int, float, Decimal)) or isinstance(value, bool) or not 0 < float(value) <= 1:
+                    fail(f"by_level.{level}", "应为 0 到 1 之间的比例")
 
     def applies_to(self, indicator, subject) -> bool:
         """Whether ``indicator`` judges ``subject``: a cadre's by whom it covers (``Who``)."""
@@ -456,6 +598,163 @@ class ShareMet(ShareMeasure):
         return AT_RISK if progress < span.elapsed_share else ON_TRACK
 
 
+class ClassMeasure(Measure):
+    """A requirement on a class's timetable (rules.md, class indicators). Judged on the timetable as it stands:
+    ``met`` or ``unmet``, never a pace; the verdict says what to change to pass (``advice``). ``by_level`` gives
+    another share for institutions of a level (xuchang: county party schools 20% instead of 30%)."""
+
+    subjects = frozenset({"class"})
+    options = ("by_level",)
+
+    def applies_to(self, indicator, facts) -> bool:
+        return indicator.who.matches(facts)
+
+    def target(self, facts) -> Decimal:
+        return Decimal(str(self.by_level.get(facts.institution_level, self.share)))
+
+    def describe(self):
+        text = f"不低于 {self.share:.0%}"
+        if self.by_level:
+            text += "（" + "，".join(f"{LEVEL_LABELS[k]}级机构不低于 {v:.0%}" for k, v in self.by_level.items()) + "）"
+        return text
+
+    def counts_text(self, plan, indicator):
+        return what_counts(indicator.counts)
+
+
+def what_counts(counts) -> str:
+    """The slots a class indicator counts, as the advice names them (理论教育、党性教育课程, 领导干部讲授的课程 …)."""
+    if counts.party_spirit_analysis:
+        return "党性分析"
+    if counts.teacher_kinds:
+        return "、".join(TEACHER_KIND_LABELS.get(k, k) for k in counts.teacher_kinds) + "讲授的课程"
+    if counts.interactive:
+        return "互动式教学（讲授式以外的方法）的课程"
+    if counts.content_categories:
+        return "、".join(CATEGORY_LABELS.get(c, c) for c in counts.content_categories) + "课程"
+    return "课程"
+
+
+def _up(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.1"), rounding=ROUND_CEILING)
+
+
+def _h(value: Decimal) -> str:
+    """Hours as a user writes them: 8, 7.5 (never 8.0 or 1E+1)."""
+    return format(Decimal(value).normalize(), "f")
+
+
+def _met_or_unmet(met: bool) -> str:
+    return MET if met else UNMET
+
+
+EMPTY_TIMETABLE = "课表中还没有课程：请先在课表中安排课程"
+
+
+class HoursShare(ClassMeasure):
+    """The share of a class's scheduled hours (总课时) in the slots that count (理论教育和党性教育 ≥ 70% …)."""
+
+    kind, label, needs = "hours_share", "课时占比", ("share",)
+
+    def requirement(self, plan, indicator):
+        return f"占总课时的比重{self.describe()}"
+
+    def evaluate(self, indicator, span, facts: ClassFacts) -> Outcome:
+        total = facts.hours
+        counted = [s for s in facts.sessions if session_counted(indicator.counts, s)]
+        part = sum((s.hours for s in counted), ZERO)
+        target = self.target(facts)
+        ratio = part / total if total else ZERO
+        met = total > 0 and part >= target * total
+        short = max(ZERO, target * total - part)
+        switch = _up(short)
+        required = {"share": float(target)}
+        actual = {"share": round(float(ratio), 4), "hours": part, "of": total}
+        gap = {"share": round(max(0.0, float(target - ratio)), 4), "hours": switch}
+        what = what_counts(indicator.counts)
+        if not total:
+            advice = EMPTY_TIMETABLE
+        elif met:
+            advice = ""
+        else:
+            add = _up(short / (1 - target)) if target < 1 else switch
+            advice = (f"{what}共 {_h(part)} 学时，占总课时 {_h(total)} 学时的 {ratio:.1%}，要求不低于 {target:.0%}："
+                      f"把约 {_h(switch)} 学时的其他课程换成{what}，或再增加约 {_h(add)} 学时的{what}")
+        return Outcome(_met_or_unmet(met), required, actual, gap, float(ratio / target) if target else 1.0,
+                       tuple(s.ref for s in counted if s.ref), advice)
+
+
+class CourseShare(ClassMeasure):
+    """The share of a class's courses (distinct 课程名称) that are interactive: a course is interactive when
+    the majority of its hours use a method other than 讲授式 (互动式教学方法的课程比重)."""
+
+    kind, label, needs = "course_share", "课程比重", ("share",)
+
+    def requirement(self, plan, indicator):
+        return f"占课程门数的比重{self.describe()}"
+
+    def counts_text(self, plan, indicator):
+        return "互动式教学（研讨式、案例式、模拟式、体验式等讲授式以外的方法）的课程；一门课程以其多数学时的方法为准"
+
+    @staticmethod
+    def courses(facts: ClassFacts) -> dict[str, bool]:
+        """Each distinct course of the timetable (in timetable order) and whether it is interactive."""
+        hours: dict[str, list] = {}
+        for s in facts.sessions:
+            tally = hours.setdefault(s.course, [ZERO, ZERO, 0, 0])
+            tally[1] += s.hours
+            tally[3] += 1
+            if s.method and s.method != LECTURE_METHOD:
+                tally[0] += s.hours
+                tally[2] += 1
+        return {name: (i * 2 > t) if t else (n * 2 > m) for name, (i, t, n, m) in hours.items()}
+
+    def evaluate(self, indicator, span, facts: ClassFacts) -> Outcome:
+        courses = self.courses(facts)
+        n, k = len(courses), sum(courses.values())
+        target = self.target(facts)
+        ratio = Decimal(k) / Decimal(n) if n else ZERO
+        met = n > 0 and k >= target * n
+        need = max(0, math.ceil(target * n - k)) if n else 0
+        required = {"share": float(target)}
+        actual = {"share": round(float(ratio), 4), "count": k, "of": n}
+        gap = {"share": round(max(0.0, float(target - ratio)), 4), "count": need}
+        if not n:
+            advice = EMPTY_TIMETABLE
+        elif met:
+            advice = ""
+        else:
+            lectures = [name for name, interactive in courses.items() if not interactive][:3]
+            advice = (f"互动式教学的课程 {k} 门，占 {n} 门课程的 {ratio:.1%}，要求不低于 {target:.0%}："
+                      f"还需把 {need} 门讲授式课程改为研讨式、案例式、模拟式、体验式等互动式教学"
+                      + ("，如" + "、".join(f"「{c}」" for c in lectures) if lectures else ""))
+        return Outcome(_met_or_unmet(met), required, actual, gap, float(ratio / target) if target else 1.0,
+                       tuple(name for name, interactive in courses.items() if interactive), advice)
+
+
+class Includes(ClassMeasure):
+    """The timetable includes at least N slots that count (20 天以上的班次安排党性分析)."""
+
+    kind, label, needs = "includes", "须安排", ("count",)
+    options = ()
+
+    def describe(self):
+        return f"至少安排 {self.count} 次"
+
+    def requirement(self, plan, indicator):
+        return f"课表中至少安排 {self.count} 次{what_counts(indicator.counts)}"
+
+    def evaluate(self, indicator, span, facts: ClassFacts) -> Outcome:
+        counted = [s for s in facts.sessions if session_counted(indicator.counts, s)]
+        met = len(counted) >= self.count
+        what = what_counts(indicator.counts)
+        advice = "" if met else (f"课表中还没有{what}：请安排{what}，并在课表中把该节课标为“{what}”"
+                                 if not counted else f"课表中{what}只有 {len(counted)} 次，要求至少 {self.count} 次")
+        return Outcome(_met_or_unmet(met), {"count": self.count}, {"count": len(counted)},
+                       {"count": max(0, self.count - len(counted))}, min(1.0, len(counted) / self.count),
+                       tuple(s.ref for s in counted if s.ref), advice)
+
+
 # ---- verdicts ---------------------------------------------------------------------------------
 
 VERDICT_LABELS = {MET: "达标", UNMET: "未达标", AT_RISK: "进度滞后", ON_TRACK: "进度正常", NOT_APPLICABLE: "不适用"}
@@ -477,6 +776,7 @@ class Verdict:
     name: str = ""
     source: str = ""
     subject_name: str = ""
+    advice: str = ""
 
     @classmethod
     def of(cls, indicator, span: Span, outcome: Outcome, *, subject_type: str, subject: str,
@@ -484,7 +784,7 @@ class Verdict:
         return cls(subject_type=subject_type, subject=subject, indicator=indicator.code, verdict=outcome.verdict,
                    required=outcome.required, actual=outcome.actual, window=span, gap=outcome.gap,
                    evidence=list(outcome.evidence), advisory=indicator.advisory, progress=outcome.progress,
-                   name=indicator.name, source=indicator.source, subject_name=subject_name)
+                   name=indicator.name, source=indicator.source, subject_name=subject_name, advice=outcome.advice)
 
     @classmethod
     def not_applicable(cls, indicator, span: Span, *, subject_type: str, subject: str,
@@ -506,6 +806,8 @@ class Verdict:
         }
         if self.advisory:
             data["advisory"] = True
+        if self.advice:
+            data["advice"] = self.advice
         return data
 
 
@@ -513,4 +815,5 @@ def _plain(values: dict) -> dict:
     return {k: (float(v) if isinstance(v, Decimal) else v) for k, v in values.items()}
 
 
-MEASURES: dict[str, type[Measure]] = {m.kind: m for m in (Total, Count, Gap, ShareTrained, ShareMet)}
+MEASURES: dict[str, type[Measure]] = {m.kind: m for m in (Total, Count, Gap, ShareTrained, ShareMet, HoursShare,
+                                                           CourseShare, Includes)}

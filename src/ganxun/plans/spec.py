@@ -16,7 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from ganxun.plans.rules import MEASURES, SUBJECTS, WINDOWS, Measure, Verdict, Who, WindowKind
+from ganxun.plans.rules import (CLASS_KIND_LABELS, INSTITUTION_KIND_LABELS, LEVEL_LABELS, MEASURES, SUBJECTS,
+                                TEACHER_KIND_LABELS, WINDOWS, ClassWho, Measure, Verdict, Who, WindowKind)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -43,6 +44,9 @@ CATEGORIES = ("theory", "party_spirit", "professional", "knowledge")
 TIERS = ("ministerial", "bureau", "division", "section", "staff")
 APPLIES_KEYS = {"tiers", "leader", "local_team", "young_talent", "branch_secretary", "team_member"}
 COUNTS_KEYS = {"sources", "exclude_sources", "institutions", "system_training", "content_categories", "min_days"}
+# A class indicator's conditions (which classes) and what counts among its timetable's slots.
+CLASS_APPLIES_KEYS = {"class_kinds", "institution_kinds", "institution_levels", "min_days"}
+CLASS_COUNTS_KEYS = {"content_categories", "teacher_kinds", "party_spirit_analysis", "interactive"}
 
 
 class PlanFileError(ValueError):
@@ -57,10 +61,22 @@ class Counts:
     system_training: bool = False
     content_categories: tuple[str, ...] = ()
     min_days: int = 0
+    # A class indicator's slots: by teacher kind, the 党性分析 mark, interactive methods (course_share).
+    teacher_kinds: tuple[str, ...] = ()
+    party_spirit_analysis: bool = False
+    interactive: bool = False
+
+    @property
+    def of_class(self) -> bool:
+        return bool(self.teacher_kinds or self.party_spirit_analysis or self.interactive)
 
     def describe(self) -> str:
         from ganxun.records.models import RecordSource
 
+        if self.of_class:
+            from ganxun.plans.rules import what_counts
+
+            return what_counts(self)
         parts = []
         if self.sources:
             parts.append("、".join(RecordSource(s).label for s in self.sources))
@@ -89,6 +105,11 @@ class Counts:
             spec["system_training"] = True
         if self.min_days:
             spec["min_days"] = self.min_days
+        if self.teacher_kinds:
+            spec["teacher_kinds"] = list(self.teacher_kinds)
+        for key in ("party_spirit_analysis", "interactive"):
+            if getattr(self, key):
+                spec[key] = True
         return spec
 
 
@@ -133,7 +154,7 @@ class Indicator:
     window: Window
     source: str
     text: str
-    who: Who = Who()
+    who: Who | ClassWho = Who()
     population: Who = Who()
     counts: Counts = Counts()
     of_indicator: str | None = None
@@ -274,12 +295,12 @@ def parse_indicator(file: str, i: int, raw: dict) -> Indicator:
     m = raw["measure"]
     if not isinstance(m, dict) or m.get("kind") not in MEASURES:
         _fail(file, f"{where}.measure.kind", f"应为 {'/'.join(MEASURES)} 之一")
-    unknown = set(m) - {"kind", "days", "hours", "either", "count", "years", "share"}
+    unknown = set(m) - {"kind", "days", "hours", "either", "count", "years", "share", "by_level"}
     if unknown:
         _fail(file, f"{where}.measure", f"未知的键 {sorted(unknown)}")
     kind = MEASURES[m["kind"]]  # the indicator's class, chosen once
     measure = kind(days=m.get("days"), hours=m.get("hours"), either=bool(m.get("either")), count=m.get("count"),
-                   years=m.get("years"), share=m.get("share"))
+                   years=m.get("years"), share=m.get("share"), by_level=m.get("by_level"))
     measure.check(lambda key, message: _fail(file, f"{where}.measure" + (f".{key}" if key else ""), message))
     if raw["subject"] not in kind.subjects:
         allowed = "、".join(k for k, cls in MEASURES.items() if raw["subject"] in cls.subjects) or "（尚无）"
@@ -289,6 +310,10 @@ def parse_indicator(file: str, i: int, raw: dict) -> Indicator:
         _fail(file, f"{where}.window.kind", f"应为 {'/'.join(WINDOWS)} 之一")
     window = Window(kind=w["kind"], years=w.get("years"), months=w.get("months"), event=w.get("event"))
     window.rule.check(window, lambda key, message: _fail(file, f"{where}.window.{key}", message))
+    if (raw["subject"] == "class") != (window.kind == "class_period"):
+        _fail(file, f"{where}.window.kind", "班次指标的窗口应为 class_period（班次起止），其他指标不能用 class_period")
+    if raw["subject"] == "class":
+        return _class_indicator(file, where, raw, measure, window)
     applies = raw.get("applies_to") or {}
     population = raw.get("population") or {}
     for key, spec in (("applies_to", applies), ("population", population)):
@@ -327,6 +352,40 @@ def parse_indicator(file: str, i: int, raw: dict) -> Indicator:
                      window=window, source=str(raw["source"]), text=str(raw["text"]), who=Who.of(applies),
                      population=Who.of(population), counts=counts, of_indicator=raw.get("of_indicator"),
                      advisory=bool(raw.get("advisory")), makeup_list=bool(raw.get("makeup_list")))
+
+
+def _class_indicator(file: str, where: str, raw: dict, measure: Measure, window: Window) -> Indicator:
+    """A class indicator: which classes (``applies_to``: class kinds, institution kinds and levels, days) and
+    which of their slots count (``counts``: content categories, teacher kinds, 党性分析, interactive)."""
+    applies = raw.get("applies_to") or {}
+    if not isinstance(applies, dict):
+        _fail(file, f"{where}.applies_to", "应为映射")
+    unknown = set(applies) - CLASS_APPLIES_KEYS
+    if unknown:
+        _fail(file, f"{where}.applies_to", f"班次指标未知的条件 {sorted(unknown)}（可用 {sorted(CLASS_APPLIES_KEYS)}）")
+    for key, allowed in (("class_kinds", CLASS_KIND_LABELS), ("institution_kinds", INSTITUTION_KIND_LABELS),
+                         ("institution_levels", LEVEL_LABELS)):
+        if key in applies:
+            _choices(file, f"{where}.applies_to.{key}", applies[key], allowed)
+    min_days = applies.get("min_days", 0)
+    if not isinstance(min_days, int) or isinstance(min_days, bool) or min_days < 0:
+        _fail(file, f"{where}.applies_to.min_days", "应为不小于 0 的整数")
+    c = raw.get("counts") or {}
+    if not isinstance(c, dict):
+        _fail(file, f"{where}.counts", "应为映射")
+    unknown = set(c) - CLASS_COUNTS_KEYS
+    if unknown:
+        _fail(file, f"{where}.counts", f"班次指标未知的条件 {sorted(unknown)}（可用 {sorted(CLASS_COUNTS_KEYS)}）")
+    counts = Counts(content_categories=_choices(file, f"{where}.counts.content_categories",
+                                                c.get("content_categories", []), CATEGORIES),
+                    teacher_kinds=_choices(file, f"{where}.counts.teacher_kinds", c.get("teacher_kinds", []),
+                                           TEACHER_KIND_LABELS),
+                    party_spirit_analysis=bool(c.get("party_spirit_analysis")), interactive=bool(c.get("interactive")))
+    if raw.get("population"):
+        _fail(file, f"{where}.population", "班次指标没有统计对象（用 applies_to 指明适用的班次）")
+    return Indicator(code=str(raw["code"]), name=str(raw["name"]), subject="class", measure=measure, window=window,
+                     source=str(raw["source"]), text=str(raw["text"]), who=ClassWho.of(applies), counts=counts,
+                     advisory=bool(raw.get("advisory")))
 
 
 def _read(path: Path) -> dict:

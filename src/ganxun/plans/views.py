@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from ganxun.core.errors import DomainError, PermissionDenied
 from ganxun.orgs.selectors import root_org_of
 from ganxun.plans import catalog
-from ganxun.plans.forms import IndicatorForm, PlanFileForm, PlanForm, PublishForm
+from ganxun.plans.forms import ClassIndicatorForm, IndicatorForm, PlanFileForm, PlanForm, PublishForm
 from ganxun.plans.selectors import (can_create_plans, document_of, documents_editable_by, indicator_preview,
                                     may_edit, plan_page)
 from ganxun.plans.services import (plan_create, plan_import, plan_indicator_reset, plan_indicator_save, plan_publish,
@@ -30,7 +30,7 @@ from ganxun.plans.spec import MEASURE_KINDS, Indicator, Plan, PlanFileError, par
 from ganxun.web.decorators import scoped_view
 from ganxun.web.dialogs import attach_errors, dialog_done, dialog_page
 
-SUBJECT_LABELS = {"cadre": "干部指标", "org": "单位/地区指标"}
+SUBJECT_LABELS = {"cadre": "干部指标", "org": "单位/地区指标", "class": "班次指标（按课表评估）"}
 # What an officer reads when a plan changes an indicator it adopted.
 FIELD_LABELS = {"name": "名称", "who": "适用对象", "population": "统计对象", "counts": "计入范围",
                 "measure": "要求", "window": "统计窗口", "source": "依据条款", "text": "条文",
@@ -139,6 +139,7 @@ def plan_list(request):
     published = [{"plan": p, "adopts_title": titles.get(p.adopts, p.adopts or ""), "owner": owners.get(p.owner, ""),
                   "adopted_by": adopted_by.get(p.id, []), "current": current is not None and p.id == current.id,
                   "cadre_count": len(p.of_subject("cadre")), "org_count": len(p.of_subject("org")),
+                  "class_count": len(p.of_subject("class")),
                   "overridden": sum(1 for r in _rows(p) if r.origin == "overridden")}
                  for p in plans]
     return render(request, "plans/list.html", {
@@ -172,7 +173,7 @@ def plan_detail(request, plan_id: str):
         context.update(
             parent=_parent(plan), rows=rows,
             groups=[g for g in ({"subject": s, "label": SUBJECT_LABELS[s],
-                                 "rows": [r for r in rows if r.indicator.subject == s]} for s in ("cadre", "org"))
+                                 "rows": [r for r in rows if r.indicator.subject == s]} for s in ("cadre", "org", "class"))
                     if g["rows"]],
             adopted_by=[p for p in catalog.all_plans() if p.adopts == plan.id],
             overridden=[r for r in rows if r.origin == "overridden"], added=[r for r in rows if r.origin == "added"],
@@ -272,6 +273,8 @@ def _indicator_page(request, plan_id: str, indicator_code: str | None):
         current = draft.indicator(indicator_code) if not new else None
     except KeyError:
         raise Http404("规划中没有这个指标") from None
+    if current is not None and current.subject == "class":
+        return _class_indicator_page(request, plan_id, document, draft, current)
     initial = IndicatorForm.initial_of(current) if current else {
         "subject": request.GET.get("subject", "cadre"), "measure_kind": "total", "window_kind": "calendar_year",
         "institutions": "any"}
@@ -299,6 +302,24 @@ def _indicator_page(request, plan_id: str, indicator_code: str | None):
         "base": base, "parent": parent, "base_requirement": requirement_text(parent, base) if base else "",
         "base_window": window_text(parent, base) if base else "",
     })
+
+
+def _class_indicator_page(request, plan_id: str, document, draft: Plan, current: Indicator):
+    form = ClassIndicatorForm(request.POST or None, indicator=current)
+    if request.method == "POST" and form.is_valid():
+        spec = form.spec()
+        try:
+            plan_indicator_save(acting_user=request.user, code=plan_id, spec=spec, reason=form.cleaned_data["reason"],
+                                new=False)
+        except DomainError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, f"已保存指标「{spec['name']}」（草稿，发布后生效）")
+            return redirect(reverse("plans:detail", args=[plan_id]) + f"?draft=1#ind-{spec['code']}")
+    return render(request, "plans/class_indicator_form.html", {
+        "form": form, "document": document, "plan": draft, "indicator": current,
+        "requirement": requirement_text(draft, current), "subjects": subjects_text(draft, current),
+        "counts": counts_text(draft, current)})
 
 
 def _preview(request, draft: Plan, spec: dict, current: Indicator | None, form):
