@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "ganxun.resources",
     "ganxun.records",
     "ganxun.plans",
+    "ganxun.classes",
     "ganxun.archive",
     "ganxun.reports",
     "ganxun.demo",

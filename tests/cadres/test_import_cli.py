@@ -85,12 +85,12 @@ def test_a_missing_file_exits_2(world, tmp_path):
     assert code == 2 and "文件不存在" in err
 
 
-@pytest.mark.parametrize("kind", ["sessions", "classes"])
-def test_a_kind_not_yet_supported_says_which_kinds_are(world, tmp_path, kind):
+@pytest.mark.parametrize("kind, missing", [("sessions", "课程名称"), ("classes", "班次名称")])
+def test_a_file_of_another_kind_names_the_columns_it_lacks(world, tmp_path, kind, missing):
     path = tmp_path / "x.xlsx"
     path.write_bytes(xlsx_bytes(["外部编号"], [["1"]]))
     code, out, err = run("import", kind, str(path))
-    assert code == 2 and kind in err and "orgs" in err and "cadres" in err
+    assert code == 2 and "「外部编号」：无法识别的列" in err and f"「{missing}」：缺少必需的列" in err
 
 
 def test_an_unknown_kind_lists_the_kinds(world, tmp_path):

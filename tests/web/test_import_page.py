@@ -60,9 +60,19 @@ def test_unit_hr_imports_cadres_but_not_orgs(as_user):
     assert client.get("/import/template/orgs.xlsx").status_code == 404
 
 
-@pytest.mark.parametrize("persona", ["leader", "cadre", "institution"])
+@pytest.mark.parametrize("persona", ["leader", "cadre"])
 def test_roles_that_cannot_write_get_not_found(as_user, persona):
     assert as_user(persona).get(URL).status_code == 404
+
+
+def test_an_institution_imports_its_classes_but_not_the_registry(as_user):
+    client = as_user("institution")
+    html = client.get(URL).content.decode()
+    for kind in ("classes", "sessions", "enrolments"):
+        assert f'data-testid="kind-{kind}"' in html
+    for kind in ("orgs", "cadres", "records"):
+        assert f'data-testid="kind-{kind}"' not in html
+        assert client.get(URL + f"?kind={kind}").status_code == 404
 
 
 def test_anonymous_is_sent_to_login(client, world):

@@ -806,8 +806,8 @@ class Verdict:
         }
         if self.advisory:
             data["advisory"] = True
-        if self.advice:
-            data["advice"] = self.advice
+        if self.advice or self.subject_type == "class":
+            data["advice"] = self.advice   # a class's verdict always says what to change ("" when nothing)
         return data
 
 

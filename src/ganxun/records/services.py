@@ -157,6 +157,19 @@ def record_append_many(*, acting_user, records: Sequence[LearningRecord], reason
     return len(records)
 
 
+def record_reverse_many(*, acting_user, records: Sequence[LearningRecord], reason: str) -> list[LearningRecord]:
+    """Reverse many entries in the caller's transaction (取消结业, 取消结班): the caller has scoped and locked them
+    and checked that none is reversed yet. One ``RECORD_REVERSED`` event per entry."""
+    twins = [_reversal_of(original, acting_user, reason, save=False) for original in records]
+    insert_instances(twins, LearningRecord)
+    apply_entries(twins)
+    record_events(build_event(actor=acting_user, event_type=EventType.RECORD_REVERSED, subject_type="cadre",
+                              subject_code=original.cadre.person_code, subject_label=original.cadre.name,
+                              extra={"before": _masked(snapshot(original)), "after": {"reference": twin.reference}},
+                              reason=reason) for original, twin in zip(records, twins))
+    return twins
+
+
 def _masked(flat: dict) -> dict:
     """A snapshot with any ID number in its texts masked (an 18-character text at least can hold one)."""
     return {k: mask_all_in_text(v) if type(v) is str and len(v) >= 18 else v for k, v in flat.items()}

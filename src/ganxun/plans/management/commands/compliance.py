@@ -9,6 +9,7 @@ from ganxun.plans.compliance import CadreResults, cadre_verdicts, compliance_sco
 from ganxun.plans.output import XLSX_HEADERS, table, xlsx_row
 from ganxun.plans.catalog import load_plan
 from ganxun.plans.spec import PlanFileError
+from ganxun.plans.subjects import subject_source
 from ganxun.core.roles import UNSCOPED_OPERATOR
 
 
@@ -40,8 +41,6 @@ class Command(GanxunCommand):
         except PlanFileError as exc:
             raise DomainError(str(exc), code="unknown_plan") from None
         as_of = _as_of(opts["as_of"])
-        if opts["subject"] == "classes":
-            raise DomainError("班次指标随班次模块提供，目前可评估 cadres、orgs 或 all", code="not_available")
         verdicts, figures, known = [], [], None
         if opts["subject"] in ("cadres", "all"):
             cadres = compliance_scope(UNSCOPED_OPERATOR, org_code=opts["org"], person_code=opts["person"])
@@ -53,6 +52,10 @@ class Command(GanxunCommand):
                                                   include_not_applicable=opts["all_verdicts"], known=known)
             verdicts += org_results
             figures = [f.as_dict() for f in org_figures]
+        classes = subject_source("class")
+        if opts["subject"] in ("classes", "all") and classes is not None and not opts["person"]:
+            verdicts += classes.verdicts(UNSCOPED_OPERATOR, plan, as_of, org_code=opts["org"],
+                                         include_not_applicable=opts["all_verdicts"])
         fmt, output = opts["format"], opts["output"]
         if fmt == "json":
             body = {"plan": plan.id, "plan_version": plan.version, "as_of": as_of.isoformat(),

@@ -1,0 +1,183 @@
+"""Reads of the classes (班次) users see; the data scope is applied here.
+
+Who sees which class:
+
+- a superuser (and the operator at the command line) every class;
+- organisation-department staff, a unit's personnel office and leaders the classes organised by an org in
+  their scope, run by an institution owned in their scope, or attended by a cadre of their scope (a unit
+  sees the classes its cadres are in: their trainees' standing, 到课率 and assessments);
+- a training institution's staff the classes run at their institution;
+- a cadre the classes they are enrolled in.
+
+Who may change a class: organisation-department staff whose scope holds the organiser, and the staff of the
+host institution. One object is fetched with ``access_class``: ``NotFound`` when missing or outside, alike.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from ganxun.classes.models import ClassSession, Enrolment, TrainingClass
+from ganxun.core.errors import NotFound
+from ganxun.core.roles import OPERATOR_ROLE, Role, role_of
+from ganxun.orgs.selectors import institution_in_scope, institution_q, org_in_scope, path_q, scope_of
+
+NOT_FOUND = "班次不存在或不在您的查看范围内"
+CLASS_WRITERS = frozenset({Role.ORG_ADMIN, Role.INSTITUTION, Role.SUPERUSER, OPERATOR_ROLE})
+
+
+def visible_q(user) -> Q:
+    """The classes ``user`` sees, as one filter on ``TrainingClass``."""
+    scope = scope_of(user)
+    if scope.everything:
+        return Q()
+    if scope.person_id is not None:
+        return Q(Exists(Enrolment.objects.filter(training_class=OuterRef("pk"), cadre_id=scope.person_id)))
+    if scope.institution_codes:
+        return institution_q(scope, "institution__code")
+    if not scope.paths:
+        return Q(pk__in=[])
+    trainees = Enrolment.objects.filter(path_q(scope, "cadre__org__path"), training_class=OuterRef("pk"))
+    return path_q(scope, "organiser__path") | path_q(scope, "institution__owner_org__path") | Q(Exists(trainees))
+
+
+def classes_visible_to(user) -> QuerySet[TrainingClass]:
+    return (TrainingClass.objects.filter(visible_q(user)).select_related("organiser", "institution")
+            .order_by("-start_date", "code"))
+
+
+def access_class(user, code: str) -> TrainingClass:
+    training_class = classes_visible_to(user).filter(code=code).first()
+    if training_class is None:
+        raise NotFound(NOT_FOUND)
+    return training_class
+
+
+def all_classes_unscoped() -> QuerySet[TrainingClass]:
+    """Every class, for imports' lookups and operator commands only. Never for a user's page."""
+    return TrainingClass.objects.all()
+
+
+def can_write_classes(user) -> bool:
+    """Whether the role may run classes at all (its scope then says which)."""
+    return role_of(user) in CLASS_WRITERS
+
+
+def may_write_class(user, training_class: TrainingClass) -> bool:
+    """Organisation-department staff whose scope holds the organiser; the host institution's staff."""
+    if not can_write_classes(user):
+        return False
+    scope = scope_of(user)
+    if scope.everything:
+        return True
+    if scope.institution_codes:
+        return training_class.institution is not None and institution_in_scope(scope, training_class.institution.code)
+    return role_of(user) == Role.ORG_ADMIN and org_in_scope(scope, training_class.organiser)
+
+
+def sessions_of(training_class: TrainingClass) -> QuerySet[ClassSession]:
+    return training_class.sessions.order_by("date", "slot_order", "slot")
+
+
+def enrolments_visible(user, training_class: TrainingClass) -> QuerySet[Enrolment]:
+    """The trainees of a class ``user`` sees: all of them for whoever runs or organises it, a unit's own cadres
+    for a unit that only sends trainees, one's own enrolment for a cadre."""
+    qs = training_class.enrolments.select_related("cadre", "cadre__org").order_by("enrolled_at", "id")
+    scope = scope_of(user)
+    if scope.everything or may_write_class(user, training_class):
+        return qs
+    if scope.person_id is not None:
+        return qs.filter(cadre_id=scope.person_id)
+    if scope.institution_codes:
+        return qs if training_class.institution and institution_in_scope(
+            scope, training_class.institution.code) else qs.none()
+    if org_in_scope(scope, training_class.organiser) or (
+            training_class.institution and training_class.institution.owner_org
+            and org_in_scope(scope, training_class.institution.owner_org)):
+        return qs
+    return qs.filter(path_q(scope, "cadre__org__path"))
+
+
+# ---- the pages' reads ----------------------------------------------------------------------------------------
+
+from dataclasses import dataclass  # noqa: E402
+from datetime import date  # noqa: E402
+
+from django.db.models import Count, Sum  # noqa: E402
+
+
+@dataclass(frozen=True)
+class ClassFilter:
+    q: str = ""
+    year: str = ""
+    kind: str = ""
+    institution: str = ""
+    state: str = ""     # upcoming 未开班, running 进行中, ended 待结班, closed 已结班
+
+
+STATE_LABELS = {"upcoming": "未开班", "running": "进行中", "ended": "已结束待结班", "closed": "已结班"}
+
+
+def state_of(tc: TrainingClass, today: date) -> str:
+    if tc.closed_at is not None:
+        return "closed"
+    if today < tc.start_date:
+        return "upcoming"
+    return "running" if today <= tc.end_date else "ended"
+
+
+def classes_filtered(user, flt: ClassFilter, today: date) -> QuerySet[TrainingClass]:
+    qs = classes_visible_to(user)
+    if flt.q:
+        qs = qs.filter(Q(name__contains=flt.q) | Q(code=flt.q))
+    if flt.year.isdigit():
+        qs = qs.filter(start_date__year=int(flt.year))
+    if flt.kind:
+        qs = qs.filter(kind=flt.kind)
+    if flt.institution:
+        qs = qs.filter(institution__code=flt.institution)
+    if flt.state == "closed":
+        qs = qs.filter(closed_at__isnull=False)
+    elif flt.state == "upcoming":
+        qs = qs.filter(closed_at__isnull=True, start_date__gt=today)
+    elif flt.state == "running":
+        qs = qs.filter(closed_at__isnull=True, start_date__lte=today, end_date__gte=today)
+    elif flt.state == "ended":
+        qs = qs.filter(closed_at__isnull=True, end_date__lt=today)
+    return qs
+
+
+def class_figures(ids: list[int]) -> dict[int, dict]:
+    """Per class: scheduled hours and slots, trainees in their states, completions (for a page of classes)."""
+    out: dict[int, dict] = {i: {"hours": 0, "slots": 0, "enrolled": 0, "waitlisted": 0, "completed": 0} for i in ids}
+    for row in (ClassSession.objects.filter(training_class_id__in=ids).values("training_class_id")
+                .annotate(hours=Sum("hours"), slots=Count("id"))):
+        out[row["training_class_id"]].update(hours=row["hours"], slots=row["slots"])
+    for row in (Enrolment.objects.filter(training_class_id__in=ids).values("training_class_id", "status", "completed")
+                .annotate(n=Count("id"))):
+        figures = out[row["training_class_id"]]
+        if row["status"] in ("enrolled", "waitlisted"):
+            figures[row["status"]] += row["n"]
+        if row["completed"]:
+            figures["completed"] += row["n"]
+    return out
+
+
+def class_history(user, code: str):
+    from ganxun.audit.models import AuditEvent
+
+    tc = access_class(user, code)
+    return AuditEvent.objects.filter(subject_type="class", subject_code=tc.code).order_by("-created_at", "-id")
+
+
+def candidates(user, training_class: TrainingClass, query: str, limit: int = 30):
+    """Cadres of the user's scope matching ``query`` (name or 人员编码), with whether each is in the class already."""
+    from ganxun.cadres.selectors import cadres_visible_to
+
+    query = query.strip()
+    if not query:
+        return []
+    qs = cadres_visible_to(user).filter(Q(name__contains=query) | Q(person_code=query))[:limit]
+    taken = set(training_class.enrolments.filter(status__in=("enrolled", "waitlisted")).values_list("cadre_id",
+                                                                                                     flat=True))
+    return [(c, c.pk in taken) for c in qs]

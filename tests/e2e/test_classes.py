@@ -1,0 +1,74 @@
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import login, shot
+from tests.factories import add_institution
+
+
+def test_the_party_school_builds_a_timetable_that_passes_the_checks_then_enrols(page, e2e_world):
+    # given the city's party school and its staff account
+    add_institution("DX4199", "中共示例市委党校", "party_school", level="city", owner=e2e_world.orgs["city_dept"])
+    login(page, "school_staff")
+    page.get_by_role("link", name="培训班次").click()
+    expect(page.get_by_test_id("class-empty")).to_contain_text("还没有班次")
+    # when they create a 5-day core class commissioned by the city's department
+    page.get_by_test_id("class-new").click()
+    page.fill("#id_code", "BC2021001")
+    page.fill("#id_name", "2021年春季学期科级干部进修班")
+    page.select_option("#id_organiser", "4199ZZB")
+    page.fill("#id_start_date", "2021-03-01")
+    page.fill("#id_end_date", "2021-03-05")
+    page.fill("#id_quota", "1")
+    page.get_by_test_id("class-save").click()
+    expect(page.get_by_test_id("class-name")).to_contain_text("2021年春季学期科级干部进修班")
+    expect(page.get_by_test_id("timetable-empty")).to_be_visible()
+    with page.expect_response(lambda r: "/checks/" in r.url):
+        page.select_option("#check-plan", "henan-2019-2022")
+    checks = page.get_by_test_id("checks")
+    expect(checks.get_by_test_id("check-class_theory_party_share")).to_have_attribute("data-verdict", "unmet")
+
+    def add(day, slot, course, category, hours, teacher_kind="full_time", method="lecture"):
+        form = page.get_by_test_id("session-form")
+        form.locator("#id_date").fill(day)
+        form.locator("#id_slot").fill(slot)
+        form.locator("#id_course_name").fill(course)
+        form.locator("#id_hours").fill(str(hours))
+        form.locator("#id_teacher_kind").select_option(teacher_kind)
+        form.locator("#id_content_category").select_option(category)
+        form.locator("#id_method").select_option(method)
+        with page.expect_response(lambda r: "/sessions/" in r.url):
+            form.get_by_test_id("session-save").click()
+        expect(page.get_by_test_id("timetable-table")).to_contain_text(course)
+
+    # they build a timetable: theory, party spirit, and too much professional training
+    add("2021-03-01", "上午", "习近平新时代中国特色社会主义思想概论", "theory", 4, "leader", "lecture")
+    add("2021-03-01", "下午", "党章党规党纪专题", "party_spirit", 4, "full_time", "seminar")
+    add("2021-03-02", "上午", "数字政府建设", "professional", 4, "expert", "case")
+    add("2021-03-02", "下午", "应急管理能力", "professional", 4, "expert", "lecture")
+    # then the theory share check fails and says what to change
+    theory = checks.get_by_test_id("check-class_theory_party_share")
+    expect(theory).to_have_attribute("data-verdict", "unmet")
+    expect(checks.get_by_test_id("advice-class_theory_party_share")).to_contain_text("把约 3.2 学时的其他课程换成")
+    shot(page, "class_timetable_failing")
+    # when they turn one professional session into a party-spirit one
+    page.get_by_test_id("timetable-table").locator("tr", has_text="应急管理能力").get_by_text("修改").click()
+    form = page.get_by_test_id("session-form")
+    expect(form).to_contain_text("修改这节课")
+    form.locator("#id_course_name").fill("红色教育现场教学")
+    form.locator("#id_content_category").select_option("party_spirit")
+    form.get_by_test_id("session-save").click()
+    # then the check passes (12 of 16 hours = 75%)
+    expect(theory).to_have_attribute("data-verdict", "met")
+    expect(page.get_by_test_id("timetable-total")).to_contain_text("共 4 节，16 学时")
+    expect(page.get_by_test_id("class-hours")).to_have_text("16")
+    shot(page, "class_timetable_passing")
+    # when they enrol two trainees into the one place, by code and name
+    page.get_by_test_id("tab-trainees").click()
+    for code, name in (("C-DC-1", "王磊"), ("C-CITY-2", "李秀英")):
+        page.fill("#e-code", code)
+        page.fill("#e-name", name)
+        page.get_by_test_id("enrol-by-code").get_by_role("button", name="报名", exact=True).click()
+    table = page.get_by_test_id("trainee-table")
+    expect(table.locator("tr", has_text="王磊")).to_contain_text("在读")
+    expect(table.locator("tr", has_text="李秀英")).to_contain_text("候补")
+    expect(page.get_by_test_id("taken")).to_have_text("1")
+    shot(page, "class_trainees")
