@@ -23,12 +23,13 @@ from ganxun.core.tabular import ImportReport, ReportRow, Table, check_rows, conf
 from ganxun.core.lookups import in_chunks
 from ganxun.orgs.models import Level, Org
 from ganxun.orgs.selectors import org_in_scope, orgs_visible_to, scope_of
-from ganxun.resources.columns import COLUMNS, REQUIRED_COLUMNS
+from ganxun.resources.columns import COLUMNS, DETAIL_COLUMNS, REQUIRED_COLUMNS
 from ganxun.resources.models import Institution, InstitutionKind
 from ganxun.resources.selectors import (all_institutions_unscoped, can_write_institutions,
                                         institutions_visible_to)
 from ganxun.resources.services import (LABELS, OWNER_NOT_FOUND, OWNER_REQUIRED, READ_ONLY,
-                                       WRITE_DENIED, check_institution_values, institution_upsert_many, snapshot)
+                                       WRITE_DENIED, check_institution_details, check_institution_values,
+                                       institution_upsert_many, snapshot)
 
 OUT_OF_SCOPE = "机构编码 {code} 不在您的管理范围内"
 BATCH = 1000
@@ -122,6 +123,12 @@ def _check_row(ctx: _Context, table: Table, row, errs: list, seen: dict) -> _Res
             errs.append(("三学院三基地", str(exc)))
     else:
         values["is_flagship"] = existing.is_flagship if existing is not None else False
+    details, problems = check_institution_details(
+        {key: row.get(column) for column, key in DETAIL_COLUMNS.items() if table.has(column)})
+    errs.extend((LABELS[f], m) for f, m in problems)
+    if details.pop("flagship", False):
+        values["is_flagship"] = True
+    values.update(details)
 
     # An institution the user may only read comes back from our export: unchanged is fine.
     if existing is not None and not ctx.may_write(existing):
@@ -180,7 +187,8 @@ def template_example(user) -> list:
     region = scope_root(home) if home else None
     level = Level(region.level).label if region else "市"
     return [f"BM{region.code if region else '4199'}01", f"{region.name if region else '示例市'}示例干部培训中心",
-            "部门培训机构", level, "是", home.code if home else "单位编码", "否"]
+            "部门培训机构", level, "是", home.code if home else "单位编码", "否", 120, "张老师", "0374-0000000",
+            "示例路 1 号", "现场教学基地", ""]
 
 
 register_import(ImportKind(
@@ -192,4 +200,6 @@ register_import(ImportKind(
         "类型": "、".join(InstitutionKind.labels), "级别": "、".join(Level.labels) + "；不能高于所属单位",
         "认可": "是/否：是否为干部教育培训管理部门认可的培训机构", "所属单位编码": "您管理范围内的单位编码（见“组织机构”）",
         "三学院三基地": "是/否；可不填此列（不填则保持原值）",
+        "容纳人数": "整数；可不填此列", "联系人": "可不填此列", "联系电话": "可不填此列", "地址": "可不填此列",
+        "标签": "以、分隔，如 省级党性教育基地、现场教学基地（见“数据字典”的机构标签）；可不填此列", "简介": "可不填此列",
     }))
