@@ -60,9 +60,17 @@ def test_unit_hr_imports_cadres_but_not_orgs(as_user):
     assert client.get("/import/template/orgs.xlsx").status_code == 404
 
 
-@pytest.mark.parametrize("persona", ["leader", "cadre", "institution"])
+@pytest.mark.parametrize("persona", ["leader", "cadre"])
 def test_roles_that_cannot_write_get_not_found(as_user, persona):
     assert as_user(persona).get(URL).status_code == 404
+
+
+def test_institution_staff_import_only_their_libraries(as_user):
+    client = as_user("institution")
+    html = client.get(URL).content.decode()
+    assert 'data-testid="kind-teachers"' in html and 'data-testid="kind-courses"' in html
+    assert 'data-testid="kind-institutions"' not in html and 'data-testid="kind-cadres"' not in html
+    assert client.get(URL + "?kind=cadres").status_code == 404
 
 
 def test_anonymous_is_sent_to_login(client, world):

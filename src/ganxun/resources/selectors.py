@@ -101,6 +101,16 @@ class InstitutionFilter:
     level: str = ""
     recognised: str = ""  # "yes", "no" or ""
     flagship: str = ""  # "yes", "no" or ""
+    tag: str = ""  # one tag (三学院三基地 is the flag)
+
+
+def tag_q(tag: str) -> Q:
+    """Institutions carrying ``tag``: tags are stored joined by 、, so match it whole at either end or between."""
+    from ganxun.resources.models import FLAGSHIP_TAG, TAG_SEPARATOR as S
+
+    if tag == FLAGSHIP_TAG:
+        return Q(is_flagship=True)
+    return Q(tags=tag) | Q(tags__startswith=tag + S) | Q(tags__endswith=S + tag) | Q(tags__contains=S + tag + S)
 
 
 def _flag(value: str) -> bool | None:
@@ -121,6 +131,8 @@ def institutions_filtered(user, flt: InstitutionFilter) -> QuerySet[Institution]
         qs = qs.filter(recognised=recognised)
     if (flagship := _flag(flt.flagship)) is not None:
         qs = qs.filter(is_flagship=flagship)
+    if flt.tag.strip():
+        qs = qs.filter(tag_q(flt.tag.strip()))
     return qs.order_by("code")
 
 
@@ -360,3 +372,17 @@ def dictionary_entry(domain: str, code: str):
     if entry is None:
         raise NotFound("字典项不存在")
     return entry
+
+
+def institution_libraries(institution) -> list[dict]:
+    """The size of each library of one institution (already fetched through ``access_institution``): whoever
+    sees an institution sees its libraries."""
+    from django.urls import reverse
+
+    from ganxun.resources.kinds import ITEM_KINDS
+    from ganxun.resources.models import Course, Teacher
+
+    rows = [("师资", Teacher, reverse("resources:teachers")), ("课程", Course, reverse("resources:courses"))]
+    rows += [(k.label, k.model, reverse("resources:items", args=[k.key])) for k in ITEM_KINDS.values()]
+    return [{"label": label, "count": model.objects.filter(institution=institution).count(),
+             "url": f"{url}?institution={institution.code}"} for label, model, url in rows]
