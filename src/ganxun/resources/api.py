@@ -1,7 +1,7 @@
 from datetime import date
 from decimal import Decimal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from ganxun.api.pagination import Pages
@@ -91,9 +91,9 @@ def get_institution(request, code: str):
 def create_institution(request, body: InstitutionIn):
     from ganxun.resources.services import institution_create
 
-    return 201, institution_create(acting_user=request.auth, code=body.code, name=body.name, kind=body.kind,
+    return Status(201, institution_create(acting_user=request.auth, code=body.code, name=body.name, kind=body.kind,
                                    level=body.level, owner_org_code=body.owner_org_code, recognised=body.recognised,
-                                   is_flagship=body.is_flagship, details=body.details())
+                                   is_flagship=body.is_flagship, details=body.details()))
 
 
 @router.put("{code}", response=InstitutionOut, summary="修改培训机构")
@@ -211,7 +211,7 @@ def get_teacher(request, code: str):
 def create_teacher(request, body: TeacherIn):
     from ganxun.resources.teacher_services import teacher_create
 
-    return 201, teacher_create(acting_user=request.auth, values=body.dict(exclude={"reason"}))
+    return Status(201, teacher_create(acting_user=request.auth, values=body.dict(exclude={"reason"})))
 
 
 @teachers.put("{code}", response=TeacherOut, summary="修改教师")
@@ -302,7 +302,7 @@ def get_course(request, code: str):
 def create_course(request, body: CourseIn):
     from ganxun.resources.course_services import course_create
 
-    return 201, course_create(acting_user=request.auth, values=body.dict(exclude={"reason"}))
+    return Status(201, course_create(acting_user=request.auth, values=body.dict(exclude={"reason"})))
 
 
 @courses.put("{code}", response=CourseOut, summary="修改课程（内容变化时生成新版本）")
@@ -381,7 +381,7 @@ def _item_router(kind) -> Router:
     def create_item(request, body: ItemIn):
         from ganxun.resources.item_services import item_create
 
-        return 201, item_create(acting_user=request.auth, kind=kind, values=values(body))
+        return Status(201, item_create(acting_user=request.auth, kind=kind, values=values(body)))
 
     @r.put("{code}", response=ItemOut, summary=f"修改{kind.label}", operation_id=f"update_{kind.key}")
     def update_item(request, code: str, body: ItemIn):
@@ -430,8 +430,8 @@ def list_entries(request, domain: str = "", active: bool = False):
 def add_entry(request, domain: str, body: EntryIn):
     from ganxun.resources.dictionary_services import dictionary_entry_add
 
-    return 201, dictionary_entry_add(acting_user=request.auth, domain=domain, label=body.label, code=body.code,
-                                     order=body.order)
+    return Status(201, dictionary_entry_add(acting_user=request.auth, domain=domain, label=body.label, code=body.code,
+                                     order=body.order))
 
 
 @dictionary.patch("{domain}/{code}", response=EntryOut, summary="修改、停用或启用字典项")

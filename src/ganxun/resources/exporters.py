@@ -49,13 +49,13 @@ def export_teachers(*, acting_user, flt=None, fmt: str = "xlsx", target=None) ->
 
 def export_courses(*, acting_user, flt=None, fmt: str = "xlsx", target=None) -> tuple[bytes | None, int]:
     """The courses ``acting_user`` sees (narrowed by ``flt``), in the import's columns; teachers in one query."""
-    from ganxun.resources.columns import COURSE_COLUMNS, course_row
+    from ganxun.resources.columns import COURSE_COLUMNS, COURSE_EXTRA, course_row
     from ganxun.resources.selectors import CourseFilter, courses_filtered
 
     flt = flt or CourseFilter()
     courses = list(courses_filtered(acting_user, flt).prefetch_related("teachers"))
     rows = (course_row(c, sorted(t.code for t in c.teachers.all())) for c in courses)
-    content = write_table(COURSE_COLUMNS, rows, fmt=fmt, sheet="课程库", target=target)
+    content = write_table([*COURSE_COLUMNS, *COURSE_EXTRA], rows, fmt=fmt, sheet="课程库", target=target)
     record_event(actor=acting_user, event_type=EventType.EXPORTED, subject_type="courses", subject_code="courses",
                  extra={"count": len(courses), "format": fmt, "filter": {k: v for k, v in vars(flt).items() if v}})
     return content, len(courses)

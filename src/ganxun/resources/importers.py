@@ -227,7 +227,8 @@ class _LibraryContext:
         self.acting_user = acting_user
         self.scope = scope_of(acting_user)
         codes = {cell_text(r.get(code_column)) for r in table.rows} - {""}
-        inst_codes = {cell_text(r.get("所属机构编码")) for r in table.rows} - {""}
+        # an institution's staff may leave 所属机构编码 empty: their own
+        inst_codes = ({cell_text(r.get("所属机构编码")) for r in table.rows} | set(self.scope.institution_codes)) - {""}
         org_codes = {cell_text(r.get("所属单位编码")) for r in table.rows} - {""}
         self.by_code, self.visible = {}, set()
         existing = _select_holders(model.objects.all())
