@@ -138,3 +138,8 @@ def test_list_query_count_does_not_grow_with_the_page(as_user, library):
                 assert client.get(f"/resources/{lib}/?page_size={size}").status_code == 200
             counts.append(len(ctx.captured_queries))
         assert counts[0] == counts[1], lib
+
+
+def test_an_empty_cell_reads_as_a_dash(as_user, library):
+    table = as_user("admin").get("/resources/teachers/").content.decode().split('data-testid="teacher-table"')[1]
+    assert "{&#x27;wrap&#x27;" not in table and "{'wrap'" not in table

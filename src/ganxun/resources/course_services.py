@@ -151,6 +151,10 @@ def _require_write(acting_user) -> None:
 
 
 def _actor_name(acting_user) -> str:
+    from ganxun.core.roles import OPERATOR_LABEL, is_operator
+
+    if is_operator(acting_user):
+        return OPERATOR_LABEL
     get = getattr(acting_user, "get_username", None)
     return get() if get else ""
 
