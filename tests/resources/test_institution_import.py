@@ -21,7 +21,7 @@ def row(**values) -> list:
     data = {"机构编码": "BM419901CZ", "机构名称": "东城区财政干部培训中心", "类型": "部门培训机构", "级别": "县",
             "认可": "是", "所属单位编码": "419901CZJ", "三学院三基地": "否"}
     data.update(values)
-    return [data[c] for c in COLUMNS]
+    return [data.get(c, "") for c in COLUMNS]
 
 
 def table_of(rows, headers=COLUMNS, name="机构.xlsx"):

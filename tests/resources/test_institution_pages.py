@@ -83,7 +83,8 @@ def test_the_api_paginates_filters_and_names_the_owner(as_user, institutions):
     one = client.get("/api/v1/institutions/XY4101").json()
     assert one == {"code": "XY4101", "name": "焦裕禄干部学院", "kind": "cadre_college", "kind_label": "干部学院",
                    "level": "province", "recognised": True, "is_flagship": True, "owner_org_code": "41ZZB",
-                   "owner_org_name": "河南省委组织部"}
+                   "owner_org_name": "河南省委组织部", "capacity": None, "contact_person": "", "contact_phone": "",
+                   "address": "", "tags": ["三学院三基地"], "description": ""}
 
 
 @pytest.mark.parametrize("query, expected", [

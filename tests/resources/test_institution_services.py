@@ -23,7 +23,9 @@ def test_county_admin_creates_an_institution_with_its_audit_row(world):
     assert event.subject_type == "institution" and event.subject_code == "BM419901CZ"
     assert event.actor == world.users["dc"] and event.actor_scope == "419901ZZB"
     assert event.extra["after"] == {"name": "东城区财政干部培训中心", "kind": "sector_institution", "level": "county",
-                                    "recognised": True, "is_flagship": False, "owner_org": "419901CZJ"}
+                                    "recognised": True, "is_flagship": False, "owner_org": "419901CZJ",
+                                    "capacity": None, "contact_person": "", "contact_phone": "", "address": "",
+                                    "tags": "", "description": ""}
 
 
 def test_owner_in_another_county_is_not_found_and_nothing_is_written(world):

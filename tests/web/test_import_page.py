@@ -65,12 +65,12 @@ def test_roles_that_cannot_write_get_not_found(as_user, persona):
     assert as_user(persona).get(URL).status_code == 404
 
 
-def test_an_institution_imports_its_classes_but_not_the_registry(as_user):
+def test_an_institution_imports_its_classes_and_libraries_but_not_the_registry(as_user):
     client = as_user("institution")
     html = client.get(URL).content.decode()
-    for kind in ("classes", "sessions", "enrolments"):
+    for kind in ("classes", "sessions", "enrolments", "teachers", "courses"):
         assert f'data-testid="kind-{kind}"' in html
-    for kind in ("orgs", "cadres", "records"):
+    for kind in ("orgs", "cadres", "records", "institutions"):
         assert f'data-testid="kind-{kind}"' not in html
         assert client.get(URL + f"?kind={kind}").status_code == 404
 

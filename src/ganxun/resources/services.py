@@ -11,14 +11,21 @@ from django.utils import timezone
 
 from ganxun.audit.events import EventType, build_event, diff, import_summary_event, record_event, record_events
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
+from ganxun.core.parsing import cell_text
 from ganxun.orgs.models import LEVEL_ORDER, Level, Org
 from ganxun.orgs.selectors import access_org, scope_of
-from ganxun.resources.models import Institution, InstitutionKind
+from ganxun.resources.models import FLAGSHIP_TAG, TAG_SEPARATOR, Institution, InstitutionKind, split_list
 from ganxun.resources.selectors import access_institution, can_edit_institution, can_write_institutions
 
 CODE_MAX, NAME_MAX = 32, 100
 LABELS = {"code": "机构编码", "name": "机构名称", "kind": "类型", "level": "级别", "recognised": "认可",
-          "owner_org": "所属单位编码", "is_flagship": "三学院三基地"}
+          "owner_org": "所属单位编码", "is_flagship": "三学院三基地", "capacity": "容纳人数",
+          "contact_person": "联系人", "contact_phone": "联系电话", "address": "地址", "tags": "标签",
+          "description": "简介"}
+# The details beyond the interface's columns: optional everywhere (an update that leaves one out keeps it).
+DETAIL_FIELDS = ("capacity", "contact_person", "contact_phone", "address", "tags", "description")
+DETAIL_LIMITS = {"contact_person": 50, "contact_phone": 32, "address": 200, "tags": 200}
+CAPACITY_MAX = 100000
 WRITE_DENIED = "只有组织部门管理员可以维护培训机构"
 READ_ONLY = "该培训机构由上级或其他单位管理，您只能查看，不能修改"
 OWNER_REQUIRED = "所属单位编码不能为空（只有系统管理员可以登记不隶属于任何单位的机构）"
@@ -30,7 +37,56 @@ def snapshot(institution: Institution) -> dict:
     """The audited view of an institution: plain values, the owner by its code."""
     return {"name": institution.name, "kind": institution.kind, "level": institution.level,
             "recognised": institution.recognised, "is_flagship": institution.is_flagship,
-            "owner_org": institution.owner_org.code if institution.owner_org_id else ""}
+            "owner_org": institution.owner_org.code if institution.owner_org_id else "",
+            "capacity": institution.capacity, "contact_person": institution.contact_person,
+            "contact_phone": institution.contact_phone, "address": institution.address, "tags": institution.tags,
+            "description": institution.description}
+
+
+def check_institution_details(details: dict) -> tuple[dict, list[tuple[str, str]]]:
+    """The optional details (容纳人数, 联系人, 联系电话, 地址, 标签, 简介) as stored values, and their problems.
+
+    ``tags`` may be a list or one text separated by 、 or ,; 三学院三基地 among them sets ``is_flagship``
+    (returned as ``flagship``) and is not stored twice.
+    """
+    out, errors = {}, []
+    for key in DETAIL_FIELDS:
+        if key not in details:
+            continue
+        raw = details[key]
+        if key == "capacity":
+            text = cell_text(raw)
+            if not text:
+                out[key] = None
+            elif not text.isdigit() or int(text) > CAPACITY_MAX:
+                errors.append((key, f"应为 0–{CAPACITY_MAX} 之间的整数"))
+            else:
+                out[key] = int(text)
+        elif key == "tags":
+            tags = list(raw) if isinstance(raw, (list, tuple)) else split_list(cell_text(raw))
+            out["flagship"] = FLAGSHIP_TAG in tags
+            out[key] = TAG_SEPARATOR.join(t for t in tags if t != FLAGSHIP_TAG)
+            if len(out[key]) > DETAIL_LIMITS[key]:
+                errors.append((key, f"合计不能超过 {DETAIL_LIMITS[key]} 个字"))
+        elif key == "description":
+            out[key] = cell_text(raw)[:2000]
+        else:
+            text = cell_text(raw)
+            if len(text) > DETAIL_LIMITS[key]:
+                errors.append((key, f"不能超过 {DETAIL_LIMITS[key]} 个字"))
+            elif any(ord(ch) < 32 for ch in text):
+                errors.append((key, "不能包含换行等控制字符"))
+            out[key] = text
+    return out, errors
+
+
+def _apply_details(institution: Institution, details: dict | None) -> None:
+    values, errors = check_institution_details(details or {})
+    _raise_field_errors(errors)
+    if values.pop("flagship", False):
+        institution.is_flagship = True
+    for key, value in values.items():
+        setattr(institution, key, value)
 
 
 def check_institution_values(*, code: str | None, name: str, kind: str, level: str,
@@ -86,8 +142,9 @@ def _require_write(acting_user) -> None:
 
 @transaction.atomic(durable=True)
 def institution_create(*, acting_user, code: str, name: str, kind: str, level: str, owner_org_code: str = "",
-                       recognised: bool = False, is_flagship: bool = False) -> Institution:
-    """Register an institution owned by an org inside the user's scope."""
+                       recognised: bool = False, is_flagship: bool = False, details: dict | None = None
+                       ) -> Institution:
+    """Register an institution owned by an org inside the user's scope (``details``: 容纳人数, 联系人 …)."""
     _require_write(acting_user)
     code, name, owner_org_code = (code or "").strip(), (name or "").strip(), (owner_org_code or "").strip()
     owner = _owner_for(acting_user, owner_org_code)
@@ -97,6 +154,7 @@ def institution_create(*, acting_user, code: str, name: str, kind: str, level: s
     _raise_field_errors(errors)
     institution = Institution(code=code, name=name, kind=kind, level=level, owner_org=owner,
                               recognised=bool(recognised), is_flagship=bool(is_flagship))
+    _apply_details(institution, details)
     institution.full_clean()
     institution.save()
     record_event(actor=acting_user, event_type=EventType.INSTITUTION_CREATED, subject_type="institution",
@@ -107,8 +165,10 @@ def institution_create(*, acting_user, code: str, name: str, kind: str, level: s
 
 @transaction.atomic(durable=True)
 def institution_update(*, acting_user, code: str, name: str, kind: str, level: str, owner_org_code: str = "",
-                       recognised: bool = False, is_flagship: bool = False, reason: str = "") -> Institution:
-    """Change an institution the user may edit; a new owner must be inside the scope too."""
+                       recognised: bool = False, is_flagship: bool = False, reason: str = "",
+                       details: dict | None = None) -> Institution:
+    """Change an institution the user may edit; a new owner must be inside the scope too. A detail left out
+    of ``details`` keeps its value."""
     _require_write(acting_user)
     institution = access_institution(acting_user, code)
     if not can_edit_institution(acting_user, institution):
@@ -120,6 +180,7 @@ def institution_update(*, acting_user, code: str, name: str, kind: str, level: s
     institution.name, institution.kind, institution.level = name, kind, level
     institution.owner_org = owner
     institution.recognised, institution.is_flagship = bool(recognised), bool(is_flagship)
+    _apply_details(institution, details)
     change = diff(before, snapshot(institution))
     if not change["after"]:
         return institution
@@ -131,7 +192,7 @@ def institution_update(*, acting_user, code: str, name: str, kind: str, level: s
 
 
 BATCH = 1000
-WRITTEN_FIELDS = ["name", "kind", "level", "recognised", "is_flagship", "owner_org", "updated_at"]
+WRITTEN_FIELDS = ["name", "kind", "level", "recognised", "is_flagship", "owner_org", *DETAIL_FIELDS, "updated_at"]
 
 
 @transaction.atomic(durable=True)
@@ -160,4 +221,4 @@ def institution_upsert_many(*, acting_user, created: Sequence[tuple[Institution,
 
 
 __all__ = ["institution_create", "institution_update", "institution_upsert_many", "check_institution_values",
-           "snapshot"]
+           "check_institution_details", "snapshot"]

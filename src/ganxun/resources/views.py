@@ -9,10 +9,10 @@ from ganxun.core.errors import DomainError
 from ganxun.orgs.models import Level
 from ganxun.orgs.selectors import scope_of
 from ganxun.resources.forms import InstitutionForm
-from ganxun.resources.models import InstitutionKind
+from ganxun.resources.models import FLAGSHIP_TAG, InstitutionKind
 from ganxun.resources.selectors import (InstitutionFilter, access_institution, can_edit_institution,
                                         can_write_institutions, institution_counts, institution_history,
-                                        institutions_filtered)
+                                        dictionary_choices, institution_libraries, institutions_filtered)
 from ganxun.resources.services import institution_create, institution_update
 from ganxun.web.decorators import scoped_view
 from ganxun.web.dialogs import attach_errors, dialog_done, dialog_page
@@ -28,10 +28,14 @@ FORM_FIELD = {"owner_org": "owner_org_code"}
 def _filter_from(request) -> InstitutionFilter:
     g = request.GET
     return InstitutionFilter(q=g.get("q", ""), kind=g.get("kind", ""), level=g.get("level", ""),
-                             recognised=g.get("recognised", ""), flagship=g.get("flagship", ""))
+                             recognised=g.get("recognised", ""), flagship=g.get("flagship", ""), tag=g.get("tag", ""))
 
 
 _scoped = scoped_view
+
+
+def _tag_choices() -> list[str]:
+    return [label for _, label in dictionary_choices("institution_tag") if label != FLAGSHIP_TAG]
 
 
 @_scoped
@@ -46,6 +50,7 @@ def institution_list(request):
         "kinds": InstitutionKind.choices, "levels": Level.choices, "yes_no": YES_NO,
         "can_write": can_write_institutions(request.user), "query": request.GET.urlencode(),
         "filtered": any(vars(flt).values()), "columns": LIST_COLUMNS,
+        "tags": [label for _, label in dictionary_choices("institution_tag")],
     })
 
 
@@ -63,6 +68,7 @@ def institution_detail(request, code):
         "history": _history_rows(institution_history(request.user, code)[:100]) if tab == "history" else [],
         "can_edit": can_edit_institution(request.user, institution),
         "read_only_note": can_write_institutions(request.user) and not can_edit_institution(request.user, institution),
+        "libraries": institution_libraries(institution) if tab == "info" else [],
     })
 
 
@@ -85,14 +91,14 @@ def institution_new(request):
         raise Http404("无权新增培训机构")
     owner = request.user.scope_org.code if request.user.scope_org_id else ""
     form = InstitutionForm(request.POST or None, initial={"owner_org_code": owner, "recognised": True},
-                           owner_required=not scope_of(request.user).everything)
+                           owner_required=not scope_of(request.user).everything, tag_choices=_tag_choices())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             institution = institution_create(
                 acting_user=request.user, code=data["code"], name=data["name"], kind=data["kind"],
                 level=data["level"], owner_org_code=data["owner_org_code"], recognised=data["recognised"],
-                is_flagship=data["is_flagship"])
+                is_flagship=data["is_flagship"], details=form.details())
         except DomainError as exc:
             _attach(form, exc)
         else:
@@ -109,16 +115,19 @@ def institution_edit(request, code):
     initial = {"code": institution.code, "name": institution.name, "kind": institution.kind,
                "level": institution.level, "recognised": institution.recognised,
                "is_flagship": institution.is_flagship,
-               "owner_org_code": institution.owner_org.code if institution.owner_org_id else ""}
+               "owner_org_code": institution.owner_org.code if institution.owner_org_id else "",
+               "capacity": institution.capacity, "contact_person": institution.contact_person,
+               "contact_phone": institution.contact_phone, "address": institution.address,
+               "tags": institution.tags, "description": institution.description}
     form = InstitutionForm(request.POST or None, initial=initial, editing=True,
-                           owner_required=not scope_of(request.user).everything)
+                           owner_required=not scope_of(request.user).everything, tag_choices=_tag_choices())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             institution_update(
                 acting_user=request.user, code=code, name=data["name"], kind=data["kind"], level=data["level"],
                 owner_org_code=data["owner_org_code"], recognised=data["recognised"],
-                is_flagship=data["is_flagship"], reason=data["reason"])
+                is_flagship=data["is_flagship"], reason=data["reason"], details=form.details())
         except DomainError as exc:
             _attach(form, exc)
         else:
