@@ -33,6 +33,8 @@ class TrainingClass(models.Model):
     description = models.TextField("说明", blank=True)
     completion_threshold = models.DecimalField("结业到课率", max_digits=4, decimal_places=3, default=Decimal("0.900"),
                                                help_text="到课学时占计划学时的比例，达到才可结业")
+    theory_test = models.BooleanField("理论考试", default=False, help_text="结业须理论考试成绩及格")
+    pass_score = models.DecimalField("及格分", max_digits=4, decimal_places=1, default=Decimal("60.0"))
     closed_at = models.DateTimeField("结班时间", null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
@@ -88,6 +90,7 @@ class ClassSession(models.Model):
     is_party_spirit_analysis = models.BooleanField("党性分析", default=False)
     starts_at = models.TimeField("开始时间", null=True, blank=True)
     ends_at = models.TimeField("结束时间", null=True, blank=True)
+    signin_token = models.CharField("签到码", max_length=32, null=True, blank=True, unique=True)
 
     class Meta:
         verbose_name = "课程安排"
@@ -127,6 +130,8 @@ class Enrolment(models.Model):
     record = models.OneToOneField("records.LearningRecord", null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="enrolment", verbose_name="学时记录")
     reason = models.CharField("说明", max_length=300, blank=True)
+    theory_score = models.DecimalField("理论考试成绩", max_digits=4, decimal_places=1, null=True, blank=True)
+    party_analysis_submitted = models.BooleanField("已提交党性分析", default=False)
     enrolled_at = models.DateTimeField("报名时间", auto_now_add=True)
     enrolled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
@@ -140,3 +145,136 @@ class Enrolment(models.Model):
 
     def __str__(self):
         return f"{self.training_class_id}:{self.cadre_id}"
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", "出勤"
+    LATE = "late", "迟到"
+    LEAVE = "leave", "请假"
+    ABSENT = "absent", "缺勤"
+
+
+ATTENDED = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.LATE})
+
+
+class AttendanceMethod(models.TextChoices):
+    MANUAL = "manual", "登记"
+    IMPORT = "import", "导入"
+    QR = "qr", "扫码签到"
+    LEAVE = "leave", "请假审批"
+
+
+class Attendance(models.Model):
+    """A trainee at one slot (考勤). No row: not marked yet. Present and late count the slot's hours (到课学时)."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendance")
+    session = models.ForeignKey(ClassSession, on_delete=models.CASCADE, related_name="attendance")
+    status = models.CharField("考勤", max_length=8, choices=AttendanceStatus.choices)
+    method = models.CharField("方式", max_length=8, choices=AttendanceMethod.choices, default=AttendanceMethod.MANUAL)
+    marked_at = models.DateTimeField("登记时间", auto_now=True)
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+
+    class Meta:
+        verbose_name = "考勤"
+        verbose_name_plural = "考勤"
+        constraints = [models.UniqueConstraint(fields=["enrolment", "session"], name="attendance_enrolment_session")]
+        indexes = [models.Index(fields=["session"], name="attendance_session")]
+
+
+class LeaveStatus(models.TextChoices):
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "未批准"
+
+
+class LeaveRequest(models.Model):
+    """A trainee's request to miss some slots (请假), decided by the class's staff."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="leave_requests")
+    sessions = models.ManyToManyField(ClassSession, related_name="leave_requests", verbose_name="请假的课")
+    reason = models.CharField("请假事由", max_length=300)
+    status = models.CharField("状态", max_length=16, choices=LeaveStatus.choices, default=LeaveStatus.PENDING)
+    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decision_note = models.CharField("审批意见", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "请假"
+        verbose_name_plural = "请假"
+        ordering = ["-requested_at", "-id"]
+
+
+class Observation(models.Model):
+    """A performance note (跟班考察) on a trainee by the staff who follow the class for the trainee's department."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="observations")
+    text = models.TextField("考察情况")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    author_name = models.CharField("记录人", max_length=150)
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "跟班考察"
+        verbose_name_plural = "跟班考察"
+        ordering = ["-created_at", "-id"]
+
+
+class DocumentKind(models.TextChoices):
+    """The documents a class must file before it can close (结班), with when each is due."""
+
+    PLAN = "plan", "培训方案"
+    AGENDA = "agenda", "开班议程"
+    SIGNIN = "signin", "签到表"
+    TIMETABLE = "timetable", "最终课表"
+
+
+class ClassDocument(models.Model):
+    """A document filed for a class; the newest of each kind counts. Files live under ``VAR_DIR/files``."""
+
+    training_class = models.ForeignKey(TrainingClass, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField("材料", max_length=16, choices=DocumentKind.choices)
+    filename = models.CharField("文件名", max_length=200)
+    path = models.CharField(max_length=300)
+    size = models.PositiveIntegerField("大小")
+    sha256 = models.CharField(max_length=64)
+    late_note = models.CharField("逾期说明", max_length=300, blank=True)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = "班次材料"
+        verbose_name_plural = "班次材料"
+        ordering = ["kind", "-uploaded_at", "-id"]
+
+
+class Certificate(models.Model):
+    """A 结业证书: its number (证书编号), and a random code that ``/verify/<code>`` confirms. Revoked, not deleted,
+    when the completion is revoked (取消结业, 取消结班): a printed certificate then verifies as revoked."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="certificates")
+    number = models.CharField("证书编号", max_length=40, unique=True)
+    code = models.CharField("验证码", max_length=16, unique=True)
+    name_masked = models.CharField("姓名（脱敏）", max_length=50)
+    class_name = models.CharField("班次名称", max_length=200)
+    institution_name = models.CharField("培训机构", max_length=200)
+    hours = models.DecimalField("学时", max_digits=6, decimal_places=1)
+    start_date = models.DateField("开始日期")
+    end_date = models.DateField("结束日期")
+    issued_at = models.DateTimeField("颁发时间")
+    revoked_at = models.DateTimeField("作废时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "结业证书"
+        verbose_name_plural = "结业证书"
+        ordering = ["number"]
+
+    @property
+    def code_display(self) -> str:
+        return "-".join(self.code[i:i + 4] for i in range(0, len(self.code), 4))

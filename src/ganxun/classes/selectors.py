@@ -15,7 +15,11 @@ host institution. One object is fetched with ``access_class``: ``NotFound`` when
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from ganxun.classes.models import ClassSession, Enrolment, TrainingClass
 from ganxun.core.errors import NotFound
@@ -100,10 +104,6 @@ def enrolments_visible(user, training_class: TrainingClass) -> QuerySet[Enrolmen
 
 # ---- the pages' reads ----------------------------------------------------------------------------------------
 
-from dataclasses import dataclass  # noqa: E402
-from datetime import date  # noqa: E402
-
-from django.db.models import Count, Sum  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -181,3 +181,96 @@ def candidates(user, training_class: TrainingClass, query: str, limit: int = 30)
     taken = set(training_class.enrolments.filter(status__in=("enrolled", "waitlisted")).values_list("cadre_id",
                                                                                                      flat=True))
     return [(c, c.pk in taken) for c in qs]
+
+
+# ---- attendance: 到课率 and what can still be reached ----------------------------------------------------------
+
+@dataclass
+class TraineeProgress:
+    """One trainee's attendance in a class so far (hours), against the class's threshold and the 1/7 leave rule."""
+
+    enrolment_id: int
+    total: Decimal                 # the class's scheduled hours
+    held: Decimal = Decimal("0")   # hours of the slots already held (up to today)
+    attended: Decimal = Decimal("0")
+    leave: Decimal = Decimal("0")
+    absent: Decimal = Decimal("0")
+    unmarked: Decimal = Decimal("0")   # held slots nobody marked
+    threshold: Decimal = Decimal("0.9")
+
+    @property
+    def rate(self) -> Decimal:
+        """到课率 so far: attended hours of the held ones."""
+        return self.attended / self.held if self.held else Decimal("0")
+
+    @property
+    def final_rate(self) -> Decimal:
+        return self.attended / self.total if self.total else Decimal("0")
+
+    @property
+    def reachable(self) -> Decimal:
+        """The best final rate still possible: every hour not already lost (absent, on leave) attended."""
+        return (self.total - self.absent - self.leave) / self.total if self.total else Decimal("0")
+
+    @property
+    def cannot_reach(self) -> bool:
+        return self.total > 0 and self.reachable < self.threshold
+
+    @property
+    def leave_limit(self) -> Decimal:
+        """条例 第15条: leave beyond 1/7 of the class's hours withdraws the trainee."""
+        return self.total / 7
+
+    @property
+    def over_leave(self) -> bool:
+        return self.leave > self.leave_limit
+
+
+def progress_of(training_class: TrainingClass, today: date, enrolment_ids=None) -> dict[int, TraineeProgress]:
+    """到课率 of each trainee of the class (in 在读 or 退学 status), from one read of the sessions and one of the marks."""
+    from ganxun.classes.models import ATTENDED, Attendance, AttendanceStatus
+
+    sessions = dict(training_class.sessions.values_list("pk", "hours"))
+    dates = dict(training_class.sessions.values_list("pk", "date"))
+    total = sum(sessions.values(), Decimal("0"))
+    held_ids = {pk for pk, day in dates.items() if day <= today}
+    held = sum((sessions[pk] for pk in held_ids), Decimal("0"))
+    enrolments = training_class.enrolments.filter(status__in=("enrolled", "withdrawn"))
+    if enrolment_ids is not None:
+        enrolments = enrolments.filter(pk__in=list(enrolment_ids))
+    out = {pk: TraineeProgress(pk, total, held, threshold=training_class.completion_threshold)
+           for pk in enrolments.values_list("pk", flat=True)}
+    marked: dict[int, set] = {pk: set() for pk in out}
+    rows = Attendance.objects.filter(session__training_class=training_class, enrolment_id__in=list(out)).values_list(
+        "enrolment_id", "session_id", "status")
+    for enrolment_id, session_id, status in rows:
+        p = out[enrolment_id]
+        hours = sessions[session_id]
+        if status in ATTENDED:
+            p.attended += hours
+        elif status == AttendanceStatus.LEAVE:
+            p.leave += hours
+        else:
+            p.absent += hours
+        if session_id in held_ids:
+            marked[enrolment_id].add(session_id)
+    for pk, p in out.items():
+        p.unmarked = sum((sessions[s] for s in held_ids - marked[pk]), Decimal("0"))
+    return out
+
+
+def attendance_grid(training_class: TrainingClass):
+    """The trainees (在读, then 退学) × the slots, with each mark: ``(sessions, rows)`` where a row is
+    ``(enrolment, [status or "" per slot])``; for the grid page and its export."""
+    from ganxun.classes.models import Attendance
+
+    sessions = list(sessions_of(training_class))
+    index = {s.pk: i for i, s in enumerate(sessions)}
+    enrolments = list(training_class.enrolments.filter(status__in=("enrolled", "withdrawn"))
+                      .select_related("cadre", "cadre__org").order_by("status", "enrolled_at", "id"))
+    marks = {e.pk: [""] * len(sessions) for e in enrolments}
+    for enrolment_id, session_id, status in Attendance.objects.filter(
+            session__training_class=training_class).values_list("enrolment_id", "session_id", "status"):
+        if enrolment_id in marks:
+            marks[enrolment_id][index[session_id]] = status
+    return sessions, [(e, marks[e.pk]) for e in enrolments]

@@ -24,7 +24,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from ganxun.audit.events import EventType, build_event, diff, import_summary_event, record_event, record_events
-from ganxun.classes.models import SLOT_ORDER, ClassSession, Enrolment, EnrolmentStatus, TrainingClass
+from ganxun.classes.models import SLOT_ORDER, Certificate, ClassSession, Enrolment, EnrolmentStatus, TrainingClass
 from ganxun.classes.selectors import CLASS_WRITERS, access_class, may_write_class
 from ganxun.core.choices import ClassKind, ContentCategory, TeacherKind, TeachingMethod
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
@@ -479,6 +479,8 @@ def revoke_locked(acting_user, tc: TrainingClass, enrolments: Sequence[Enrolment
     for e in done:
         e.completed, e.completed_at, e.record = False, None, None
     Enrolment.objects.bulk_update(done, ["completed", "completed_at", "record"], batch_size=1000)
+    # their certificates stay on file, void: a printed one then verifies as revoked
+    Certificate.objects.filter(enrolment__in=done, revoked_at__isnull=True).update(revoked_at=timezone.now())
     record_event(actor=acting_user, event_type=EventType.COMPLETION_REVOKED, subject_type="class",
                  subject_code=tc.code, subject_label=tc.name, reason=reason,
                  extra={"trainees": [e.cadre.person_code for e in done][:200], "count": len(done)})

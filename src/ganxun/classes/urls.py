@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ganxun.classes import views
+from ganxun.classes import certificate_views, views
 
 app_name = "classes"
 urlpatterns = [
@@ -17,4 +17,7 @@ urlpatterns = [
     path("<str:code>/trainees/", views.enrolment_action, name="enrolment_action"),
     path("<str:code>/roster.xlsx", views.roster_export, name="roster"),
     path("<str:code>/timetable.xlsx", views.timetable_export, name="timetable_xlsx"),
+    path("<str:code>/certificates.zip", certificate_views.certificates_zip, name="certificates_zip"),
+    path("<str:code>/certificates/<str:certificate_number>.pdf", certificate_views.certificate_pdf,
+         name="certificate_pdf"),
 ]
