@@ -59,7 +59,7 @@ SUBJECT_LABELS = {
     "compliance": "达标评估", "plan": "规划", "plans": "规划", "archive": "电子档案", "job": "后台任务",
     "teacher": "师资", "teachers": "师资", "course": "课程", "courses": "课程", "resource": "培训资源",
     "dictionary": "数据字典", "class": "班次", "classes": "培训班次", "sessions": "课程安排",
-    "enrolment": "学员", "enrolments": "学员报名",
+    "enrolment": "学员", "enrolments": "学员报名", "attendance": "考勤",
 }
 
 

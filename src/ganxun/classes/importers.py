@@ -15,7 +15,8 @@ from ganxun.audit.events import diff
 from ganxun.cadres.selectors import all_cadres_unscoped, cadres_visible_to
 from ganxun.classes.columns import (CLASS_COLUMNS, CLASS_REQUIRED, ENROLMENT_COLUMNS, ENROLMENT_REQUIRED,
                                     SESSION_COLUMNS, SESSION_REQUIRED)
-from ganxun.classes.models import ClassSession, EnrolmentStatus, TrainingClass
+from ganxun.classes.models import AttendanceStatus, ClassSession, EnrolmentStatus, TrainingClass
+from ganxun.classes.running import Mark, attendance_upsert_many
 from ganxun.classes.selectors import all_classes_unscoped, can_write_classes, classes_visible_to, may_write_class
 from ganxun.classes.services import (LABELS, SESSION_FIELDS, SESSION_LABELS, WRITE_DENIED, EnrolmentChange,
                                      check_class_values, check_session_values, class_upsert_many,
@@ -420,6 +421,95 @@ def _check_enrolment_row(ctx: _EnrolmentContext, row, errs: list, seen: dict) ->
                      changes=["结业" if completed else "取消结业"])
 
 
+# ---- attendance (our extension: the roll of a class in a spreadsheet) --------------------------------------
+
+ATTENDANCE_COLUMNS = ["班次编码", "人员编码", "姓名", "日期", "节次", "考勤"]
+ATTENDANCE_STATUSES = AttendanceStatus.choices
+
+
+class _AttendanceContext:
+    def __init__(self, user, table: Table):
+        self.user = user
+        codes = {cell_text(r.get("班次编码")) for r in table.rows} - {""}
+        self.classes, self.visible = _classes_by_code(user, codes)
+        ids = [c.pk for c in self.classes.values()]
+        self.sessions: dict[tuple, ClassSession] = {}
+        self.trainees: dict[tuple, object] = {}
+        self.marks: dict[tuple, str] = {}
+        from ganxun.classes.models import Attendance, Enrolment
+
+        for chunk in in_chunks(ids):
+            for s in ClassSession.objects.filter(training_class_id__in=chunk):
+                self.sessions[(s.training_class_id, s.date, s.slot)] = s
+            for e in Enrolment.objects.filter(training_class_id__in=chunk).select_related("cadre"):
+                self.trainees[(e.training_class_id, e.cadre.person_code)] = e
+            for a in Attendance.objects.filter(session__training_class_id__in=chunk):
+                self.marks[(a.enrolment_id, a.session_id)] = a.status
+
+
+def import_attendance(*, acting_user, table: Table, dry_run: bool = False) -> ImportReport:
+    if not can_write_classes(acting_user):
+        raise PermissionDenied(WRITE_DENIED)
+    table.require_columns(ATTENDANCE_COLUMNS, ATTENDANCE_COLUMNS)
+    ctx = _AttendanceContext(acting_user, table)
+    seen: dict[tuple, int] = {}
+    resolved, errors = check_rows(table, lambda row, errs: _check_attendance_row(ctx, row, errs, seen))
+    reject_errors(errors, table, ATTENDANCE_COLUMNS)
+    report = _report("attendance", table, dry_run, resolved)
+    if dry_run:
+        return report
+    by_class: dict[str, list] = {}
+    for r in resolved:
+        if r.action != "unchanged":
+            by_class.setdefault(r.key, []).append(r.obj)
+    try:
+        attendance_upsert_many(acting_user=acting_user, report=report, marks_by_class=by_class)
+    except DomainError as exc:
+        from ganxun.core.tabular import ImportRejected, RowError
+
+        raise ImportRejected(errors=[RowError(0, "", exc.message)], source=table.source) from None
+    return report
+
+
+def _check_attendance_row(ctx: _AttendanceContext, row, errs: list, seen: dict) -> _Resolved | None:
+    code = cell_text(row.get("班次编码"))
+    tc = _writable_class(ctx, code, errs)
+    person_code, name = cell_text(row.get("人员编码")), cell_text(row.get("姓名"))
+    try:
+        day = parse_date(row.get("日期"))
+    except ValueError as exc:
+        errs.append(("日期", str(exc)))
+        day = None
+    slot = _slot_text(row.get("节次"))
+    try:
+        status = parse_choice(row.get("考勤"), ATTENDANCE_STATUSES)
+    except ValueError as exc:
+        errs.append(("考勤", str(exc)))
+        status = None
+    if tc is None:
+        return None
+    enrolment = ctx.trainees.get((tc.pk, person_code))
+    if enrolment is None or enrolment.status != EnrolmentStatus.ENROLLED:
+        errs.append(("人员编码", f"{person_code or '（空）'} 不是班次 {code} 的在读学员"))
+    elif enrolment.cadre.name != name:
+        errs.append(("姓名", "与学员名单不一致"))
+    session = ctx.sessions.get((tc.pk, day, slot)) if day else None
+    if day and session is None:
+        errs.append(("节次", f"班次 {code} 的课表中没有 {day:%Y-%m-%d} {slot} 的课"))
+    if errs:
+        return None
+    key = (enrolment.pk, session.pk)
+    if key in seen:
+        errs.append(("节次", f"与第 {seen[key]} 行重复"))
+        return None
+    seen[key] = row.number
+    label = f"{enrolment.cadre.name} {day:%Y-%m-%d} {slot}"
+    before = ctx.marks.get(key)
+    action = "created" if before is None else ("unchanged" if before == status else "updated")
+    return _Resolved(row.number, action, code, label, Mark(enrolment.pk, session.pk, status),
+                     changes=["考勤"] if action == "updated" else [])
+
+
 # --- the registry of import kinds -------------------------------------------------------------------------
 
 def _first_class(user):
@@ -478,3 +568,10 @@ register_import(ImportKind(
     key="enrolments", label="学员报名", columns=tuple(ENROLMENT_COLUMNS), required=tuple(ENROLMENT_REQUIRED),
     key_column="班次编码", run=import_enrolments, allowed=can_write_classes, list_url="classes:list",
     list_label="查看培训班次", example=enrolment_example, order=52, help=ENROLMENT_HELP))
+register_import(ImportKind(
+    key="attendance", label="考勤", columns=tuple(ATTENDANCE_COLUMNS), required=tuple(ATTENDANCE_COLUMNS),
+    key_column="班次编码", run=import_attendance, allowed=can_write_classes, list_url="classes:list",
+    list_label="查看培训班次", order=53, example=lambda user: ["BC2026001", "GB00000001", "姓名", date.today().isoformat(),
+                                                                "上午", "出勤"], help={
+        "班次编码": "已导入的班次", "人员编码": "在读学员的人员编码", "姓名": "须与学员名单一致", "日期": "上课日期",
+        "节次": "上午、下午、晚上，或 1、2、3 …", "考勤": "、".join(AttendanceStatus.labels)}))

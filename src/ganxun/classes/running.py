@@ -474,3 +474,16 @@ def class_reopen(*, acting_user, class_code: str, reason: str) -> int:
     record_event(actor=acting_user, event_type=EventType.CLASS_REOPENED, subject_type="class", subject_code=tc.code,
                  subject_label=tc.name, reason=reason, extra={"count": len(done)})
     return len(done)
+
+
+def attendance_upsert_many(*, acting_user, report, marks_by_class: dict[str, Sequence[Mark]]) -> int:
+    """Write a checked attendance import: every class's marks in one transaction, and the import's summary row."""
+    from ganxun.audit.events import import_summary_event
+
+    with transaction.atomic(durable=True):
+        count = 0
+        for code, marks in marks_by_class.items():
+            tc = _locked_class(acting_user, code)
+            count += _apply_marks(acting_user, tc, marks, AttendanceMethod.IMPORT)
+        import_summary_event(actor=acting_user, subject_type="attendance", report=report).save()
+    return count

@@ -79,6 +79,16 @@ def may_write_class(user, training_class: TrainingClass) -> bool:
     return role_of(user) == Role.ORG_ADMIN and org_in_scope(scope, training_class.organiser)
 
 
+def may_read_documents(user, training_class: TrainingClass) -> bool:
+    """The closing documents (the sign-in sheet lists every trainee): the class's staff, and the organiser's
+    department and those above it; not a unit that only sends trainees."""
+    if may_write_class(user, training_class):
+        return True
+    scope = scope_of(user)
+    return scope.everything or (bool(scope.paths) and role_of(user) in (Role.ORG_ADMIN, Role.LEADER)
+                                and org_in_scope(scope, training_class.organiser))
+
+
 def sessions_of(training_class: TrainingClass) -> QuerySet[ClassSession]:
     return training_class.sessions.order_by("date", "slot_order", "slot")
 

@@ -21,9 +21,10 @@ from ganxun.cadres.selectors import all_cadres_unscoped
 from ganxun.classes.checks import check_summary, class_facts, class_verdicts, judge, plan_for_class
 from ganxun.classes.forms import ClassForm, SessionForm
 from ganxun.classes.models import EnrolmentStatus
+from ganxun.classes import running_views
 from ganxun.classes.selectors import (STATE_LABELS, ClassFilter, access_class, can_write_classes, candidates,
                                       class_figures, class_history, classes_filtered, enrolments_visible,
-                                      may_write_class, sessions_of, state_of)
+                                      may_read_documents, may_write_class, progress_of, sessions_of, state_of)
 from ganxun.classes.services import (class_save, enrol, enrolment_set_status, places_taken, revoke_completion,
                                      session_delete, session_save)
 from ganxun.core.choices import ClassKind, ContentCategory, TeachingMethod
@@ -213,20 +214,31 @@ def _timetable_context(request, tc, form=None, editing=None) -> dict:
 def class_detail(request, code):
     tc = access_class(request.user, code)
     tab = request.GET.get("tab", "timetable")
-    context = {"tc": tc, "tab": tab, "state": STATE_LABELS[state_of(tc, _today())],
+    context = {"tc": tc, "tab": tab, "may_documents": may_read_documents(request.user, tc), "state": STATE_LABELS[state_of(tc, _today())],
                "can_edit": may_write_class(request.user, tc), "figures": class_figures([tc.pk])[tc.pk],
                "kind_label": ClassKind(tc.kind).label,
                "category_label": ContentCategory(tc.content_category).label if tc.content_category else "—"}
     if tab == "trainees":
         enrolments = list(enrolments_visible(request.user, tc))
-        context.update(enrolments=[{"e": e, "masked": mask_id_number(e.cadre.id_number)} for e in enrolments],
+        progress = progress_of(tc, _today())
+        context.update(enrolments=[{"e": e, "masked": mask_id_number(e.cadre.id_number), "p": progress.get(e.pk)}
+                                   for e in enrolments],
                        taken=places_taken(tc), statuses=EnrolmentStatus, query=request.GET.get("q", ""),
                        found=candidates(request.user, tc, request.GET.get("q", ""))
                        if role_of(request.user) != Role.INSTITUTION else [],
                        by_code=role_of(request.user) == Role.INSTITUTION)
     elif tab == "history":
         context["history"] = list(class_history(request.user, code)[:100])
+    elif tab == "attendance":
+        context.update(running_views.attendance_context(request, tc))
+    elif tab == "leave":
+        context.update(running_views.leave_context(request, tc))
+    elif tab == "assessment":
+        context.update(running_views.assessment_context(request, tc))
+    elif tab == "closing" and may_read_documents(request.user, tc):
+        context.update(running_views.closing_context(request, tc))
     else:
+        tab = context["tab"] = "timetable"
         context.update(_timetable_context(request, tc))
     return render(request, "classes/detail.html", context)
 
