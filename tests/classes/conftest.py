@@ -3,6 +3,9 @@ from datetime import date
 
 import pytest
 
+from ganxun.classes.importers import import_classes, import_enrolments, import_sessions
+from ganxun.classes.models import TrainingClass
+from ganxun.classes.running import Mark, attendance_mark, document_add
 from ganxun.core.tabular import read_table
 from tests.core.test_tabular import csv_bytes
 from tests.factories import add_institution
@@ -52,3 +55,41 @@ def timetable(code="BC1", *, start=date(2021, 3, 1), theory=7, party=3, other=0,
 # Places under concurrent requests are PostgreSQL's business (row locks); SQLite has one writer at a time and
 # an in-memory test database no second connection can see. The PostgreSQL run collects that module.
 collect_ignore = [] if os.environ.get("GANXUN_DATABASE_URL", "").startswith("postgres") else ["test_quota_postgres.py"]
+
+
+# ---- a class being run (tests of attendance, leave, closing) --------------------------------------------
+
+AFTER = date(2021, 3, 25)
+
+
+@pytest.fixture(autouse=True)
+def files(settings, tmp_path):
+    """Uploaded class documents go to the test's own folder."""
+    settings.VAR_DIR = tmp_path
+
+
+@pytest.fixture
+def running(world, schools):
+    """BC1: 10 slots of 4 hours (40 hours, 3–7 March), the last one a 党性分析; three trainees."""
+    city = world.users["city"]
+    import_classes(acting_user=city, table=table(CLASS_COLUMNS, [class_row()]))
+    import_sessions(acting_user=city, table=table(SESSION_COLUMNS, timetable()))
+    c = world.cadres
+    import_enrolments(acting_user=city, table=table(ENROLMENT_COLUMNS, [
+        ["BC1", x.person_code, "", x.name, ""] for x in (c["city1"], c["dc1"], c["city2"])]))
+    tc = TrainingClass.objects.get(code="BC1")
+    return tc, {e.cadre.person_code: e for e in tc.enrolments.select_related("cadre")}
+
+
+def mark_all(user, tc, enrolment, status="present", skip=0):
+    sessions = list(tc.sessions.order_by("date", "slot_order"))
+    marks = [Mark(enrolment.pk, s.pk, status) for s in sessions[skip:]]
+    attendance_mark(acting_user=user, class_code=tc.code, marks=marks)
+
+
+def file_documents(user, tc, today=date(2021, 2, 26)):
+    for kind in ("plan", "agenda", "signin", "timetable"):
+        document_add(acting_user=user, class_code=tc.code, kind=kind, filename=f"{kind}.pdf", content=b"%PDF-1.4 x",
+                     today=today)
+
+

@@ -7,8 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from ganxun.classes.importers import import_classes, import_enrolments, import_sessions
-from ganxun.classes.models import Attendance, Certificate, Enrolment, TrainingClass
+from ganxun.classes.models import Attendance, Certificate, Enrolment
 from ganxun.classes.running import (AssessmentRow, Mark, assessments_record, attendance_mark, class_close,
                                     class_reopen, closing_problems, document_add, leave_decide, leave_request,
                                     observation_add, qr_signin, signin_token_for)
@@ -16,40 +15,7 @@ from ganxun.classes.selectors import progress_of
 from ganxun.classes.services import revoke_completion
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
 from ganxun.records.models import CadreYearTotal, EntryKind, LearningRecord
-from tests.classes.conftest import CLASS_COLUMNS, ENROLMENT_COLUMNS, SESSION_COLUMNS, class_row, table, timetable
-
-AFTER = date(2021, 3, 25)
-
-
-@pytest.fixture(autouse=True)
-def files(settings, tmp_path):
-    settings.VAR_DIR = tmp_path
-
-
-@pytest.fixture
-def running(world, schools):
-    """BC1: 10 slots of 4 hours (40 hours, 3–7 March), the last one a 党性分析; three trainees."""
-    city = world.users["city"]
-    import_classes(acting_user=city, table=table(CLASS_COLUMNS, [class_row()]))
-    import_sessions(acting_user=city, table=table(SESSION_COLUMNS, timetable()))
-    c = world.cadres
-    import_enrolments(acting_user=city, table=table(ENROLMENT_COLUMNS, [
-        ["BC1", x.person_code, "", x.name, ""] for x in (c["city1"], c["dc1"], c["city2"])]))
-    tc = TrainingClass.objects.get(code="BC1")
-    return tc, {e.cadre.person_code: e for e in tc.enrolments.select_related("cadre")}
-
-
-def mark_all(user, tc, enrolment, status="present", skip=0):
-    sessions = list(tc.sessions.order_by("date", "slot_order"))
-    marks = [Mark(enrolment.pk, s.pk, status) for s in sessions[skip:]]
-    attendance_mark(acting_user=user, class_code=tc.code, marks=marks)
-
-
-def file_documents(user, tc, today=date(2021, 2, 26)):
-    for kind in ("plan", "agenda", "signin", "timetable"):
-        document_add(acting_user=user, class_code=tc.code, kind=kind, filename=f"{kind}.pdf", content=b"%PDF-1.4 x",
-                     today=today)
-
+from tests.classes.conftest import AFTER, file_documents, mark_all
 
 def test_attendance_gives_the_rate_so_far_and_warns_when_the_threshold_is_out_of_reach(world, running):
     tc, t = running

@@ -8,12 +8,7 @@ from django.utils import timezone
 
 from ganxun.classes.models import Attendance, ClassSession, LeaveRequest, TrainingClass
 from ganxun.classes.running import signin_token_for
-from tests.classes.test_running import AFTER, file_documents, mark_all, running  # noqa: F401 (fixture)
-
-
-@pytest.fixture(autouse=True)
-def files(settings, tmp_path):
-    settings.VAR_DIR = tmp_path
+from tests.classes.conftest import AFTER, file_documents, mark_all
 
 
 def text(response) -> str:
