@@ -4,7 +4,8 @@ from tests.e2e.conftest import login, shot
 from tests.factories import add_institution
 
 
-def test_the_party_school_builds_a_timetable_that_passes_the_checks_then_enrols(page, e2e_world):
+def test_a_class_from_creation_to_the_hours_in_the_trainees_archive(page, e2e_world, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
     # given the city's party school and its staff account
     add_institution("DX4199", "中共示例市委党校", "party_school", level="city", owner=e2e_world.orgs["city_dept"])
     login(page, "school_staff")
@@ -72,3 +73,38 @@ def test_the_party_school_builds_a_timetable_that_passes_the_checks_then_enrols(
     expect(table.locator("tr", has_text="李秀英")).to_contain_text("候补")
     expect(page.get_by_test_id("taken")).to_have_text("1")
     shot(page, "class_trainees")
+    # when attendance is marked: 王磊 at every slot, by bulk marking on the grid
+    page.get_by_test_id("tab-attendance").click()
+    grid = page.get_by_test_id("attendance-grid")
+    grid.locator('tr[data-trainee="C-DC-1"] input[type=checkbox]').check()
+    page.select_option("#b-session", "all")
+    page.select_option("#b-status", "present")
+    page.get_by_test_id("bulk-mark").click()
+    expect(grid.locator('tr[data-trainee="C-DC-1"]').get_by_test_id("rate")).to_contain_text("100%")
+    shot(page, "class_attendance")
+    # and the four closing documents are filed (late, so each with its note)
+    page.get_by_test_id("tab-closing").click()
+    expect(page.get_by_test_id("close-problems")).to_contain_text("缺少材料")
+    for kind in ("plan", "agenda", "signin", "timetable"):
+        row = page.get_by_test_id("documents").locator(f'tr[data-document="{kind}"]')
+        row.locator("input[type=file]").set_input_files(files=[{"name": f"{kind}.pdf", "mimeType": "application/pdf",
+                                                                "buffer": b"%PDF-1.4 test"}])
+        row.locator('input[name="late_note"]').fill("系统上线前举办的班次，补录材料")
+        row.get_by_role("button", name="上传").click()
+        expect(page.get_by_test_id("documents").locator(f'tr[data-document="{kind}"]')).to_contain_text(f"{kind}.pdf")
+    expect(page.get_by_test_id("completion-preview").locator('tr[data-trainee="C-DC-1"]')).to_contain_text("可结业")
+    shot(page, "class_closing")
+    # then the class closes
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("close-class").click()
+    expect(page.get_by_test_id("closed-note")).to_contain_text("结业 1 人")
+    expect(page.get_by_test_id("certificates")).to_contain_text("BC2021001-0001")
+    shot(page, "class_closed")
+    # and the hours are in the trainee's archive, for the county's department to see
+    page.get_by_role("button", name="退出").click()
+    login(page, "dc_admin")
+    page.goto("/archive/C-DC-1/?plan=henan-2019-2022&as_of=2021-12-31")
+    records = page.get_by_test_id("records-table")
+    expect(records).to_contain_text("2021年春季学期科级干部进修班")
+    expect(records).to_contain_text("16")
+    shot(page, "class_in_archive")
