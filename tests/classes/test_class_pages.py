@@ -175,3 +175,22 @@ def test_readers_cannot_change_the_class(as_user, world, persona, with_dc_traine
     assert not ClassSession.objects.filter(course_name="偷偷加课").exists()
     client.post("/classes/BC1/trainees/", {"enrolment": [str(Enrolment.objects.get().pk)], "action": "cancel"})
     assert Enrolment.objects.get().status == "enrolled"
+
+
+def test_a_slot_naming_a_library_course_and_teacher_links_them(as_user, world, city_class, schools):
+    from decimal import Decimal
+
+    from ganxun.resources.models import Course, Teacher
+
+    teacher = Teacher.objects.create(code="T1", name="周副市长", kind="leader", institution=schools["city"],
+                                     status="active")
+    course = Course.objects.create(code="K1", name="优化营商环境", category="professional", method="seminar",
+                                   hours=Decimal("3"), institution=schools["city"])
+    client = as_user("institution")
+    html = client.get("/classes/BC1/").content.decode()
+    assert 'data-category="professional"' in html and 'data-kind="leader"' in html   # the pickers' options
+    client.post("/classes/BC1/sessions/", {"date": "2021-03-12", "slot": "上午", "course_name": "优化营商环境",
+                                           "teacher_name": "周副市长", "content_category": "professional",
+                                           "method": "seminar", "hours": "3"})
+    session = ClassSession.objects.get(course_name="优化营商环境")
+    assert session.course == course and session.teacher == teacher and session.teacher_kind == "leader"

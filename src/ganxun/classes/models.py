@@ -91,6 +91,11 @@ class ClassSession(models.Model):
     starts_at = models.TimeField("开始时间", null=True, blank=True)
     ends_at = models.TimeField("结束时间", null=True, blank=True)
     signin_token = models.CharField("签到码", max_length=32, null=True, blank=True, unique=True)
+    # The library entries the slot's course and teacher name, when they are in one (课程库, 师资库).
+    course = models.ForeignKey("resources.Course", verbose_name="课程库课程", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="sessions")
+    teacher = models.ForeignKey("resources.Teacher", verbose_name="师资库教师", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="sessions")
 
     class Meta:
         verbose_name = "课程安排"

@@ -261,14 +261,42 @@ def check_session_values(tc: TrainingClass, values: dict) -> list[tuple[str, str
     return errors
 
 
-def _session_of(tc: TrainingClass, values: dict, session: ClassSession | None = None) -> ClassSession:
+def _session_of(tc: TrainingClass, values: dict, session: ClassSession | None = None,
+                library: Library | None = None) -> ClassSession:
     session = session or ClassSession(training_class=tc)
     for f in SESSION_FIELDS:
         if f in values:
             setattr(session, f, values[f])
     session.course_name = session.course_name.strip()
     session.slot_order = slot_order_of(session.slot)
+    (library or Library.of(tc)).link(session)
     return session
+
+
+class Library:
+    """The course and teacher libraries a class's timetable links to: the host institution's, by exact name."""
+
+    def __init__(self, courses: dict, teachers: dict):
+        self.courses, self.teachers = courses, teachers
+
+    @classmethod
+    def of(cls, tc: TrainingClass) -> Library:
+        return cls.of_institutions([tc.institution_id] if tc.institution_id else [])
+
+    @classmethod
+    def of_institutions(cls, ids) -> Library:
+        from ganxun.resources.models import Course, Teacher, TeacherStatus
+
+        ids = [i for i in ids if i]
+        courses = {(c.institution_id, c.name): c for c in Course.objects.filter(institution_id__in=ids)}
+        teachers = {(t.institution_id, t.name): t for t in Teacher.objects.filter(
+            institution_id__in=ids).exclude(status=TeacherStatus.EXITED)}
+        return cls(courses, teachers)
+
+    def link(self, session: ClassSession) -> None:
+        institution = session.training_class.institution_id
+        session.course = self.courses.get((institution, session.course_name))
+        session.teacher = self.teachers.get((institution, session.teacher_name)) if session.teacher_name else None
 
 
 @transaction.atomic(durable=True)
@@ -291,6 +319,8 @@ def session_save(*, acting_user, class_code: str, values: dict, session_id: int 
     _raise(errors, SESSION_LABELS)
     before = session_snapshot(existing) if existing else {}
     session = _session_of(tc, values, existing)
+    if session.teacher is not None and not session.teacher_kind:
+        session.teacher_kind = session.teacher.kind   # a library teacher's kind, when the editor left it empty
     session.save()
     change = diff(before, session_snapshot(session))
     if change["after"]:
@@ -318,9 +348,16 @@ def session_upsert_many(*, acting_user, report, created: Sequence[ClassSession],
                         updated: Sequence[tuple[ClassSession, dict]]) -> None:
     """Write a checked sessions import: one transaction, one audit row per class touched, one summary row."""
     with transaction.atomic(durable=True):
+        library = Library.of_institutions({s.training_class.institution_id for s in created}
+                                          | {s.training_class.institution_id for s, _ in updated})
+        for s in created:
+            library.link(s)
+        for s, _ in updated:
+            library.link(s)
         ClassSession.objects.bulk_create(list(created), batch_size=1000)
         if updated:
-            ClassSession.objects.bulk_update([s for s, _ in updated], [*SESSION_FIELDS, "slot_order"], batch_size=500)
+            ClassSession.objects.bulk_update([s for s, _ in updated], [*SESSION_FIELDS, "slot_order", "course", "teacher"],
+                                             batch_size=500)
         touched: dict[int, list] = {}
         for s in created:
             touched.setdefault(s.training_class_id, [s.training_class, 0, 0])[1] += 1

@@ -201,7 +201,15 @@ def _timetable_context(request, tc, form=None, editing=None) -> dict:
     for s in sessions:
         days.setdefault(s.date, []).append(s)
     next_day = sessions[-1].date if sessions else tc.start_date
+    library_courses, library_teachers = [], []
+    if tc.institution_id:
+        from ganxun.resources.models import Course, Teacher, TeacherStatus
+
+        library_courses = list(Course.objects.filter(institution_id=tc.institution_id).order_by("name")[:500])
+        library_teachers = list(Teacher.objects.filter(institution_id=tc.institution_id).exclude(
+            status=TeacherStatus.EXITED).order_by("name")[:500])
     return {
+        "library_courses": library_courses, "library_teachers": library_teachers,
         "tc": tc, "plan": plan, "plans": catalog.all_plans(), "verdicts": verdicts, "summary": check_summary(verdicts),
         "verdict_labels": VERDICT_LABELS, "sessions": sessions, "days": sorted(days.items()), "total_hours": total,
         "courses": courses, "teachers": teachers, "editable": may_write_class(request.user, tc) and not tc.is_closed,
