@@ -109,3 +109,21 @@ def test_closing_from_the_page(client, world, running):
     reopened = client.post("/classes/BC1/reopen/", {"reason": "材料需补正"})
     assert reopened.status_code == 302 and not TrainingClass.objects.get(code="BC1").is_closed
     assert AFTER
+
+
+def test_the_institutions_home_is_its_classes_work(client, world, running):
+    from ganxun.classes.importers import import_classes, import_sessions
+    from tests.classes.conftest import CLASS_COLUMNS, SESSION_COLUMNS, class_row, table, timetable
+
+    today = date.today()
+    staff = world.users["institution"]
+    import_classes(acting_user=staff, table=table(CLASS_COLUMNS, [class_row(
+        "BC-NOW", 班次名称="本周在办的进修班", 开始日期=today.isoformat(), 结束日期=today.isoformat())]))
+    import_sessions(acting_user=staff, table=table(SESSION_COLUMNS, timetable("BC-NOW", start=today, theory=2, party=0,
+                                                                               analysis=False)))
+    client.force_login(staff)
+    html = text(client.get("/"))
+    today_panel = html[html.index('data-testid="home-today"'):html.index('data-testid="home-running"')]
+    assert "本周在办的进修班" in today_panel and "课程1" in today_panel and "0 / 0" in today_panel
+    to_close = html[html.index('data-testid="home-to-close"'):html.index('data-testid="home-upcoming"')]
+    assert "2021年春季县处级干部进修班" in to_close and "缺培训方案、开班议程、签到表、最终课表" in to_close

@@ -284,3 +284,45 @@ def attendance_grid(training_class: TrainingClass):
         if enrolment_id in marks:
             marks[enrolment_id][index[session_id]] = status
     return sessions, [(e, marks[e.pk]) for e in enrolments]
+
+
+# ---- an institution's day (its staff's home page) --------------------------------------------------------
+
+@dataclass
+class InstitutionDay:
+    today_sessions: list        # (session, enrolled, signed)
+    running: list               # (class, enrolled, rate so far, trainees who can no longer reach the threshold)
+    to_close: list              # (class, missing document labels)
+    upcoming: list              # (class, enrolled)
+
+
+def institution_day(user, today: date, *, upcoming_days: int = 30) -> InstitutionDay:
+    """What a training institution's staff have to do today: the day's slots and their sign-in, the classes
+    running (到课率 so far, trainees already out of reach), the ended ones waiting to close, the next ones."""
+    from datetime import timedelta
+
+    from ganxun.classes.models import ATTENDED, Attendance, DocumentKind
+
+    classes = classes_visible_to(user).filter(closed_at__isnull=True)
+    enrolled = dict(Enrolment.objects.filter(training_class__in=classes, status="enrolled")
+                    .values("training_class_id").annotate(n=Count("id")).values_list("training_class_id", "n"))
+    sessions = list(ClassSession.objects.filter(training_class__in=classes, date=today)
+                    .select_related("training_class").order_by("slot_order", "slot", "training_class__code"))
+    signed = dict(Attendance.objects.filter(session__in=sessions, status__in=ATTENDED).values("session_id")
+                  .annotate(n=Count("id")).values_list("session_id", "n"))
+    today_rows = [(s, enrolled.get(s.training_class_id, 0), signed.get(s.pk, 0)) for s in sessions]
+    running = []
+    for tc in classes.filter(start_date__lte=today, end_date__gte=today).order_by("start_date", "code"):
+        progress = progress_of(tc, today)
+        held = [p for p in progress.values() if p.held]
+        attended = sum((p.attended for p in held), Decimal("0"))
+        possible = sum((p.held for p in held), Decimal("0"))
+        running.append((tc, enrolled.get(tc.pk, 0), attended / possible if possible else None,
+                        sum(1 for p in progress.values() if p.cannot_reach)))
+    to_close = []
+    for tc in classes.filter(end_date__lt=today).order_by("end_date", "code")[:50]:
+        kinds = set(tc.documents.values_list("kind", flat=True))
+        to_close.append((tc, [label for k, label in DocumentKind.choices if k not in kinds]))
+    upcoming = [(tc, enrolled.get(tc.pk, 0)) for tc in classes.filter(
+        start_date__gt=today, start_date__lte=today + timedelta(days=upcoming_days)).order_by("start_date", "code")]
+    return InstitutionDay(today_rows, running, to_close, upcoming)

@@ -17,7 +17,10 @@ def home(request):
     if is_cadre(user):
         return render(request, "shell/home.html", {"cadre": cadre_home(user, as_of=today)})
     if role_of(user) == Role.INSTITUTION:
-        return render(request, "shell/home.html", {"school": institution_home(user, as_of=today)})
+        from ganxun.classes.selectors import institution_day
+
+        return render(request, "shell/home.html", {"school": institution_home(user, as_of=today),
+                                                   "day": institution_day(user, today), "today": today})
     return render(request, "shell/home.html", {"summary": home_summary(user)})
 
 
