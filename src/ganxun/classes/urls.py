@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.class_list, name="list"),
     path("new/", views.class_new, name="new"),
     path("export.xlsx", views.class_export, name="export"),
+    path("year/", views.institution_year, name="year"),
     path("<str:code>/", views.class_detail, name="detail"),
     path("<str:code>/edit/", views.class_edit, name="edit"),
     path("<str:code>/checks/", views.class_checks, name="checks"),

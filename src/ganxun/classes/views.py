@@ -435,3 +435,38 @@ def timetable_export(request, code):
     return _xlsx(content, f"{tc.name}_课表.xlsx")
 
 
+
+
+# ---- an institution's year ---------------------------------------------------------------------------------
+
+@scoped_view
+def institution_year(request):
+    """机构年度: an institution's core classes of a year against the plan's class indicators, pooled; its teachers'
+    workload and leader-taught hours; the resource rules (五(二)) where the plan has them."""
+    from ganxun.classes.year import year_view
+
+    user = request.user
+    institutions = list(institutions_visible_to(user).filter(kind__in=("party_school", "cadre_college",
+                                                                       "socialist_college"))[:300]) or list(
+        institutions_visible_to(user)[:300])
+    if not institutions:
+        raise Http404("没有可查看的培训机构")
+    code = request.GET.get("institution") or (user.institution_code or institutions[0].code)
+    today = _today()
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= today.year + 1 else today.year
+    institution = next((i for i in institutions if i.code == code), None) or institutions_visible_to(user).filter(
+        code=code).first()
+    if institution is None:
+        raise Http404("培训机构不存在或不在您的查看范围内")
+    plan_id = request.GET.get("plan", "")
+    try:
+        plan = catalog.load_plan(plan_id) if plan_id else (
+            catalog.current_plan(date(year, 12, 31), institution.owner_org) or catalog.load_plan("henan-2019-2022"))
+    except PlanFileError:
+        plan = catalog.load_plan("henan-2019-2022")
+    view = year_view(user, institution.code, year, plan, today=today)
+    return render(request, "classes/year.html", {
+        "view": view, "institutions": institutions, "years": list(range(today.year + 1, today.year - 8, -1)),
+        "plans": catalog.all_plans(), "verdict_labels": VERDICT_LABELS,
+        "indicator_codes": [p.code for p in view.pooled]})

@@ -226,6 +226,7 @@ class Plan:
     version: int = 1
     example: bool = False
     shipped: bool = False      # a plan file shipped with the system (read-only)
+    resource_rules: dict = field(default_factory=dict, compare=False, hash=False)  # 五(二): see classes.year
     owner: str = ""            # the 单位编码 of the region a department's plan governs
     raw: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
@@ -415,7 +416,8 @@ def effective(raw: dict, file: str, resolve=None) -> dict:
         _fail(file, "indicators", "应为列表")
     return {**raw, "indicators": list(merged.values()) + list(own),
             "figures": {**(parent.get("figures") or {}), **(raw.get("figures") or {})},
-            "hired_cutoff": raw.get("hired_cutoff") or parent.get("hired_cutoff")}
+            "hired_cutoff": raw.get("hired_cutoff") or parent.get("hired_cutoff"),
+            "resource_rules": {**(parent.get("resource_rules") or {}), **(raw.get("resource_rules") or {})}}
 
 
 def parse_plan(raw: dict, file: str, resolve=None, *, version: int = 1, shipped: bool = False,
@@ -466,7 +468,29 @@ def parse_plan(raw: dict, file: str, resolve=None, *, version: int = 1, shipped:
                 adopts_version=adopts_version,
                 hours_indicators=tuple(figures.get("hours_indicators", ())),
                 rotation_indicator=figures.get("rotation_indicator"), hired_cutoff=hired_cutoff, version=version,
-                example=bool(raw.get("example")), shipped=shipped, owner=owner, raw=copy.deepcopy(raw))
+                example=bool(raw.get("example")), shipped=shipped, owner=owner, raw=copy.deepcopy(raw),
+                resource_rules=_resource_rules(file, full.get("resource_rules")))
+
+
+RESOURCE_RULES = {"teacher_rotation_5y": "years", "leader_lecture_annual": "count"}
+
+
+def _resource_rules(file: str, rules) -> dict:
+    """The plan's resource rules (五(二)): each a known code with its positive number, name, source and text."""
+    if not rules:
+        return {}
+    if not isinstance(rules, dict):
+        _fail(file, "resource_rules", "应为映射")
+    for code, rule in rules.items():
+        if code not in RESOURCE_RULES:
+            _fail(file, f"resource_rules.{code}", f"应为 {'、'.join(RESOURCE_RULES)} 之一")
+        number = rule.get(RESOURCE_RULES[code]) if isinstance(rule, dict) else None
+        if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+            _fail(file, f"resource_rules.{code}.{RESOURCE_RULES[code]}", "应为正整数")
+        for key in ("name", "source", "text"):
+            if not rule.get(key):
+                _fail(file, f"resource_rules.{code}.{key}", "缺少必填项")
+    return copy.deepcopy(rules)
 
 
 def file_plan_ids() -> list[str]:
@@ -498,7 +522,7 @@ def read_yaml(text: str, file: str) -> dict:
 def dump_yaml(raw: dict) -> str:
     """A plan's mapping as the YAML file a department exports (keys in the files' order, Chinese as is)."""
     order = ["id", "title", "issuer", "level", "example", "source_title", "adopts", "adopts_version", "period",
-             "hired_cutoff", "overrides", "indicators", "figures"]
+             "hired_cutoff", "resource_rules", "overrides", "indicators", "figures"]
     ordered = {k: raw[k] for k in order if k in raw}
     ordered.update({k: v for k, v in raw.items() if k not in ordered})
     return yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=120)
