@@ -127,3 +127,23 @@ def test_the_institutions_home_is_its_classes_work(client, world, running):
     assert "本周在办的进修班" in today_panel and "课程1" in today_panel and "0 / 0" in today_panel
     to_close = html[html.index('data-testid="home-to-close"'):html.index('data-testid="home-upcoming"')]
     assert "2021年春季县处级干部进修班" in to_close and "缺培训方案、开班议程、签到表、最终课表" in to_close
+
+
+@pytest.mark.parametrize("persona", ["other", "cadre"])
+def test_every_running_endpoint_is_404_outside_the_scope(client, world, running, persona):
+    tc, t = running
+    session = tc.sessions.first()
+    enrolment = next(iter(t.values()))
+    client.force_login(world.users[persona])
+    gets = [f"/classes/BC1/sessions/{session.pk}/roll-call/", f"/classes/BC1/sessions/{session.pk}/qr/",
+            "/classes/BC1/?tab=attendance", "/classes/BC1/?tab=closing", "/classes/year/?institution=DX4199"]
+    for url in gets:
+        assert client.get(url).status_code == 404, url
+    posts = {"/classes/BC1/attendance/": {"enrolment": enrolment.pk, "status": "present"},
+             "/classes/BC1/leave/": {"enrolment": enrolment.pk, "session": session.pk, "reason": "x"},
+             "/classes/BC1/assessments/": {"enrolment": enrolment.pk}, "/classes/BC1/close/": {},
+             "/classes/BC1/reopen/": {"reason": "x"}, "/classes/BC1/revoke/": {"enrolment": enrolment.pk, "reason": "x"},
+             "/classes/BC1/observations/": {"enrolment": enrolment.pk, "text": "x"}}
+    for url, data in posts.items():
+        assert client.post(url, data).status_code == 404, url
+    assert not Attendance.objects.exists() and not LeaveRequest.objects.exists()
