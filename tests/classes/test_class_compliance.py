@@ -69,3 +69,33 @@ def test_subject_all_includes_the_classes(world, schools):
     two_classes(world)
     body = compliance("--plan", "henan-2019-2022", "--as-of", "2021-12-31")
     assert {"cadre", "class"} <= {r["subject_type"] for r in body["results"]}
+
+
+def test_systems_create_a_class_and_its_timetable_and_enrol_through_the_api(client, world, schools):
+    from ganxun.accounts.services import token_create
+
+    _, token = token_create(acting_user=world.users["admin"], username="city_admin")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    body = {"code": "API1", "name": "接口创建的班次", "kind": "core", "organiser_code": "4199ZZB", "institution_code": "DX4199",
+            "start_date": "2021-05-10", "end_date": "2021-05-14", "quota": 1}
+    created = client.post("/api/v1/classes/", body, content_type="application/json", **auth)
+    assert created.status_code == 201 and created.json()["quota"] == 1
+    bad = client.post("/api/v1/classes/", {**body, "code": "API2", "organiser_code": "4198ZZB"},
+                      content_type="application/json", **auth)
+    assert bad.status_code == 400 and "4198ZZB" in bad.json()["detail"]
+    slot = {"date": "2021-05-10", "slot": "上午", "course_name": "党的创新理论", "content_category": "theory",
+            "hours": "3.5"}
+    assert client.post("/api/v1/classes/API1/sessions", slot, content_type="application/json", **auth).status_code == 201
+    outside = client.post("/api/v1/classes/API1/sessions", {**slot, "date": "2021-06-01"},
+                          content_type="application/json", **auth)
+    assert outside.status_code == 400 and "起止日期" in outside.json()["detail"]
+    enrolled = client.post("/api/v1/classes/API1/enrolments", {"person_codes": ["C-DC-1", "C-CITY-2"]},
+                           content_type="application/json", **auth).json()
+    assert enrolled == {"enrolled": ["C-DC-1"], "waitlisted": ["C-CITY-2"], "already": []}
+    changed = client.put("/api/v1/classes/API1", {**body, "quota": 5}, content_type="application/json", **auth)
+    assert changed.status_code == 200 and changed.json()["quota"] == 5
+    # a leader's token reads but cannot write
+    _, leader = token_create(acting_user=world.users["admin"], username="city_leader")
+    refused = client.post("/api/v1/classes/API1/sessions", {**slot, "slot": "下午"}, content_type="application/json",
+                          HTTP_AUTHORIZATION=f"Bearer {leader}")
+    assert refused.status_code == 403

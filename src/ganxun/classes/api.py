@@ -8,7 +8,7 @@ Every endpoint applies the caller's data scope; a class outside it answers 404 l
 from datetime import date
 from decimal import Decimal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from ganxun.api.pagination import Pages
@@ -16,7 +16,7 @@ from ganxun.cadres.selectors import access_cadre, all_cadres_unscoped
 from ganxun.classes.checks import judge, class_facts, plan_for_class
 from ganxun.classes.models import EnrolmentStatus
 from ganxun.classes.selectors import access_class, classes_visible_to, enrolments_visible, sessions_of
-from ganxun.classes.services import enrol, session_save
+from ganxun.classes.services import class_save, enrol, session_save
 from ganxun.core.choices import ClassKind, ContentCategory, TeacherKind, TeachingMethod
 from ganxun.core.errors import DomainError, NotFound
 from ganxun.core.idnumbers import mask_id_number
@@ -57,6 +57,24 @@ class ClassOut(Schema):
     @staticmethod
     def resolve_closed(obj):
         return obj.is_closed
+
+
+class ClassIn(Schema):
+    name: str
+    kind: str = Field(description="、".join(f"{k} {v}" for k, v in ClassKind.choices))
+    organiser_code: str = Field(description="主办单位编码")
+    institution_code: str | None = Field(None, description="承办机构编码")
+    start_date: date
+    end_date: date
+    full_time: bool = True
+    is_system_training: bool = False
+    content_category: str = ""
+    quota: int | None = None
+    audience: str = ""
+
+
+class ClassCreateIn(ClassIn):
+    code: str = Field(description="班次编码")
 
 
 class SessionOut(Schema):
@@ -150,6 +168,41 @@ def list_classes(request, filters: Query[ClassFilterIn]):
     return qs
 
 
+def _class_values(user, payload: ClassIn) -> dict:
+    from ganxun.orgs.models import Org
+    from ganxun.orgs.selectors import orgs_visible_to
+    from ganxun.resources.selectors import institutions_visible_to
+
+    orgs = Org.objects.all() if role_of(user) == Role.INSTITUTION else orgs_visible_to(user)
+    organiser = orgs.filter(code=payload.organiser_code).first()
+    if organiser is None:
+        raise DomainError(f"主办单位编码 {payload.organiser_code} 不存在或不在您的管理范围内", code="invalid",
+                          extra={"fields": {"organiser_code": "不存在"}})
+    institution = None
+    if payload.institution_code:
+        institution = institutions_visible_to(user).filter(code=payload.institution_code).first()
+        if institution is None:
+            raise DomainError(f"承办机构编码 {payload.institution_code} 不存在或不在您的查看范围内", code="invalid",
+                              extra={"fields": {"institution_code": "不存在"}})
+    return {"name": payload.name, "kind": payload.kind, "organiser": organiser, "institution": institution,
+            "start_date": payload.start_date, "end_date": payload.end_date, "full_time": payload.full_time,
+            "is_system_training": payload.is_system_training, "content_category": payload.content_category,
+            "quota": payload.quota, "audience": payload.audience}
+
+
+@router.post("", response={201: ClassOut}, summary="新建班次（主办单位所在组织部门或承办机构）")
+def create_class(request, payload: ClassCreateIn):
+    tc = class_save(acting_user=request.auth, values={"code": payload.code, **_class_values(request.auth, payload)})
+    return Status(201, access_class(request.auth, tc.code))
+
+
+@router.put("{class_code}", response=ClassOut, summary="修改班次")
+def update_class(request, class_code: str, payload: ClassIn):
+    access_class(request.auth, class_code)
+    class_save(acting_user=request.auth, values=_class_values(request.auth, payload), code=class_code)
+    return access_class(request.auth, class_code)
+
+
 @router.get("{class_code}", response=ClassOut, summary="班次详情")
 def get_class(request, class_code: str):
     return access_class(request.auth, class_code)
@@ -164,7 +217,7 @@ def list_sessions(request, class_code: str):
 def add_session(request, class_code: str, payload: SessionIn):
     session = session_save(acting_user=request.auth, class_code=class_code,
                            values={**payload.dict(), "hours": Decimal(payload.hours)})
-    return 201, session
+    return Status(201, session)
 
 
 @router.get("{class_code}/enrolments", response=list[EnrolmentOut], summary="班次学员（身份证号脱敏）")
