@@ -17,7 +17,9 @@ from ganxun.records.models import LearningRecord
 from tests.conftest import build_world
 from tests.factories import add_cadre, add_institution
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after each test would otherwise take the data the migrations seeded (the data
+# dictionary) from the tests that run after these
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 PARALLEL, PLACES = 20, 10
 
 

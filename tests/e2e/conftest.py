@@ -38,6 +38,16 @@ def browser():
 
 @pytest.fixture
 def e2e_world(transactional_db):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from ganxun.resources.models import DictionaryEntry
+
+    # A browser test's database is flushed after each test, and the flush takes the data dictionary the
+    # migrations seeded with it: put it back, as a fresh database has it.
+    if not DictionaryEntry.objects.exists():
+        import_module("ganxun.resources.migrations.0003_dictionary_seed").seed(apps, None)
     return build_world()
 
 

@@ -9,7 +9,7 @@ def test_a_class_from_creation_to_the_hours_in_the_trainees_archive(page, e2e_wo
     # given the city's party school and its staff account
     add_institution("DX4199", "中共示例市委党校", "party_school", level="city", owner=e2e_world.orgs["city_dept"])
     login(page, "school_staff")
-    page.get_by_role("link", name="培训班次").click()
+    page.get_by_role("navigation", name="功能菜单").get_by_role("link", name="培训班次").click()
     expect(page.get_by_test_id("class-empty")).to_contain_text("还没有班次")
     # when they create a 5-day core class commissioned by the city's department
     page.get_by_test_id("class-new").click()
@@ -108,3 +108,54 @@ def test_a_class_from_creation_to_the_hours_in_the_trainees_archive(page, e2e_wo
     expect(records).to_contain_text("2021年春季学期科级干部进修班")
     expect(records).to_contain_text("16")
     shot(page, "class_in_archive")
+
+
+def test_a_trainee_signs_in_on_a_phone_with_the_classroom_qr_code(browser, live_server, e2e_world, page):
+    from datetime import time
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from ganxun.classes.models import ClassSession, Enrolment, TrainingClass
+    from ganxun.resources.models import Institution
+
+    # given a class running today at the city's party school, with a slot now, and 王磊 enrolled
+    school = Institution.objects.create(code="DX4199", name="中共示例市委党校", kind="party_school", level="city",
+                                        recognised=True, owner_org=e2e_world.orgs["city_dept"])
+    now = timezone.localtime()
+    tc = TrainingClass.objects.create(code="BC-NOW", name="本周进修班", kind="core", organiser=e2e_world.orgs["city_dept"],
+                                      institution=school, start_date=now.date(), end_date=now.date())
+    session = ClassSession.objects.create(training_class=tc, date=now.date(), slot="1", slot_order=11,
+                                          course_name="党的创新理论", content_category="theory", hours=Decimal("3"),
+                                          starts_at=time(0, 30), ends_at=time(23, 59))  # signs in all day
+    Enrolment.objects.create(training_class=tc, cadre=e2e_world.cadres["dc1"])
+    from tests.conftest import PASSWORD
+    from ganxun.accounts.models import User
+
+    trainee = User(username="wanglei", role="cadre", person=e2e_world.cadres["dc1"])
+    trainee.set_password(PASSWORD)
+    trainee.save()
+    # the staff show the QR code in the classroom
+    login(page, "school_staff")
+    page.goto(f"/classes/{tc.code}/sessions/{session.pk}/qr/")
+    expect(page.get_by_test_id("qr-screen")).to_contain_text("党的创新理论")
+    url = page.get_by_test_id("qr-screen").locator(".text-break").inner_text()
+    shot(page, "class_qr_screen")
+    # the trainee opens it on a phone, logs in, and signs in
+    phone = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 390, "height": 844},
+                                is_mobile=True, has_touch=True)
+    mobile = phone.new_page()
+    try:
+        mobile.goto(url)
+        mobile.fill("#id_username", "wanglei")
+        mobile.fill("#id_password", PASSWORD)
+        mobile.click("button[type=submit]")
+        expect(mobile.get_by_test_id("signin")).to_contain_text("本周进修班")
+        mobile.get_by_test_id("signin-button").click()
+        expect(mobile.get_by_test_id("signin-ok")).to_contain_text("签到成功")
+        assert mobile.evaluate("document.documentElement.scrollWidth") <= 390
+        shot(mobile, "class_signin_phone")
+    finally:
+        phone.close()
+    page.reload()
+    expect(page.get_by_test_id("signed")).to_have_text("1")
