@@ -147,3 +147,18 @@ def test_every_running_endpoint_is_404_outside_the_scope(client, world, running,
     for url, data in posts.items():
         assert client.post(url, data).status_code == 404, url
     assert not Attendance.objects.exists() and not LeaveRequest.objects.exists()
+
+
+def test_the_attendance_export_carries_each_slots_hours_for_the_trainees_the_user_sees(client, world, running):
+    from openpyxl import load_workbook
+    import io
+
+    tc, t = running
+    mark_all(world.users["city"], tc, t["C-DC-1"], skip=1)
+    client.force_login(world.users["dc_hr"])
+    response = client.get("/classes/BC1/attendance.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.values)
+    assert rows[0][4] == "03-01 上午 课程1（4学时）" and rows[0][-1] == "到课率"
+    assert [r[1] for r in rows[1:]] == ["C-DC-1"]          # the unit's own trainee only
+    assert rows[1][4] is None and rows[1][5] == "出勤" and rows[1][-4] == 36.0

@@ -48,3 +48,30 @@ def export_enrolments(*, acting_user, fmt: str = "xlsx", target=None, classes=No
 register_export(ExportKind("classes", "培训班次", export_classes, order=50))
 register_export(ExportKind("sessions", "课程安排（课表）", export_sessions, order=51))
 register_export(ExportKind("enrolments", "学员报名", export_enrolments, order=52))
+
+
+ATTENDANCE_LABELS = {"present": "出勤", "late": "迟到", "leave": "请假", "absent": "缺勤", "": ""}
+
+
+def export_attendance_grid(*, acting_user, training_class, today, fmt: str = "xlsx", target=None):
+    """The attendance grid as a table: one row per trainee, one column per slot headed with its date, slot, course
+    and hours, then the hours attended and 到课率 (the trainees the user sees only)."""
+    from ganxun.classes.selectors import attendance_grid, progress_of
+
+    sessions, rows = attendance_grid(training_class)
+    visible = {e.pk for e in enrolments_visible(acting_user, training_class)}
+    progress = progress_of(training_class, today)
+    headers = ["姓名", "人员编码", "单位", "状态"] + [
+        f"{s.date:%m-%d} {s.slot} {s.course_name}（{s.hours.normalize():f}学时）" for s in sessions] + [
+        "到课学时", "请假学时", "缺勤学时", "到课率"]
+    table = []
+    for e, marks in rows:
+        if e.pk not in visible:
+            continue
+        p = progress[e.pk]
+        table.append([e.cadre.name, e.cadre.person_code, e.cadre.org.name, e.get_status_display(),
+                      *[ATTENDANCE_LABELS[m] for m in marks], float(p.attended), float(p.leave), float(p.absent),
+                      f"{p.rate:.1%}" if p.held else ""])
+    content = write_table(headers, table, fmt=fmt, sheet="考勤", target=target)
+    _audit(acting_user, "attendance", len(table), fmt, **{"class": training_class.code})
+    return content, len(table)

@@ -427,6 +427,15 @@ def roster_export(request, code):
 
 
 @scoped_view
+def attendance_export(request, code):
+    from ganxun.classes.exporters import export_attendance_grid
+
+    tc = access_class(request.user, code)
+    content, _ = export_attendance_grid(acting_user=request.user, training_class=tc, today=_today())
+    return _xlsx(content, f"{tc.name}_考勤.xlsx")
+
+
+@scoped_view
 def timetable_export(request, code):
     from ganxun.classes.exporters import export_sessions
 
