@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ganxun.archive.exporters import archive_pdf_html, archive_xlsx_response, pdf_response
-from ganxun.archive.pdf import html_to_pdf
+from ganxun.web.pdf import html_to_pdf
 from ganxun.archive.selectors import (archive_of, default_plan_id, filter_records, issue_by_code, issuer_of,
                                       issues_of_cadre)
 from ganxun.archive.services import archive_issue, new_issue_code
