@@ -248,3 +248,28 @@ def test_hours_print_without_a_needless_decimal():
     from ganxun.classes.certificates import hours_text
 
     assert [hours_text(Decimal(h)) for h in ("40.0", "40.5", "8", "120.0")] == ["40", "40.5", "8", "120"]
+
+
+def test_a_long_class_name_and_a_rare_character_still_make_one_page(closed):
+    from tests.archive.test_archive_pdf import hanazono_or_fail, text_by_font
+
+    from ganxun.classes.certificates import certificate_pdf, certificates_pdfs
+
+    hanazono_or_fail()
+    cert = Certificate.objects.select_related("enrolment__cadre").get(number="BC1-0002")
+    cert.class_name = "2021年全市县处级领导干部学习贯彻党的创新理论暨推动高质量发展专题研讨进修班" * 3
+    cert.enrolment.cadre.name = "司马𠮷"
+    content = certificate_pdf(cert, "http://x/verify/" + cert.code)
+    assert pages_of(content) == 1
+    drawn = text_by_font(content)
+    assert "𠮷" in "".join(t for f, t in drawn.items() if "HanaMin" in f)
+    noto = "".join(t for f, t in drawn.items() if "Noto" in f)
+    assert {"司", "马"} <= set(noto) and "𠮷" not in noto
+    open("/tmp/long.pdf", "wb").write(content)
+    # laid out together, each certificate still gets its own one-page PDF
+    others = list(Certificate.objects.select_related("enrolment__cadre").order_by("number"))
+    pdfs = certificates_pdfs([others[0], cert, others[2]], lambda code: "http://x/verify/" + code)
+    assert [pages_of(p) for p in pdfs] == [1, 1, 1]
+    texts = [re.sub(r"\s+", "", pdf_text(p)) for p in pdfs]
+    assert ["BC1-0001" in texts[0], "BC1-0002" in texts[1], "BC1-0003" in texts[2]] == [True] * 3
+    assert "BC1-0002" not in texts[0] + texts[2]
