@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 
 from ganxun.archive.exporters import archive_pdf_html
 from ganxun.archive.models import ArchiveIssue
-from ganxun.archive import pdf as pdf_module
-from ganxun.archive.pdf import _fetcher, fallback_files, font_css_for, html_to_pdf
+from ganxun.web import pdf as pdf_module
+from ganxun.web.pdf import _fetcher, fallback_files, font_css_for, html_to_pdf
 from ganxun.archive.selectors import archive_of
 from ganxun.audit.models import AuditEvent
 from ganxun.cadres.services import cadre_update
@@ -218,13 +218,13 @@ def test_without_the_fallback_fonts_the_pdf_is_still_made_and_a_warning_logged_o
     monkeypatch.setattr(pdf_module, "fallback_dirs", lambda: (tmp_path,))
     monkeypatch.setattr(pdf_module, "_warned", set())
     # when two documents with rare characters are printed
-    with caplog.at_level(logging.WARNING, logger="ganxun.archive.pdf"):
+    with caplog.at_level(logging.WARNING, logger="ganxun.web.pdf"):
         assert "HanaMin" not in font_css_for({ord("𠮷")}, set())
         first = html_to_pdf("<p>司马𠮷</p>")
         second = html_to_pdf("<p>𠮷田</p>")
     # then both are PDFs (as before the fallback: 𠮷 may print as a box), and the missing font is reported once
     assert first.startswith(b"%PDF") and second.startswith(b"%PDF")
-    warnings = [r for r in caplog.records if r.name == "ganxun.archive.pdf" and r.levelno == logging.WARNING]
+    warnings = [r for r in caplog.records if r.name == "ganxun.web.pdf" and r.levelno == logging.WARNING]
     assert len(warnings) == 1, warnings
     assert "HanaMinB.ttf" in warnings[0].getMessage() and "fonts-hanazono" in warnings[0].getMessage()
 
@@ -300,7 +300,7 @@ def _pdf_html(user, person="C-DC-1", **kwargs):
 
 
 def test_the_records_heading_never_ends_a_page_without_its_first_rows(world, ledger):
-    from ganxun.archive.pdf import render_document
+    from ganxun.web.pdf import render_document
 
     html = _pdf_html(world.users["dc"])
     page, top = _where(render_document(html), "records")["records"]

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from urllib.parse import quote
 
-import segno
 import xlsxwriter
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -21,6 +20,7 @@ from django.utils.safestring import mark_safe
 from ganxun.archive.selectors import Archive
 from ganxun.audit.events import EventType, record_event
 from ganxun.core.xlsx import xlsx_response
+from ganxun.web.verification import qr_svg
 
 INDICATOR_HEADERS = ["指标代码", "指标名称", "结论", "要求", "实际", "差距", "进度", "窗口开始", "窗口结束",
                      "依据条款", "指标原文", "证据（记录编号）", "仅供参考"]
@@ -94,12 +94,6 @@ def archive_xlsx_response(user, archive: Archive) -> HttpResponse:
                  extra={"kind": "archive", "format": "xlsx", "plan": archive.plan.id,
                         "as_of": archive.as_of.isoformat(), "count": len(archive.records)})
     return xlsx_response(content, f"电子档案_{archive.cadre.name}_{archive.cadre.person_code}_{archive.as_of:%Y%m%d}.xlsx")
-
-
-def qr_svg(url: str) -> str:
-    """The QR code of ``url`` as inline SVG (drawn in the PDF, nothing fetched): error correction M, the
-    standard quiet zone of 4 modules; the page sizes it."""
-    return segno.make(url, error="m", micro=False).svg_inline(border=4, omitsize=True, svgclass="qr")
 
 
 def archive_pdf_html(archive: Archive, *, code: str, digest: str, verify_url: str, generated_at: datetime,

@@ -4,15 +4,12 @@ and the public verification page for an issued PDF."""
 from datetime import date
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ganxun.archive.exporters import archive_pdf_html, archive_xlsx_response, pdf_response
-from ganxun.archive.pdf import html_to_pdf
 from ganxun.archive.selectors import (archive_of, default_plan_id, filter_records, issue_by_code, issuer_of,
                                       issues_of_cadre)
 from ganxun.archive.services import archive_issue, new_issue_code
@@ -22,6 +19,8 @@ from ganxun.core.roles import is_cadre
 from ganxun.plans.catalog import all_plans, plan_ids
 from ganxun.records.models import RecordSource
 from ganxun.web.decorators import scoped_view
+from ganxun.web.pdf import html_to_pdf
+from ganxun.web.verification import verify_elsewhere, verify_url  # noqa: F401 (verify_url: this module's name)
 
 _scoped = scoped_view
 
@@ -46,23 +45,6 @@ def _params(request, org=None) -> tuple[str, date, list[str]]:
 
 def _bad_request(request, message: str):
     return render(request, "web/error.html", {"code": 400, "title": "参数有误", "message": message}, status=400)
-
-
-def verify_url(request, code: str) -> str:
-    """The address printed on the PDF and in its QR code: /verify/<code> when the site mounts the public
-    routes, else the same page under /archive/verify/<code> (both stay valid, so printed PDFs never go stale).
-
-    It starts with ``GANXUN_PUBLIC_URL`` (the address users reach the site at, behind the proxy); without it,
-    with the request's own scheme and host (the demo's ``http://127.0.0.1:8000``).
-    """
-    try:
-        path = reverse("verify_archive", kwargs={"code": code})
-    except NoReverseMatch:
-        path = reverse("archive:verify", kwargs={"code": code})
-    public = settings.GANXUN_PUBLIC_URL
-    if not public:
-        return request.build_absolute_uri(path)
-    return f"{public}/{path.removeprefix(get_script_prefix())}"
 
 
 @login_required
@@ -129,9 +111,14 @@ def cadre_archive_xlsx(request, person_code):
 @require_GET
 def verify(request, code):
     """Public (no login): confirms that an archive with this code was issued, and shows nothing personal
-    beyond a masked name."""
+    beyond a masked name. A code that is not an archive's is handed to the registered verifiers (a 结业证书's
+    page); one that nobody knows answers 404."""
     try:
         issue = issue_by_code(code)
     except NotFound:
+        found = verify_elsewhere(code)  # another document with a code: a 结业证书… (``web.verification``)
+        if found is not None:
+            template, context = found
+            return render(request, template, context)
         return render(request, "archive/verify.html", {"issue": None, "code": code[:40]}, status=404)
     return render(request, "archive/verify.html", {"issue": issue, "code": issue.code_display})

@@ -9,3 +9,4 @@ class ClassesConfig(AppConfig):
 
     def ready(self):
         from ganxun.classes import checks  # noqa: F401 — registers the class subject with compliance
+        from ganxun.classes import certificates  # noqa: F401 — registers the 结业证书 verifier for /verify/<code>

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
-from ganxun.classes.models import ClassSession, Enrolment, TrainingClass
+from ganxun.classes.models import Certificate, ClassSession, Enrolment, TrainingClass
 from ganxun.core.errors import NotFound
 from ganxun.core.roles import OPERATOR_ROLE, Role, role_of
 from ganxun.orgs.selectors import institution_in_scope, institution_q, org_in_scope, path_q, scope_of
@@ -110,6 +110,40 @@ def enrolments_visible(user, training_class: TrainingClass) -> QuerySet[Enrolmen
             and org_in_scope(scope, training_class.institution.owner_org)):
         return qs
     return qs.filter(path_q(scope, "cadre__org__path"))
+
+
+# ---- 结业证书 --------------------------------------------------------------------------------------------------
+
+CERTIFICATE_NOT_FOUND = "结业证书不存在或不在您的查看范围内"
+
+
+def certificate_visible(user, class_code: str, number: str) -> Certificate:
+    """One certificate of a class, for whoever sees its holder in the class (``enrolments_visible``: the class's
+    staff, the holder's unit, the holder's own login). Revoked ones too: the caller says they are void."""
+    tc = access_class(user, class_code)
+    certificate = (Certificate.objects.filter(enrolment__in=enrolments_visible(user, tc).values("pk"), number=number)
+                   .select_related("enrolment__cadre", "enrolment__training_class").first())
+    if certificate is None:
+        raise NotFound(CERTIFICATE_NOT_FOUND)
+    return certificate
+
+
+def valid_certificates_of_class(user, class_code: str) -> tuple[TrainingClass, list[Certificate]]:
+    """Every valid (not revoked) certificate of a class, by number, for the class's staff only (``may_write_class``);
+    anyone else gets the class's 404."""
+    tc = access_class(user, class_code)
+    if not may_write_class(user, tc):
+        raise NotFound(NOT_FOUND)
+    return tc, list(Certificate.objects.filter(enrolment__training_class=tc, revoked_at__isnull=True)
+                    .select_related("enrolment__cadre").order_by("number"))
+
+
+def certificate_by_code(code: str) -> Certificate | None:
+    """A certificate by its verification code, already normalised (upper case, no dashes). Public: the page shows
+    only what is printed on the certificate, the name masked."""
+    if len(code) != 16:
+        return None
+    return Certificate.objects.filter(code=code).first()
 
 
 # ---- the pages' reads ----------------------------------------------------------------------------------------

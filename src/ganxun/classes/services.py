@@ -568,3 +568,13 @@ def enrolment_upsert_many(*, acting_user, report, changes: Sequence[EnrolmentCha
             revoke_locked(acting_user, tc, [current[r.cadre.pk] for r in rows if r.completed is False],
                           "导入：结业 否")
         import_summary_event(actor=acting_user, subject_type="enrolments", report=report).save()
+
+
+@transaction.atomic(durable=True)
+def certificates_issued(*, acting_user, class_code: str, numbers: Sequence[str], bulk: bool = False) -> None:
+    """The audit row of a certificate download (one PDF, or a class's ZIP): the certificates' numbers, never the
+    holders' ID numbers."""
+    tc = access_class(acting_user, class_code)
+    record_event(actor=acting_user, event_type=EventType.CERTIFICATE_ISSUED, subject_type="class",
+                 subject_code=tc.code, subject_label=tc.name,
+                 extra={"format": "zip" if bulk else "pdf", "count": len(numbers), "certificates": list(numbers)})

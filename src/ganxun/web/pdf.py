@@ -320,3 +320,20 @@ def html_to_pdf(html: str) -> bytes:
     """Render ``html`` (which must reference no external resources) to PDF bytes with Noto Sans SC."""
     with _lock:
         return _render(html).write_pdf()
+
+
+def html_to_pdfs(html: str, part_ids: list[str]) -> list[bytes]:
+    """Many documents from one layout: ``html`` holds the parts one after the other, each beginning with an
+    element whose id is in ``part_ids`` (in order) and a page break; each part's pages are written as a PDF of
+    their own. Laying the parts out together loads the fonts and the styles once (a class's certificates)."""
+    with _lock:
+        document = _render(html)
+        starts = {}
+        for number, page in enumerate(document.pages):
+            for anchor in page.anchors:
+                starts.setdefault(anchor, number)
+        missing = [part for part in part_ids if part not in starts]
+        if missing:
+            raise ValueError(f"文档中没有这些部分：{missing[:5]}")
+        bounds = [starts[part] for part in part_ids] + [len(document.pages)]
+        return [document.copy(document.pages[begin:end]).write_pdf() for begin, end in zip(bounds, bounds[1:])]
