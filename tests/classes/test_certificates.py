@@ -15,16 +15,13 @@ from ganxun.classes.running import AssessmentRow, assessments_record, class_clos
 from ganxun.classes.services import revoke_completion
 from ganxun.web.verification import register_verifier, verifiers, verify_elsewhere
 from tests.archive.test_archive_pdf import embedded_fonts, font_names, pdf_text, poppler
-from tests.classes import test_running
-from tests.classes.test_running import AFTER, file_documents, mark_all
+from tests.classes.conftest import AFTER, file_documents, mark_all
 
 FULL_ID = re.compile(r"\d{17}[\dX]")
-running = test_running.running  # the class BC1 with its three trainees (a fixture)
 
 
 @pytest.fixture(autouse=True)
-def files(settings, tmp_path):
-    settings.VAR_DIR = tmp_path
+def no_public_url(settings):
     settings.GANXUN_PUBLIC_URL = ""
 
 
