@@ -270,3 +270,20 @@ def test_a_long_class_name_and_a_rare_character_still_make_one_page(closed):
     texts = [re.sub(r"\s+", "", pdf_text(p)) for p in pdfs]
     assert ["BC1-0001" in texts[0], "BC1-0002" in texts[1], "BC1-0003" in texts[2]] == [True] * 3
     assert "BC1-0002" not in texts[0] + texts[2]
+
+
+def test_a_large_class_zips_its_certificates_in_the_worker(client, world, closed, monkeypatch):
+    """Above the inline limit the ZIP is a background job (tests run jobs at once) offered on the job's page."""
+    from ganxun.classes import certificate_views
+    from ganxun.jobs.models import Job
+
+    monkeypatch.setattr(certificate_views, "INLINE_CERTIFICATES", 1)
+    client.force_login(world.users["institution"])
+    response = client.get("/classes/BC1/certificates.zip")
+    job = Job.objects.get(kind="certificates_zip")
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    assert job.status == "done" and job.result["count"] >= 2
+    download = client.get(f"/jobs/{job.pk}/file")
+    names = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)
+                                       if hasattr(download, "streaming_content") else download.content)).namelist()
+    assert len(names) == job.result["count"] and all(n.startswith("BC1-") for n in names)

@@ -9,10 +9,11 @@ an audit row with the certificates' numbers (``services.certificates_issued``).
 from urllib.parse import quote
 
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from ganxun.classes.background import INLINE_CERTIFICATES, queue_certificates
 from ganxun.classes.certificates import certificate_filename, certificate_pdf as render_certificate, certificates_zip as zip_of
 from ganxun.classes.selectors import certificate_visible, valid_certificates_of_class
 from ganxun.classes.services import certificates_issued
@@ -49,6 +50,9 @@ def certificates_zip(request, code):
     tc, certificates = valid_certificates_of_class(request.user, code)
     if not certificates:
         return _not_served(request, "没有有效的结业证书", f"班次「{tc.name}」没有有效的结业证书：结班后才颁发证书，已作废的证书不再提供。")
+    if len(certificates) > INLINE_CERTIFICATES:
+        job = queue_certificates(request, tc)
+        return redirect("jobs:detail", job.pk)
     content = zip_of(certificates, lambda c: verify_url(request, c))
     certificates_issued(acting_user=request.user, class_code=code, numbers=[c.number for c in certificates], bulk=True)
     return _attachment(content, "application/zip", f"结业证书_{tc.code}_{tc.name}.zip")
