@@ -194,3 +194,20 @@ def test_a_slot_naming_a_library_course_and_teacher_links_them(as_user, world, c
                                            "method": "seminar", "hours": "3"})
     session = ClassSession.objects.get(course_name="优化营商环境")
     assert session.course == course and session.teacher == teacher and session.teacher_kind == "leader"
+
+
+def test_the_printable_timetable_is_a_pdf_with_the_chinese_font(as_user, city_class, tmp_path):
+    import subprocess
+
+    from tests.archive.test_archive_pdf import embedded_fonts, poppler
+
+    response = as_user("leader").get("/classes/BC1/timetable.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    path = tmp_path / "课表.pdf"
+    path.write_bytes(response.content)
+    fonts = embedded_fonts(response.content)
+    assert fonts and all(fonts.values()) and any("Noto" in name for name in fonts)   # every font embedded
+    text_out = subprocess.run([poppler("pdftotext"), "-layout", str(path), "-"], capture_output=True, text=True,
+                              check=True).stdout
+    assert "2021年春季县处级干部进修班" in text_out and "课程10" in text_out and "共 10 节，40 学时" in text_out
+    assert as_user("other").get("/classes/BC1/timetable.pdf").status_code == 404

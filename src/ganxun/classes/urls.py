@@ -18,6 +18,7 @@ urlpatterns = [
     path("<str:code>/trainees/", views.enrolment_action, name="enrolment_action"),
     path("<str:code>/roster.xlsx", views.roster_export, name="roster"),
     path("<str:code>/timetable.xlsx", views.timetable_export, name="timetable_xlsx"),
+    path("<str:code>/timetable.pdf", views.timetable_pdf, name="timetable_pdf"),
     path("<str:code>/attendance.xlsx", views.attendance_export, name="attendance_xlsx"),
     path("signin/<str:token>/", running_views.signin, name="signin"),
     path("<str:code>/sessions/<int:session_id>/roll-call/", running_views.roll_call, name="roll_call"),

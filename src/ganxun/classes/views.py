@@ -436,6 +436,28 @@ def attendance_export(request, code):
 
 
 @scoped_view
+def timetable_pdf(request, code):
+    """The printable timetable (课表), A4, by day."""
+    from django.template.loader import render_to_string
+
+    from ganxun.web.pdf import html_to_pdf
+
+    tc = access_class(request.user, code)
+    sessions = list(sessions_of(tc))
+    days: dict = {}
+    for s in sessions:
+        days.setdefault(s.date, []).append(s)
+    html = render_to_string("classes/timetable_pdf.html", {
+        "tc": tc, "sessions": sessions, "days": sorted(days.items()), "printed": timezone.localtime(),
+        "total_hours": sum((s.hours for s in sessions), Decimal("0"))})
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(tc.name + '_课表.pdf')}"
+    return response
+
+
+@scoped_view
 def timetable_export(request, code):
     from ganxun.classes.exporters import export_sessions
 
