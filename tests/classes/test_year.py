@@ -74,6 +74,13 @@ def test_teacher_rotation_and_leaders_lecturing_follow_the_city_plans_rules(worl
     assert rotation["李老师"].verdict == "" and "未关联干部档案" in rotation["李老师"].detail
     lectures = {r.name: r.verdict for r in view.lectures["rows"]}
     assert lectures == {"周市长（副市长）": "met", "吴部长（组织部部长）": "unmet"}
+    # a party school registered as its own unit under the city (not under the department) finds the same leaders
+    from tests.factories import add_org
+
+    schools["city"].owner_org = add_org(o["city"], "4199DX", "示例市委党校", "public_institution", "city")
+    schools["city"].save()
+    again = year_view(world.users["admin"], "DX4199", 2021, load_plan("xuchang-2019-2022"), today=TODAY)
+    assert {r.name: r.verdict for r in again.lectures["rows"]} == lectures
     # the province's plan has no such rules; a county school gets the rotation but not the lectures
     assert year_view(staff, "DX4199", 2021, load_plan("henan-2019-2022"), today=TODAY).rotation is None
     county = year_view(world.users["admin"], "DX419901", 2021, load_plan("xuchang-2019-2022"), today=TODAY)

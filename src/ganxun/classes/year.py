@@ -22,7 +22,6 @@ from ganxun.classes.models import ClassSession
 from ganxun.classes.selectors import classes_visible_to
 from ganxun.core.choices import ClassKind, TeacherKind
 from ganxun.orgs.models import LEVEL_ORDER
-from ganxun.orgs.selectors import scope_root
 from ganxun.plans.rules import MET, NOT_APPLICABLE, UNMET, Span, add_years, pace
 from ganxun.plans.spec import Plan
 from ganxun.records.models import LearningRecord
@@ -173,9 +172,19 @@ def _rotation(institution, rule: dict, as_of: date) -> list[RuleRow]:
     return out
 
 
+def _region_of(org):
+    """The region (地区) an org sits in: itself when it is one, else its nearest ancestor that is."""
+    from ganxun.orgs.models import Org, OrgType
+
+    if org.org_type == OrgType.REGION:
+        return org
+    ancestors = Org.objects.filter(path__in=org.ancestor_paths(), org_type=OrgType.REGION).order_by("-depth")
+    return ancestors.first()
+
+
 def _lectures(institution, rule: dict, year: int, as_of: date) -> list[RuleRow]:
     """Each member of the city's party and government leadership team: lectures given at this school this year."""
-    region = scope_root(institution.owner_org) if institution.owner_org_id else None
+    region = _region_of(institution.owner_org) if institution.owner_org_id else None
     if region is None:
         return []
     members = Cadre.objects.filter(local_team="city", org__path__startswith=region.path).order_by("person_code")
