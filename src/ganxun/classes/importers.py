@@ -8,6 +8,7 @@ organisation department, or the host institution's staff.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -29,7 +30,8 @@ from ganxun.core.idnumbers import InvalidIdNumber, mask_id_number, normalise_id_
 from ganxun.core.lookups import in_chunks
 from ganxun.core.parsing import cell_text, is_blank, parse_bool, parse_choice, parse_date
 from ganxun.core.roles import Role, role_of
-from ganxun.core.tabular import ImportReport, ReportRow, Table, check_rows, conflicts_rejected, reject_errors
+from ganxun.core.tabular import (ImportRejected, ImportReport, ReportRow, RowError, Table, check_rows,
+                                 conflicts_rejected, reject_errors)
 from ganxun.orgs.selectors import all_orgs_unscoped, orgs_visible_to, scope_of
 from ganxun.resources.selectors import institutions_visible_to
 
@@ -67,6 +69,16 @@ def _writable_class(ctx, code: str, errs: list, column: str = "班次编码") ->
         errs.append((column, CLOSED.format(code=code)))
         return None
     return tc
+
+
+@contextmanager
+def refused_as_import(table):
+    """A service's refusal while a checked file is written (the quota filled meanwhile, the class closed): the
+    whole import is refused with the service's own words, and nothing is written."""
+    try:
+        yield
+    except DomainError as exc:
+        raise ImportRejected(errors=[RowError(0, "", exc.message)], source=table.source) from None
 
 
 def _report(kind: str, table, dry_run: bool, resolved) -> ImportReport:
@@ -338,8 +350,6 @@ def import_enrolments(*, acting_user, table: Table, dry_run: bool = False) -> Im
         raise PermissionDenied(WRITE_DENIED)
     table.require_columns(ENROLMENT_COLUMNS, ENROLMENT_REQUIRED)
     if not (table.has("人员编码") or table.has("身份证号")):
-        from ganxun.core.tabular import ImportRejected, RowError
-
         raise ImportRejected(errors=[RowError(0, "人员编码", "缺少必需的列：人员编码 和 身份证号 至少要有一列")],
                              source=table.source)
     ctx = _EnrolmentContext(acting_user, table)
@@ -350,13 +360,8 @@ def import_enrolments(*, acting_user, table: Table, dry_run: bool = False) -> Im
     if dry_run:
         return report
     changes = [r.obj for r in resolved if r.action != "unchanged"]
-    with conflicts_rejected(table, "导入期间学员已被他人修改，未导入任何数据，请重新导入"):
-        try:
-            enrolment_upsert_many(acting_user=acting_user, report=report, changes=changes)
-        except DomainError as exc:
-            from ganxun.core.tabular import ImportRejected, RowError
-
-            raise ImportRejected(errors=[RowError(0, "", exc.message)], source=table.source) from None
+    with conflicts_rejected(table, "导入期间学员已被他人修改，未导入任何数据，请重新导入"), refused_as_import(table):
+        enrolment_upsert_many(acting_user=acting_user, report=report, changes=changes)
     return report
 
 
@@ -462,12 +467,8 @@ def import_attendance(*, acting_user, table: Table, dry_run: bool = False) -> Im
     for r in resolved:
         if r.action != "unchanged":
             by_class.setdefault(r.key, []).append(r.obj)
-    try:
+    with refused_as_import(table):
         attendance_upsert_many(acting_user=acting_user, report=report, marks_by_class=by_class)
-    except DomainError as exc:
-        from ganxun.core.tabular import ImportRejected, RowError
-
-        raise ImportRejected(errors=[RowError(0, "", exc.message)], source=table.source) from None
     return report
 
 
