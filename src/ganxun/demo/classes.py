@@ -140,8 +140,8 @@ def now_runs(seed: int, last_day: date, inst, cadres: Sequence[CadreInfo], busy:
     city = inst.code[2:]
     d = last_day
     season = {3: "春季", 4: "春季", 5: "春季", 6: "春季", 9: "秋季", 10: "秋季", 11: "秋季", 12: "秋季"}.get(d.month, "")
-    topic = rng.choice(T.PRO_TOPICS)
-    topic2 = rng.choice([t for t in T.PRO_TOPICS if t != topic])
+    # three different topics (the catalogue's titles say 第N期, these the month or the audience)
+    topic, topic2, topic3 = rng.sample(T.PRO_TOPICS, 3)
     specs = [
         # title, start, days, category, audience, kind, who, trainees, state, documents
         (f"{d.year}年{season or '冬季'}中青年干部培训班", d - timedelta(days=9), 21, "theory", "young", "core",
@@ -154,7 +154,7 @@ def now_runs(seed: int, last_day: date, inst, cadres: Sequence[CadreInfo], busy:
          "specialist", "staff", 40, ("plan", "agenda", "signin")),
         (f"{d.year}年{topic2}专题培训班（{d.month}月）", d - timedelta(days=2), 2, "professional", "pro_week",
          "specialist", "staff", 30, ("plan", "agenda", "timetable")),
-        (f"{(d + timedelta(days=12)).year}年{rng.choice(T.PRO_TOPICS)}专题研讨班（领导干部）", d + timedelta(days=12), 5,
+        (f"{(d + timedelta(days=12)).year}年{topic3}专题研讨班（领导干部）", d + timedelta(days=12), 5,
          "professional", "leader_week", "thematic", "leader", 38, ("plan",)),
     ]
     local = [c for c in cadres if c.org_code.startswith(city)]
