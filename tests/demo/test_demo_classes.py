@@ -194,3 +194,18 @@ def test_the_same_seed_and_day_give_the_same_classes(db):
     _wipe()
     build_demo("small", seed=5, last_day=DAY + timedelta(days=1))
     assert _classes_fingerprint() != first
+
+
+def test_a_reused_demo_database_gets_its_document_files_back(db):
+    import shutil
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("demo", "--size", "small", "--no-serve", "--no-cache", stdout=StringIO())
+    doc = ClassDocument.objects.first()
+    shutil.rmtree(documents_dir())          # a database copied from the cache into a new VAR_DIR has no files
+    out = StringIO()
+    call_command("demo", "--no-serve", stdout=out)
+    assert "已有演示数据" in out.getvalue()
+    assert (documents_dir() / doc.path).read_bytes().startswith(b"%PDF")

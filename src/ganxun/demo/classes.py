@@ -37,6 +37,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from django.db import connection
 from django.utils import timezone
@@ -228,44 +229,23 @@ def marks_for(rng: random.Random, hours: list[Decimal], held: int, outcome: str)
 
 # ---- placeholder documents -----------------------------------------------------------------------------
 
-def placeholder_pdf(lines: Sequence[str]) -> bytes:
-    """A one-page PDF with a few lines of Chinese in the standard CJK font STSong-Light (not embedded: PDF
-    readers supply it)."""
-    text = []
-    y = 780
-    for i, line in enumerate(lines):
-        size = 18 if i == 0 else 12
-        text.append(f"BT /F1 {size} Tf 60 {y} Td <{line.encode('utf-16-be').hex().upper()}> Tj ET")
-        y -= 30 if i == 0 else 22
-    stream = "\n".join(text).encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> "
-        b"/Contents 4 0 R >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H "
-        b"/DescendantFonts [<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
-        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> >>] >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for n, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += f"{n} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
-
-
-# Every demo document of a kind is the same small file (``demo/<kind>.pdf``): thousands of files of their own
-# would cost seconds to write and say nothing more.
-PLACEHOLDERS = {kind: placeholder_pdf([f"{label}（演示占位文件）", "本文件由演示数据生成，表示该班次已报送此材料，",
-                                       "不含实际内容。真实班次在“班次材料”中上传培训方案、开班议程、签到表和最终课表。"])
-                for kind, label in DOCUMENTS}
+# Every demo document of a kind is the same small file (``demo/<kind>.pdf`` under the documents folder): thousands
+# of files of their own would cost seconds to write and say nothing more. The four PDFs ship with the demo
+# (``demo/data/``), made once by ``make_placeholders`` with the archive's PDF renderer and its Chinese font.
+SHIPPED = Path(__file__).resolve().parent / "data"   # (package data: '**/data/*')
 PLACEHOLDER_DIR = "demo"
+PLACEHOLDERS = {kind: (SHIPPED / f"{kind}.pdf").read_bytes() for kind, _ in DOCUMENTS}
+
+
+def make_placeholders() -> None:
+    """Render the four placeholder PDFs into ``demo/data/`` (run by hand when their wording changes)."""
+    from ganxun.archive.pdf import html_to_pdf
+
+    for kind, label in DOCUMENTS:
+        html = (f"<html><body style='font-family: \"Noto Sans SC\"; padding: 2cm'><h1>{label}（演示占位文件）</h1>"
+                "<p>本文件由演示数据生成，表示该班次已按时报送此材料，不含实际内容。</p>"
+                "<p>真实班次在“班次详情 → 结班”中上传培训方案、开班议程、签到表和最终课表。</p></body></html>")
+        (SHIPPED / f"{kind}.pdf").write_bytes(html_to_pdf(html))
 
 
 def write_document_files() -> int:
