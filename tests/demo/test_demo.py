@@ -51,8 +51,12 @@ def _fingerprint() -> str:
 
 def _wipe() -> None:
     from ganxun.audit.models import AuditEvent
+    from ganxun.classes.models import Certificate, Enrolment, TrainingClass
     from ganxun.records.models import CadreYearTotal, LearningRecord
 
+    Certificate.objects.all().delete()      # certificates and completions protect trainees and entries
+    Enrolment.objects.all().delete()
+    TrainingClass.objects.all().delete()
     CadreYearTotal.objects.all().delete()
     LearningRecord.objects.filter(kind="reversal").delete()   # reversals protect their originals
     LearningRecord.objects.all().delete()

@@ -42,6 +42,16 @@ def random_code(length: int = 16) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
+def random_codes(count: int, length: int = 16) -> list[str]:
+    """``count`` codes like ``random_code``'s from one draw of random bytes (a bulk load's certificates): each byte
+    picks one of the 32 letters, so every letter is as likely (256 is a multiple of 32)."""
+    assert 256 % len(CODE_ALPHABET) == 0
+    raw = secrets.token_bytes(count * length)
+    letters = CODE_ALPHABET * (256 // len(CODE_ALPHABET))
+    text = raw.translate(bytes.maketrans(bytes(range(256)), letters.encode())).decode()
+    return [text[i:i + length] for i in range(0, count * length, length)]
+
+
 def _trainees(tc: TrainingClass, ids: Sequence[int]) -> list[Enrolment]:
     rows = list(tc.enrolments.select_for_update(of=("self",)).select_related("cadre").filter(pk__in=list(ids)))
     if len(rows) != len(set(ids)):

@@ -4,8 +4,11 @@ training institutions and a login for every role.
 Everything comes from one ``random.Random(seed)`` drawn in a fixed order, and ages and dates count
 from ``REFERENCE_DATE``, so the same size and seed always give the same person codes, names and ID
 numbers. The learning ledger runs from 2018 up to the day of the build (``last_day``, today unless
-given): the same seed and day always give the same ledger (see ``ganxun.demo.records``). The build
-expects an empty database (``ganxun demo`` sees to that).
+given): the same seed and day always give the same ledger (see ``ganxun.demo.records``). Its full-time
+classes are classes the institutions ran (``ganxun.demo.classes``): a ``TrainingClass`` with its timetable,
+trainees, attendance, closing documents and certificates, and the ledger's class entries are their
+completions; the city party school (login ``dangxiao``) also has classes in progress, waiting for 结班 and
+open for enrolment on the build day. The build expects an empty database (``ganxun demo`` sees to that).
 
 Shares aimed at (size ``city``): a handful of bureau-tier cadres (the city's party and government
 leadership), about 5% division, about 27% section, the rest staff; about a third women, a few percent
@@ -112,6 +115,7 @@ class DemoSummary:
     orgs: int = 0
     cadres: int = 0
     records: int = 0
+    classes: int = 0
     institutions: int = 0
     accounts: list[DemoAccount] = field(default_factory=list)
     seconds: float = 0.0
@@ -781,6 +785,9 @@ def build_demo(size: str = "city", seed: int = DEFAULT_SEED, *, records: bool = 
         orgs=len(orgs), cadres=cadres, records=written, institutions=len(institutions), accounts=accounts,
         last_day=last_day if records else None,
     )
+    from ganxun.classes.models import TrainingClass
+
+    summary.classes = TrainingClass.objects.count()
     summary.seconds = time.perf_counter() - started
     return summary
 

@@ -11,7 +11,11 @@ days still waits for review.
 What a year of training looks like here (Henan practice, seeds 000/001):
 - classes (脱产) at the county's, the city's or the province's party school, the cadre colleges and
   party-spirit bases (三学院三基地), a university base, a sector institution, rarely a private
-  provider; every class is a real timetable shared by its participants (the same title and dates);
+  provider; every class is a real timetable shared by its participants (the same title and dates), and
+  ``build_records`` hands those entries to ``demo.classes``, which runs each class (timetable, trainees,
+  attendance, 结班, certificates) and writes the completed ones as its completions (origin ``class``,
+  ``Enrolment.record``); a 结业 否 entry stays a plain entry and its trainee's attendance says why (leave
+  beyond 1/7, or attendance below 90%);
 - the online academy (河南干部网络学院): a few 网络专题班 spread through the year, 0 days;
 - 专题讲座 of 3–4 学时 and, for leadership teams, 理论学习中心组 sessions of 3 学时;
 - 在职自学 reported by the cadre: approved, a few still pending review, a few rejected;
@@ -33,7 +37,8 @@ their credits set by the ledger's own ``set_credit`` (the benchmarks turn them i
 the end. (``bulk_create`` was measured first: on SQLite it writes 34 rows a statement and prepares
 every value through the field machinery, about 150 µs a row, and ``rebuild_totals`` builds the
 310,000 total rows of the city as objects (20 s); the city's build took 87 s that way and takes
-about 20 s now — 22 s with 2026 up to late November, 550,000 entries.)
+about 20 s now — 22 s with 2026 up to late November, 550,000 entries; the classes add about 6 s: 1,700
+classes, 28,000 slots, 57,000 trainees, 180,000 attendance marks, 55,000 certificates.)
 """
 
 from __future__ import annotations
@@ -65,6 +70,9 @@ FT, ONLINE, LECTURE, GROUP, SELF = (RecordSource.FULL_TIME.value, RecordSource.O
                                     RecordSource.SELF_STUDY.value)
 THEORY, SPIRIT, PRO, KNOW = "theory", "party_spirit", "professional", "knowledge"
 APPROVED, PENDING, REJECTED = RecordStatus.APPROVED.value, RecordStatus.PENDING.value, RecordStatus.REJECTED.value
+# Why a trainee did not complete (结业 否): the class's attendance says the same (``demo.classes``).
+LEAVE_REASON = "请假超过总学时的1/7，未结业"
+ABSENCE_REASON = "到课率低于90%，未结业"
 
 
 def hours(tenths: int) -> Decimal:
@@ -147,6 +155,7 @@ class Entry:
     institution_recognised: bool = False
     institution_id: int | None = None       # for ``set_institution``, which may set it as on a model
     pk: int | None = None
+    klass: Klass | None = None              # the timetable a class entry comes from (``demo.classes``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +169,7 @@ class Klass:
     tenths: int          # 学时 × 10
     category: str
     system: bool = False
+    audience: str = ""   # the catalogue it was drawn for (``AUDIENCES``): what kind of class it is
 
 
 @dataclass
@@ -266,7 +276,8 @@ class Catalogue:
         for n, (start, days, category) in enumerate(made, 1):
             end = start + timedelta(days=days - 1)
             title = _class_title(rng, audience, short, year, n, start, category)
-            result.append(Klass(title, start, end, days, days * per_day, category, spec.get("system", False)))
+            result.append(Klass(title, start, end, days, days * per_day, category, spec.get("system", False),
+                                audience))
         return result
 
     # Lectures, study groups, online ---------------------------------------------------------
@@ -403,6 +414,8 @@ class RecordMaker:
         self.shared_end = min(self.last_day, date(SHARED_LAST_YEAR, 12, 31))
         self.id_prefix, self.id_digits = id_prefix, id_digits
         self.serial: dict[int, int] = {}
+        # class entries drawn for after ``last_day``: the trainees of classes running today or still to come
+        self.upcoming: list[Entry] = []
 
     # -- public ---------------------------------------------------------------------------------
 
@@ -414,7 +427,11 @@ class RecordMaker:
         hired = cadre.hired_on or date(1990, 1, 1)
         out: list[Entry] = []
         for year in range(FIRST_YEAR, self.shared_end.year + 1):
-            out.extend(e for e in self._year(cadre, kind, traits, year, hired) if e.end_date <= self.shared_end)
+            for e in self._year(cadre, kind, traits, year, hired):
+                if e.end_date <= self.shared_end:
+                    out.append(e)
+                elif e.klass is not None and self.shared_end == self.last_day:
+                    self.upcoming.append(e)
         out.sort(key=_in_order)
         self._mistakes(out)
         for year in range(SHARED_LAST_YEAR + 1, self.last_day.year + 1):
@@ -427,7 +444,11 @@ class RecordMaker:
                 self._mistakes(drawn)
             finally:
                 self.rng = self.shared
-            out.extend(e for e in drawn if e.end_date <= self.last_day)
+            for e in drawn:
+                if e.end_date <= self.last_day:
+                    out.append(e)
+                elif e.klass is not None:
+                    self.upcoming.append(e)
         self._settle_reviews(cadre, out)
         for e in out:
             if e.kind == EntryKind.ENTRY:
@@ -641,10 +662,12 @@ class RecordMaker:
     # -- shared pieces ----------------------------------------------------------------------------
 
     def _class_entry(self, c: CadreInfo, inst, klass: Klass) -> Entry:
-        completed = self.rng.random() >= 0.012
+        roll = self.rng.random()
+        completed = roll >= 0.012
+        reason = "" if completed else LEAVE_REASON if roll < 0.006 else ABSENCE_REASON
         return Entry(c.id, klass.title, FT, klass.category, inst, inst.name, klass.start, klass.end, klass.days,
-                     hours(klass.tenths), is_system_training=klass.system, completed=completed,
-                     reason="" if completed else "请假超过总学时的1/7，未结业")
+                     hours(klass.tenths), is_system_training=klass.system, completed=completed, reason=reason,
+                     klass=klass)
 
     def _group_entries(self, c: CadreInfo, year: int) -> list[Entry]:
         if c.local_team:
@@ -785,6 +808,10 @@ def plan_entries(cadres: Iterable[CadreInfo], institutions: dict[str, object], s
     the credits set by ``set_credit`` — the ledger's own rules, applied to plain objects."""
     maker = RecordMaker(seed, institutions, region_names=region_names, last_day=last_day, id_prefix=id_prefix,
                         id_digits=id_digits)
+    return prepared_entries(maker, cadres)
+
+
+def prepared_entries(maker: RecordMaker, cadres: Iterable[CadreInfo]) -> Iterator[Entry]:
     for cadre in cadres:
         for entry in maker.entries(cadre):
             if entry.institution is not None:
@@ -854,13 +881,17 @@ def load_totals() -> int:
     return rebuild_totals()
 
 
-def build_records(seed: int, *, cadres=None, last_day: date | None = None) -> int:
+def build_records(seed: int, *, cadres=None, last_day: date | None = None, classes: bool = True) -> int:
     """Write the demo ledger for every cadre (or ``cadres``) and rebuild the totals; returns the count.
 
     Runs in the caller's transaction. Credits come from ``set_credit`` and the institution's kind and
     recognition from ``set_institution``, as for any other entry. Rows go in through the ledger's bulk
     path (``records.bulk.insert_rows``) in batches, originals before the reversals that point at them;
     the per-year totals are rebuilt once at the end (one aggregate) instead of kept up during the load.
+
+    The full-time class entries are held back and handed to ``demo.classes.build_classes``, which runs
+    those classes (timetable, trainees, attendance, 结班) and writes the entries as their completions
+    (``classes=False``: written as plain demo entries, as before the classes module).
     """
     from django.db import connection
 
@@ -876,9 +907,9 @@ def build_records(seed: int, *, cadres=None, last_day: date | None = None) -> in
     written = 0
     batch: list[Entry] = []
 
-    def insert(entries: list[Entry]) -> None:
-        ids = insert_rows(LearningRecord, columns, (make_row(e)[1:] for e in entries), count=len(entries),
-                          returning_ids=True)
+    def insert(entries: list[Entry], rows=None) -> None:
+        rows = rows if rows is not None else (make_row(e)[1:] for e in entries)
+        ids = insert_rows(LearningRecord, columns, rows, count=len(entries), returning_ids=True)
         for entry, pk in zip(entries, ids, strict=True):
             entry.pk = pk
 
@@ -891,12 +922,28 @@ def build_records(seed: int, *, cadres=None, last_day: date | None = None) -> in
         written += len(batch)
         batch.clear()
 
-    for entry in plan_entries(cadre_infos(queryset), institutions, seed, region_names=region_names(),
-                              last_day=last_day):
+    maker = RecordMaker(seed, institutions, region_names=region_names(), last_day=last_day)
+    infos: list[CadreInfo] = []
+    held: list[Entry] = []
+
+    def noted(rows: Iterable[CadreInfo]) -> Iterator[CadreInfo]:
+        for info in rows:
+            infos.append(info)
+            yield info
+
+    for entry in prepared_entries(maker, noted(cadre_infos(queryset))):
+        if classes and entry.klass is not None:
+            held.append(entry)
+            continue
         if len(batch) >= BATCH and entry.kind != EntryKind.REVERSAL:
             flush()
         batch.append(entry)
     if batch:
         flush()
+    if classes:
+        from ganxun.demo.classes import build_classes
+
+        written += build_classes(seed, maker.last_day, held, maker.upcoming, infos, institutions,
+                                 insert_entries=insert, row_maker=lambda at: row_maker(connection, at))
     load_totals()
     return written

@@ -11,6 +11,7 @@ from ganxun.core.errors import DomainError
 from ganxun.core.management.base import GanxunCommand
 from ganxun.core.text import render_table
 from ganxun.demo.cache import DemoCache, demo_key, sqlite_has_demo
+from ganxun.demo.classes import write_document_files
 from ganxun.demo.generator import DEFAULT_SEED, SIZES, build_demo, existing_accounts
 from ganxun.demo.records import FIRST_YEAR
 
@@ -63,6 +64,7 @@ class Command(GanxunCommand):
                 self.stdout.write("数据库中已有演示数据，直接使用（加 --refresh 可删除后重新生成）。")
                 self._say_how_recent()
             accounts = existing_accounts()
+            write_document_files()   # the classes' placeholder documents (the cache holds the database only)
         else:
             self.stdout.write(f"正在生成演示数据（规模 {opts['size']}，随机种子 {opts['seed']}）……")
             summary = build_demo(opts["size"], opts["seed"])
@@ -70,7 +72,8 @@ class Command(GanxunCommand):
             self.stdout.write(
                 f"已生成：河南省下 {len(summary.cities)} 个市（{cities}）、{summary.counties} 个县（市、区）、"
                 f"{summary.townships} 个乡镇（街道）、{summary.units} 个单位、{summary.org_departments} 个组织部、"
-                f"{summary.cadres:,} 名干部、{summary.institutions} 个培训机构、{summary.records:,} 条学时记录"
+                f"{summary.cadres:,} 名干部、{summary.institutions} 个培训机构、{summary.classes:,} 个培训班次、"
+                f"{summary.records:,} 条学时记录"
                 f"（{FIRST_YEAR} 年 1 月 1 日至 {_day(summary.last_day)}）；用时 {summary.seconds:.1f} 秒。")
             accounts = summary.accounts
             if cache and key.day == summary.last_day:
