@@ -160,3 +160,14 @@ def test_department_staff_note_how_their_trainee_does(world, running):
     assert note.author_name
     with pytest.raises(NotFound):
         observation_add(acting_user=world.users["dc_hr"], class_code="BC1", enrolment_id=t["C-CITY-1"].pk, text="x")
+
+
+def test_todays_slots_count_as_held_once_marked(world, running):
+    tc, t = running
+    first_day = date(2021, 3, 1)
+    assert progress_of(tc, first_day)[t["C-DC-1"].pk].held == 0          # the morning, nothing marked yet
+    morning = tc.sessions.order_by("date", "slot_order").first()
+    attendance_mark(acting_user=world.users["city"], class_code="BC1", marks=[Mark(t["C-DC-1"].pk, morning.pk, "present")])
+    p = progress_of(tc, first_day)[t["C-DC-1"].pk]
+    assert (p.held, p.rate) == (Decimal("4"), Decimal("1"))
+    assert progress_of(tc, date(2021, 3, 2))[t["C-CITY-2"].pk].held == Decimal("8")   # a past day is held anyway

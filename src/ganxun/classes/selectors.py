@@ -277,7 +277,11 @@ def progress_of(training_class: TrainingClass, today: date, enrolment_ids=None) 
     sessions = dict(training_class.sessions.values_list("pk", "hours"))
     dates = dict(training_class.sessions.values_list("pk", "date"))
     total = sum(sessions.values(), Decimal("0"))
-    held_ids = {pk for pk, day in dates.items() if day <= today}
+    # held: the slots of earlier days, and today's once someone has marked them (the day's later slots are not
+    # held yet, and a rate of 0% in the morning would be wrong)
+    marked_today = set(Attendance.objects.filter(session__training_class=training_class, session__date=today)
+                       .values_list("session_id", flat=True).distinct())
+    held_ids = {pk for pk, day in dates.items() if day < today or (day == today and pk in marked_today)}
     held = sum((sessions[pk] for pk in held_ids), Decimal("0"))
     enrolments = training_class.enrolments.filter(status__in=("enrolled", "withdrawn"))
     if enrolment_ids is not None:
