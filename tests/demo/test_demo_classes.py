@@ -26,7 +26,7 @@ def demo(db):
     return build_demo("small", last_day=DAY)
 
 
-def test_the_small_demo_has_classes_with_timetables_that_add_up_to_their_hours(demo):
+def check_the_small_demo_has_classes_with_timetables_that_add_up_to_their_hours(demo):
     classes = TrainingClass.objects.all()
     assert classes.count() > 300
     kinds = Counter(classes.values_list("kind", flat=True))
@@ -49,7 +49,7 @@ def test_the_small_demo_has_classes_with_timetables_that_add_up_to_their_hours(d
     assert len(set(ClassSession.objects.values_list("method", flat=True))) >= 6
 
 
-def test_most_core_classes_pass_the_class_indicators_and_a_few_fail_one(demo):
+def check_most_core_classes_pass_the_class_indicators_and_a_few_fail_one(demo):
     core = TrainingClass.objects.filter(kind="core")
     for plan_id in ("henan-2019-2022", "xuchang-2019-2022"):
         verdicts = class_verdicts(load_plan(plan_id), DAY, core)
@@ -69,7 +69,7 @@ def test_most_core_classes_pass_the_class_indicators_and_a_few_fail_one(demo):
     assert long and sum(tc.pk in with_analysis for tc in long) >= 0.8 * len(long)
 
 
-def test_every_completion_is_a_class_entry_of_the_ledger_with_the_class_hours_and_days(demo):
+def check_every_completion_is_a_class_entry_of_the_ledger_with_the_class_hours_and_days(demo):
     hours = dict(ClassSession.objects.values("training_class").annotate(h=Sum("hours")).values_list(
         "training_class", "h"))
     done = Enrolment.objects.filter(completed=True).select_related("training_class", "record")
@@ -89,7 +89,7 @@ def test_every_completion_is_a_class_entry_of_the_ledger_with_the_class_hours_an
         origin="class").exclude(reversal__isnull=False).exists()
 
 
-def test_each_closed_class_completions_equal_its_ledger_entries_and_certificates(demo):
+def check_each_closed_class_completions_equal_its_ledger_entries_and_certificates(demo):
     closed = TrainingClass.objects.filter(closed_at__isnull=False)
     assert closed.count() > 300 and not closed.filter(end_date__gt=DAY).exists()
     entries = Counter(LearningRecord.objects.filter(origin="class").values_list("title", "start_date",
@@ -112,7 +112,7 @@ def test_each_closed_class_completions_equal_its_ledger_entries_and_certificates
     assert (documents_dir() / doc.path).read_bytes().startswith(b"%PDF")
 
 
-def test_attendance_agrees_with_who_completed(demo):
+def check_attendance_agrees_with_who_completed(demo):
     # the last two years' classes keep their attendance: whoever completed reached 90% with leave within 1/7,
     # and whoever did not (结业 否 in the ledger) did not
     recent = TrainingClass.objects.filter(closed_at__isnull=False, start_date__year__gte=DAY.year - 1)
@@ -134,7 +134,7 @@ def test_attendance_agrees_with_who_completed(demo):
     assert not Attendance.objects.filter(session__training_class__start_date__year__lt=DAY.year - 1).exists()
 
 
-def test_the_city_party_school_has_classes_running_ended_and_open_on_the_build_day(demo):
+def check_the_city_party_school_has_classes_running_ended_and_open_on_the_build_day(demo):
     classes = TrainingClass.objects.filter(institution__code="DX4199")
     states = Counter(state_of(tc, DAY) for tc in classes)
     assert states["running"] >= 3 and 1 <= states["ended"] <= 3 and states["upcoming"] >= 1
@@ -209,3 +209,13 @@ def test_a_reused_demo_database_gets_its_document_files_back(db):
     call_command("demo", "--no-serve", stdout=out)
     assert "已有演示数据" in out.getvalue()
     assert (documents_dir() / doc.path).read_bytes().startswith(b"%PDF")
+
+
+def test_the_small_demo_runs_its_classes_from_timetable_to_certificate(demo):
+    """One build of the small demo (half a minute on PostgreSQL), every check of its classes on it."""
+    check_the_small_demo_has_classes_with_timetables_that_add_up_to_their_hours(demo)
+    check_most_core_classes_pass_the_class_indicators_and_a_few_fail_one(demo)
+    check_every_completion_is_a_class_entry_of_the_ledger_with_the_class_hours_and_days(demo)
+    check_each_closed_class_completions_equal_its_ledger_entries_and_certificates(demo)
+    check_attendance_agrees_with_who_completed(demo)
+    check_the_city_party_school_has_classes_running_ended_and_open_on_the_build_day(demo)
