@@ -30,6 +30,7 @@ from ganxun.classes.selectors import (access_class, attendance_grid, enrolments_
 from ganxun.classes.services import revoke_completion
 from ganxun.core.errors import DomainError, NotFound
 from ganxun.web.decorators import scoped_view
+from ganxun.web.dialogs import action_feedback
 
 SYMBOLS = {"present": "✓", "late": "迟", "leave": "假", "absent": "✗", "": "·"}
 
@@ -99,13 +100,9 @@ def attendance_bulk(request, code):
     if not ids:
         messages.error(request, "请先勾选学员")
         return redirect(_back(code, "attendance"))
-    try:
-        n = attendance_mark(acting_user=request.user, class_code=code,
-                            marks=[Mark(e, s, status or None) for e in ids for s in sessions])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"已登记 {n} 处考勤")
+    action_feedback(request, lambda: attendance_mark(
+        acting_user=request.user, class_code=code, marks=[Mark(e, s, status or None) for e in ids for s in sessions]),
+        lambda n: f"已登记 {n} 处考勤")
     return redirect(_back(code, "attendance"))
 
 
@@ -175,15 +172,10 @@ def leave_context(request, tc) -> dict:
 def leave_new(request, code):
     tc = access_class(request.user, code)
     enrolment = request.POST.get("enrolment", "")
-    try:
-        leave_request(acting_user=request.user, class_code=tc.code,
-                      enrolment_id=int(enrolment) if enrolment.isdigit() else 0,
-                      session_ids=[int(s) for s in request.POST.getlist("session") if s.isdigit()],
-                      reason=request.POST.get("reason", ""))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已提交请假申请，等待班次工作人员审批")
+    action_feedback(request, lambda: leave_request(
+        acting_user=request.user, class_code=tc.code, enrolment_id=int(enrolment) if enrolment.isdigit() else 0,
+        session_ids=[int(s) for s in request.POST.getlist("session") if s.isdigit()],
+        reason=request.POST.get("reason", "")), "已提交请假申请，等待班次工作人员审批")
     return redirect(_back(code, "leave"))
 
 
@@ -230,14 +222,13 @@ def _score(text: str):
 def assessments_save(request, code):
     tc = access_class(request.user, code)
     ids = [int(i) for i in request.POST.getlist("enrolment") if i.isdigit()]
-    try:
+
+    def save():
         rows = [AssessmentRow(i, _score(request.POST.get(f"score{i}")), request.POST.get(f"analysis{i}") == "on")
                 for i in ids]
-        n = assessments_record(acting_user=request.user, class_code=tc.code, rows=rows)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"已保存考核情况（{n} 人有变动）")
+        return assessments_record(acting_user=request.user, class_code=tc.code, rows=rows)
+
+    action_feedback(request, save, lambda n: f"已保存考核情况（{n} 人有变动）")
     return redirect(_back(code, "assessment"))
 
 
@@ -246,13 +237,9 @@ def assessments_save(request, code):
 def observation_new(request, code):
     tc = access_class(request.user, code)
     enrolment = request.POST.get("enrolment", "")
-    try:
-        observation_add(acting_user=request.user, class_code=tc.code,
-                        enrolment_id=int(enrolment) if enrolment.isdigit() else 0, text=request.POST.get("text", ""))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已记录跟班考察情况")
+    action_feedback(request, lambda: observation_add(
+        acting_user=request.user, class_code=tc.code, enrolment_id=int(enrolment) if enrolment.isdigit() else 0,
+        text=request.POST.get("text", "")), "已记录跟班考察情况")
     return redirect(_back(code, "assessment"))
 
 
@@ -284,17 +271,16 @@ def closing_context(request, tc) -> dict:
 def document_upload(request, code):
     tc = access_class(request.user, code)
     upload = request.FILES.get("file")
-    try:
+
+    def add():
         if upload is None:
             raise DomainError("请选择要上传的文件", code="invalid")
         if upload.size > 20 * 1024 * 1024:
             raise DomainError("文件不能超过 20 MB", code="invalid")
         document_add(acting_user=request.user, class_code=tc.code, kind=request.POST.get("kind", ""),
                      filename=upload.name, content=upload.read(), late_note=request.POST.get("late_note", ""))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"已上传{DocumentKind(request.POST['kind']).label}")
+
+    action_feedback(request, add, lambda _: f"已上传{DocumentKind(request.POST['kind']).label}")
     return redirect(_back(code, "closing"))
 
 
@@ -314,13 +300,9 @@ def document_download(request, code, document_id):
 @require_POST
 def close_view(request, code):
     tc = access_class(request.user, code)
-    try:
-        result = class_close(acting_user=request.user, class_code=tc.code)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"已结班：{len(result.completed)} 人结业，学时已记入学习档案；"
-                                  f"{len(result.not_completed)} 人未结业")
+    action_feedback(request, lambda: class_close(acting_user=request.user, class_code=tc.code),
+                    lambda result: f"已结班：{len(result.completed)} 人结业，学时已记入学习档案；"
+                                   f"{len(result.not_completed)} 人未结业")
     return redirect(_back(code, "closing"))
 
 
@@ -328,12 +310,9 @@ def close_view(request, code):
 @require_POST
 def reopen_view(request, code):
     tc = access_class(request.user, code)
-    try:
-        n = class_reopen(acting_user=request.user, class_code=tc.code, reason=request.POST.get("reason", ""))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"已取消结班：{n} 人的结业和学时记录已冲销，结业证书作废")
+    action_feedback(request, lambda: class_reopen(acting_user=request.user, class_code=tc.code,
+                                                  reason=request.POST.get("reason", "")),
+                    lambda n: f"已取消结班：{n} 人的结业和学时记录已冲销，结业证书作废")
     return redirect(_back(code, "closing"))
 
 
@@ -342,11 +321,7 @@ def reopen_view(request, code):
 def revoke_view(request, code):
     tc = access_class(request.user, code)
     ids = [int(i) for i in request.POST.getlist("enrolment") if i.isdigit()]
-    try:
-        n = revoke_completion(acting_user=request.user, class_code=tc.code, enrolment_ids=ids,
-                              reason=request.POST.get("reason", ""))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"已取消 {n} 人的结业")
+    action_feedback(request, lambda: revoke_completion(acting_user=request.user, class_code=tc.code,
+                                                       enrolment_ids=ids, reason=request.POST.get("reason", "")),
+                    lambda n: f"已取消 {n} 人的结业")
     return redirect(_back(code, "closing"))

@@ -1,18 +1,16 @@
-from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
 from ganxun.core.choices import ContentCategory, TeachingMethod
-from ganxun.core.errors import DomainError
 from ganxun.resources.course_services import course_create, course_update
 from ganxun.resources.forms import CourseForm
-from ganxun.resources.library_views import (FORM_FIELD, YES_NO, done, form_page, history_rows, holder_fixed,
+from ganxun.resources.library_views import (FORM_FIELD, YES_NO, form_page, history_rows, holder_fixed,
                                             holder_initial, holder_initial_of, holder_label, holder_search)
 from ganxun.resources.selectors import (CourseFilter, access_course, can_edit_library_item, can_write_library,
                                         course_counts, courses_filtered, library_history)
 from ganxun.web.decorators import scoped_view
-from ganxun.web.dialogs import attach_errors
+from ganxun.web.dialogs import dialog_save
 from ganxun.web.paging import page_of
 from ganxun.web.tables import Column
 
@@ -92,13 +90,10 @@ def course_new(request):
     form = CourseForm(request.POST or None, initial=holder_initial(request.user),
                       holder_fixed=holder_fixed(request.user))
     if request.method == "POST" and form.is_valid():
-        try:
-            course = course_create(acting_user=request.user, values=form.values())
-        except DomainError as exc:
-            attach_errors(form, exc, FORM_FIELD)
-        else:
-            messages.success(request, f"已新增课程 {course.name}（{course.code}）")
-            return done(request, "resources:course_detail", course.code)
+        if saved := dialog_save(request, form, lambda: course_create(acting_user=request.user, values=form.values()),
+                                message=lambda c: f"已新增课程 {c.name}（{c.code}）",
+                                target=lambda c: reverse("resources:course_detail", args=[c.code]), aliases=FORM_FIELD):
+            return saved
     return _form(request, form)
 
 
@@ -113,14 +108,10 @@ def course_edit(request, code):
                **holder_initial_of(course)}
     form = CourseForm(request.POST or None, initial=initial, editing=True, holder_fixed=holder_fixed(request.user))
     if request.method == "POST" and form.is_valid():
-        try:
-            course_update(acting_user=request.user, code=code, values=form.values(),
-                          reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            attach_errors(form, exc, FORM_FIELD)
-        else:
-            messages.success(request, "已保存")
-            return done(request, "resources:course_detail", code)
+        if saved := dialog_save(request, form, lambda: course_update(
+                acting_user=request.user, code=code, values=form.values(), reason=form.cleaned_data["reason"]),
+                message="已保存", target=reverse("resources:course_detail", args=[code]), aliases=FORM_FIELD):
+            return saved
     return _form(request, form, course=course)
 
 

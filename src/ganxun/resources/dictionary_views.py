@@ -1,18 +1,16 @@
 """数据字典: one page with every domain — the built-in ones shown and locked, the others maintained here."""
 
-from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
-from ganxun.core.errors import DomainError
 from ganxun.resources.dictionary_services import dictionary_entry_add, dictionary_entry_update
 from ganxun.resources.forms import DictionaryEntryForm
 from ganxun.resources.library_views import form_page
 from ganxun.resources.models import BUILTIN_DOMAINS, DOMAIN_LABELS, USER_DOMAINS
 from ganxun.resources.selectors import can_edit_dictionary, dictionary_entries, dictionary_entry
 from ganxun.web.decorators import scoped_view
-from ganxun.web.dialogs import attach_errors
+from ganxun.web.dialogs import dialog_save
 
 TITLE = "数据字典"
 
@@ -44,14 +42,11 @@ def dictionary_new(request, domain):
         raise Http404("该字典类型不能修改")
     form = DictionaryEntryForm(request.POST or None, initial={"active": True})
     if request.method == "POST" and form.is_valid():
-        try:
-            entry = dictionary_entry_add(acting_user=request.user, domain=domain, label=form.cleaned_data["label"],
-                                         order=form.cleaned_data["order"])
-        except DomainError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, f"已在{USER_DOMAINS[domain]}中新增「{entry.label}」")
-            return done_to(request, domain)
+        if saved := dialog_save(request, form, lambda: dictionary_entry_add(
+                acting_user=request.user, domain=domain, label=form.cleaned_data["label"],
+                order=form.cleaned_data["order"]),
+                message=lambda entry: f"已在{USER_DOMAINS[domain]}中新增「{entry.label}」", target=_back(domain)):
+            return saved
     return form_page(request, form, key="dictionary", title=TITLE, list_url=reverse("resources:dictionary"),
                      heading=f"新增{USER_DOMAINS[domain]}", cancel_url=_back(domain))
 
@@ -66,26 +61,16 @@ def dictionary_edit(request, domain, code):
                                initial={"label": entry.label, "order": entry.order, "active": entry.active})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            dictionary_entry_update(acting_user=request.user, domain=domain, code=code, label=data["label"],
-                                    order=data["order"], active=data["active"])
-        except DomainError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, "已保存")
-            return done_to(request, domain)
+        if saved := dialog_save(request, form, lambda: dictionary_entry_update(
+                acting_user=request.user, domain=domain, code=code, label=data["label"], order=data["order"],
+                active=data["active"]), message="已保存", target=_back(domain)):
+            return saved
     return form_page(request, form, key="dictionary", title=TITLE, list_url=reverse("resources:dictionary"),
                      heading=f"修改{USER_DOMAINS[domain]}：{entry.label}", cancel_url=_back(domain))
 
 
 def _back(domain: str) -> str:
     return reverse("resources:dictionary") + f"?domain={domain}"
-
-
-def done_to(request, domain: str):
-    from ganxun.web.dialogs import dialog_done
-
-    return dialog_done(request, _back(domain))
 
 
 __all__ = ["dictionary", "dictionary_new", "dictionary_edit"]

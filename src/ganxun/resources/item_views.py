@@ -1,20 +1,18 @@
 """The pages of the simple libraries (教材, 案例, 现场教学点): one set of views over ``resources.kinds``."""
 
-from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
-from ganxun.core.errors import DomainError
 from ganxun.resources.forms import item_form_class
 from ganxun.resources.item_services import item_create, item_update
 from ganxun.resources.kinds import ITEM_KINDS
-from ganxun.resources.library_views import (FORM_FIELD, done, form_page, history_rows, holder_fixed, holder_initial,
+from ganxun.resources.library_views import (FORM_FIELD, form_page, history_rows, holder_fixed, holder_initial,
                                             holder_initial_of, holder_label, holder_search)
 from ganxun.resources.selectors import (ItemFilter, access_item, can_edit_library_item, can_write_library,
                                         dictionary_choices, items_filtered, library_history)
 from ganxun.web.decorators import scoped_view
-from ganxun.web.dialogs import attach_errors
+from ganxun.web.dialogs import dialog_save
 from ganxun.web.paging import page_of
 from ganxun.web.tables import Column
 
@@ -97,13 +95,12 @@ def item_new(request, kind):
                                  holder_fixed=holder_fixed(request.user),
                                  category_choices=dictionary_choices(kind.domain))
     if request.method == "POST" and form.is_valid():
-        try:
-            item = item_create(acting_user=request.user, kind=kind, values=form.values())
-        except DomainError as exc:
-            attach_errors(form, exc, FORM_FIELD)
-        else:
-            messages.success(request, f"已新增{kind.label} {item.name}（{item.code}）")
-            return done(request, "resources:item_detail", kind.key, item.code)
+        if saved := dialog_save(request, form, lambda: item_create(acting_user=request.user, kind=kind,
+                                                                   values=form.values()),
+                                message=lambda i: f"已新增{kind.label} {i.name}（{i.code}）",
+                                target=lambda i: reverse("resources:item_detail", args=[kind.key, i.code]),
+                                aliases=FORM_FIELD):
+            return saved
     return _form(request, kind, form)
 
 
@@ -120,12 +117,9 @@ def item_edit(request, kind, code):
                                  holder_fixed=holder_fixed(request.user),
                                  category_choices=dictionary_choices(kind.domain, keep=item.category))
     if request.method == "POST" and form.is_valid():
-        try:
-            item_update(acting_user=request.user, kind=kind, code=code, values=form.values(),
-                        reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            attach_errors(form, exc, FORM_FIELD)
-        else:
-            messages.success(request, "已保存")
-            return done(request, "resources:item_detail", kind.key, code)
+        if saved := dialog_save(request, form, lambda: item_update(
+                acting_user=request.user, kind=kind, code=code, values=form.values(),
+                reason=form.cleaned_data["reason"]),
+                message="已保存", target=reverse("resources:item_detail", args=[kind.key, code]), aliases=FORM_FIELD):
+            return saved
     return _form(request, kind, form, item=item)

@@ -1,11 +1,10 @@
 """What the library pages (师资库, 课程库, 教材, 案例, 现场教学点) share: the dialog, the history tab and
 which library a new entry goes into by default."""
 
-from django.urls import reverse
 
 from ganxun.audit.presentation import changes
 from ganxun.orgs.selectors import scope_of
-from ganxun.web.dialogs import dialog_done, dialog_page
+from ganxun.web.dialogs import dialog_page
 
 FORM_FIELD = {"institution": "institution_code", "owner_org": "owner_org_code", "cadre": "person_code"}
 YES_NO = (("yes", "是"), ("no", "否"))
@@ -32,10 +31,6 @@ def holder_initial_of(item) -> dict:
 def form_page(request, form, *, key: str, title: str, list_url: str, heading: str, cancel_url: str):
     return dialog_page(request, form, "resources/library_dialog.html", "resources/library_form_page.html",
                        key=key, title=title, list_url=list_url, heading=heading, cancel_url=cancel_url)
-
-
-def done(request, url_name: str, *args):
-    return dialog_done(request, reverse(url_name, args=args))
 
 
 ACTIONS = {"admit": "入库", "exit": "出库"}

@@ -1,12 +1,10 @@
-from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
 from ganxun.core.choices import TeacherKind
-from ganxun.core.errors import DomainError
 from ganxun.resources.forms import TeacherForm, TeacherStatusForm
-from ganxun.resources.library_views import (FORM_FIELD, done, form_page, history_rows, holder_fixed, holder_initial,
+from ganxun.resources.library_views import (FORM_FIELD, form_page, history_rows, holder_fixed, holder_initial,
                                             holder_initial_of, holder_label, holder_search)
 from ganxun.resources.models import TeacherStatus
 from ganxun.resources.selectors import (TeacherFilter, access_teacher, can_edit_library_item, can_write_library,
@@ -14,7 +12,7 @@ from ganxun.resources.selectors import (TeacherFilter, access_teacher, can_edit_
 from ganxun.resources.teacher_services import (TITLE_DOMAIN, teacher_admit, teacher_create, teacher_exit,
                                                teacher_update)
 from ganxun.web.decorators import scoped_view
-from ganxun.web.dialogs import attach_errors
+from ganxun.web.dialogs import dialog_save
 from ganxun.web.paging import page_of
 from ganxun.web.tables import Column
 
@@ -95,13 +93,10 @@ def teacher_new(request):
     form = TeacherForm(request.POST or None, initial={**holder_initial(request.user), "kind": "part_time"},
                        title_choices=dictionary_choices(TITLE_DOMAIN), holder_fixed=holder_fixed(request.user))
     if request.method == "POST" and form.is_valid():
-        try:
-            teacher = teacher_create(acting_user=request.user, values=form.values())
-        except DomainError as exc:
-            attach_errors(form, exc, FORM_FIELD)
-        else:
-            messages.success(request, f"已新增教师 {teacher.name}（{teacher.code}），状态为待入库")
-            return done(request, "resources:teacher_detail", teacher.code)
+        if saved := dialog_save(request, form, lambda: teacher_create(acting_user=request.user, values=form.values()),
+                                message=lambda t: f"已新增教师 {t.name}（{t.code}），状态为待入库",
+                                target=lambda t: reverse("resources:teacher_detail", args=[t.code]), aliases=FORM_FIELD):
+            return saved
     return _form(request, form)
 
 
@@ -119,14 +114,10 @@ def teacher_edit(request, code):
                        title_choices=dictionary_choices(TITLE_DOMAIN, keep=teacher.title),
                        holder_fixed=holder_fixed(request.user))
     if request.method == "POST" and form.is_valid():
-        try:
-            teacher_update(acting_user=request.user, code=code, values=form.values(),
-                           reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            attach_errors(form, exc, FORM_FIELD)
-        else:
-            messages.success(request, "已保存")
-            return done(request, "resources:teacher_detail", code)
+        if saved := dialog_save(request, form, lambda: teacher_update(
+                acting_user=request.user, code=code, values=form.values(), reason=form.cleaned_data["reason"]),
+                message="已保存", target=reverse("resources:teacher_detail", args=[code]), aliases=FORM_FIELD):
+            return saved
     return _form(request, form, teacher=teacher)
 
 
@@ -138,17 +129,13 @@ def _status_view(request, code, *, exiting: bool):
         raise Http404("无权修改该教师")
     form = TeacherStatusForm(request.POST or None, initial={"on": date.today()}, exiting=exiting)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if exiting:
-                teacher_exit(acting_user=request.user, code=code, on=data["on"], reason=data["reason"])
-            else:
-                teacher_admit(acting_user=request.user, code=code, on=data["on"], reason=data["reason"])
-        except DomainError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, f"{teacher.name} 已{'出库' if exiting else '入库'}")
-            return done(request, "resources:teacher_detail", code)
+        change = teacher_exit if exiting else teacher_admit
+        if saved := dialog_save(request, form, lambda: change(acting_user=request.user, code=code,
+                                                              on=form.cleaned_data["on"],
+                                                              reason=form.cleaned_data["reason"]),
+                                message=f"{teacher.name} 已{'出库' if exiting else '入库'}",
+                                target=reverse("resources:teacher_detail", args=[code])):
+            return saved
     return form_page(request, form, key="teacher-status", title=TITLE, list_url=reverse("resources:teachers"),
                      heading=f"{'出库' if exiting else '入库'}：{teacher.name}",
                      cancel_url=reverse("resources:teacher_detail", args=[code]))

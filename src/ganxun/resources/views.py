@@ -1,11 +1,9 @@
-from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
 from ganxun.audit.models import EventType
 from ganxun.audit.presentation import changes
-from ganxun.core.errors import DomainError
 from ganxun.orgs.models import Level
 from ganxun.orgs.selectors import scope_of
 from ganxun.resources.forms import InstitutionForm
@@ -15,7 +13,7 @@ from ganxun.resources.selectors import (InstitutionFilter, access_institution, c
                                         dictionary_choices, institution_libraries, institutions_filtered)
 from ganxun.resources.services import institution_create, institution_update
 from ganxun.web.decorators import scoped_view
-from ganxun.web.dialogs import attach_errors, dialog_done, dialog_page
+from ganxun.web.dialogs import dialog_page, dialog_save
 from ganxun.web.paging import page_of
 from ganxun.web.tables import Column
 
@@ -77,12 +75,8 @@ def _form_page(request, form, *, institution=None):
                        institution=institution)
 
 
-def _attach(form, exc: DomainError) -> None:
-    attach_errors(form, exc, FORM_FIELD)
-
-
-def _done(request, code):
-    return dialog_done(request, reverse("resources:institution_detail", args=[code]))
+def _detail_url(code: str) -> str:
+    return reverse("resources:institution_detail", args=[code])
 
 
 @_scoped
@@ -94,16 +88,13 @@ def institution_new(request):
                            owner_required=not scope_of(request.user).everything, tag_choices=_tag_choices())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            institution = institution_create(
+        if saved := dialog_save(request, form, lambda: institution_create(
                 acting_user=request.user, code=data["code"], name=data["name"], kind=data["kind"],
                 level=data["level"], owner_org_code=data["owner_org_code"], recognised=data["recognised"],
-                is_flagship=data["is_flagship"], details=form.details())
-        except DomainError as exc:
-            _attach(form, exc)
-        else:
-            messages.success(request, f"已新增培训机构 {institution.name}（{institution.code}）")
-            return _done(request, institution.code)
+                is_flagship=data["is_flagship"], details=form.details()),
+                message=lambda i: f"已新增培训机构 {i.name}（{i.code}）", target=lambda i: _detail_url(i.code),
+                aliases=FORM_FIELD):
+            return saved
     return _form_page(request, form)
 
 
@@ -123,16 +114,12 @@ def institution_edit(request, code):
                            owner_required=not scope_of(request.user).everything, tag_choices=_tag_choices())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            institution_update(
+        if saved := dialog_save(request, form, lambda: institution_update(
                 acting_user=request.user, code=code, name=data["name"], kind=data["kind"], level=data["level"],
                 owner_org_code=data["owner_org_code"], recognised=data["recognised"],
-                is_flagship=data["is_flagship"], reason=data["reason"], details=form.details())
-        except DomainError as exc:
-            _attach(form, exc)
-        else:
-            messages.success(request, "已保存")
-            return _done(request, code)
+                is_flagship=data["is_flagship"], reason=data["reason"], details=form.details()),
+                message="已保存", target=_detail_url(code), aliases=FORM_FIELD):
+            return saved
     return _form_page(request, form, institution=institution)
 
 
