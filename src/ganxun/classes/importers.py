@@ -81,11 +81,22 @@ def refused_as_import(table):
         raise ImportRejected(errors=[RowError(0, "", exc.message)], source=table.source) from None
 
 
-def _report(kind: str, table, dry_run: bool, resolved) -> ImportReport:
+def _may_import(user, table: Table, columns, required) -> None:
+    if not can_write_classes(user):
+        raise PermissionDenied(WRITE_DENIED)
+    table.require_columns(columns, required)
+
+
+def _resolve(kind: str, table: Table, columns, dry_run: bool, check_row) -> tuple[ImportReport, list]:
+    """Every row checked (``check_row(row, errs, seen)``), every error refused at once, and the report of
+    what the file would change: what each import of classes does before it writes."""
+    seen: dict = {}
+    resolved, errors = check_rows(table, lambda row, errs: check_row(row, errs, seen))
+    reject_errors(errors, table, columns)
     report = ImportReport(kind=kind, source=table.source, dry_run=dry_run)
     for r in resolved:
         report.add(ReportRow(r.number, r.action, r.key, r.label, r.changes))
-    return report
+    return report, resolved
 
 
 # ---- classes ---------------------------------------------------------------------------------------------
@@ -120,14 +131,10 @@ class _ClassContext:
 
 
 def import_classes(*, acting_user, table: Table, dry_run: bool = False) -> ImportReport:
-    if not can_write_classes(acting_user):
-        raise PermissionDenied(WRITE_DENIED)
-    table.require_columns(CLASS_COLUMNS, CLASS_REQUIRED)
+    _may_import(acting_user, table, CLASS_COLUMNS, CLASS_REQUIRED)
     ctx = _ClassContext(acting_user, table)
-    seen: dict[str, int] = {}
-    resolved, errors = check_rows(table, lambda row, errs: _check_class_row(ctx, table, row, errs, seen))
-    reject_errors(errors, table, CLASS_COLUMNS)
-    report = _report("classes", table, dry_run, resolved)
+    report, resolved = _resolve("classes", table, CLASS_COLUMNS, dry_run,
+                                lambda row, errs, seen: _check_class_row(ctx, table, row, errs, seen))
     if dry_run:
         return report
     with conflicts_rejected(table, "导入期间班次已被他人修改（班次编码重复），未导入任何数据，请重新导入"):
@@ -233,14 +240,10 @@ class _SessionContext:
 
 
 def import_sessions(*, acting_user, table: Table, dry_run: bool = False) -> ImportReport:
-    if not can_write_classes(acting_user):
-        raise PermissionDenied(WRITE_DENIED)
-    table.require_columns(SESSION_COLUMNS, SESSION_REQUIRED)
+    _may_import(acting_user, table, SESSION_COLUMNS, SESSION_REQUIRED)
     ctx = _SessionContext(acting_user, table)
-    seen: dict[tuple, int] = {}
-    resolved, errors = check_rows(table, lambda row, errs: _check_session_row(ctx, row, errs, seen))
-    reject_errors(errors, table, SESSION_COLUMNS)
-    report = _report("sessions", table, dry_run, resolved)
+    report, resolved = _resolve("sessions", table, SESSION_COLUMNS, dry_run,
+                                lambda row, errs, seen: _check_session_row(ctx, row, errs, seen))
     if dry_run:
         return report
     with conflicts_rejected(table, "导入期间课表已被他人修改（同一班次同一时段重复），未导入任何数据，请重新导入"):
@@ -346,17 +349,13 @@ class _EnrolmentContext:
 
 
 def import_enrolments(*, acting_user, table: Table, dry_run: bool = False) -> ImportReport:
-    if not can_write_classes(acting_user):
-        raise PermissionDenied(WRITE_DENIED)
-    table.require_columns(ENROLMENT_COLUMNS, ENROLMENT_REQUIRED)
+    _may_import(acting_user, table, ENROLMENT_COLUMNS, ENROLMENT_REQUIRED)
     if not (table.has("人员编码") or table.has("身份证号")):
         raise ImportRejected(errors=[RowError(0, "人员编码", "缺少必需的列：人员编码 和 身份证号 至少要有一列")],
                              source=table.source)
     ctx = _EnrolmentContext(acting_user, table)
-    seen: dict[tuple, int] = {}
-    resolved, errors = check_rows(table, lambda row, errs: _check_enrolment_row(ctx, row, errs, seen))
-    reject_errors(errors, table, ENROLMENT_COLUMNS)
-    report = _report("enrolments", table, dry_run, resolved)
+    report, resolved = _resolve("enrolments", table, ENROLMENT_COLUMNS, dry_run,
+                                lambda row, errs, seen: _check_enrolment_row(ctx, row, errs, seen))
     if dry_run:
         return report
     changes = [r.obj for r in resolved if r.action != "unchanged"]
@@ -453,14 +452,10 @@ class _AttendanceContext:
 
 
 def import_attendance(*, acting_user, table: Table, dry_run: bool = False) -> ImportReport:
-    if not can_write_classes(acting_user):
-        raise PermissionDenied(WRITE_DENIED)
-    table.require_columns(ATTENDANCE_COLUMNS, ATTENDANCE_COLUMNS)
+    _may_import(acting_user, table, ATTENDANCE_COLUMNS, ATTENDANCE_COLUMNS)
     ctx = _AttendanceContext(acting_user, table)
-    seen: dict[tuple, int] = {}
-    resolved, errors = check_rows(table, lambda row, errs: _check_attendance_row(ctx, row, errs, seen))
-    reject_errors(errors, table, ATTENDANCE_COLUMNS)
-    report = _report("attendance", table, dry_run, resolved)
+    report, resolved = _resolve("attendance", table, ATTENDANCE_COLUMNS, dry_run,
+                                lambda row, errs, seen: _check_attendance_row(ctx, row, errs, seen))
     if dry_run:
         return report
     by_class: dict[str, list] = {}
