@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from ganxun.cadres.models import Cadre, CadreCategory, LocalTeam
 from ganxun.cadres.ranks import Rank, Tier, tier_of
@@ -788,8 +788,18 @@ def build_demo(size: str = "city", seed: int = DEFAULT_SEED, *, records: bool = 
     from ganxun.classes.models import TrainingClass
 
     summary.classes = TrainingClass.objects.count()
+    refresh_planner_statistics()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def refresh_planner_statistics() -> None:
+    """After a bulk load, tell PostgreSQL's planner how big the tables now are. Left alone, its statistics can
+    say a table is empty (autovacuum counted it while the rows were not yet committed), and the first reports
+    over a city run as nested loops for minutes. (Inside a transaction ANALYZE counts its own new rows.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 DEMO_USERNAMES = ("admin", "sheng_zzb", "shi_zzb", "dongcheng_zzb", "jyj_rs", "shi_leader", "dangxiao", "ganbu")
