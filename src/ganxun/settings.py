@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "ganxun.records",
     "ganxun.plans",
     "ganxun.classes",
+    "ganxun.callups",
     "ganxun.archive",
     "ganxun.reports",
     "ganxun.demo",

@@ -50,6 +50,14 @@ class EventType(models.TextChoices):
     CLASS_REOPENED = "class_reopened", "取消结班"
     COMPLETION_REVOKED = "completion_revoked", "取消结业"
     CERTIFICATE_ISSUED = "certificate_issued", "颁发结业证书"
+    ANNUAL_PLAN_SAVED = "annual_plan_saved", "保存年度培训计划"
+    CALLUP_SAVED = "callup_saved", "保存调训通知"
+    CALLUP_ISSUED = "callup_issued", "下发调训通知"
+    NOMINATED = "nominated", "调训提名"
+    NOMINATION_CHANGED = "nomination_changed", "调训提名变动"
+    NOMINATION_AUDITED = "nomination_audited", "审核调训提名"
+    CALLUP_LEAVE_REQUESTED = "callup_leave_requested", "调训请假"
+    CALLUP_LEAVE_DECIDED = "callup_leave_decided", "审批调训请假"
 
 
 # What ``subject_type`` names, as 操作日志 says it (never the code a developer wrote).
@@ -60,6 +68,7 @@ SUBJECT_LABELS = {
     "teacher": "师资", "teachers": "师资", "course": "课程", "courses": "课程", "resource": "培训资源",
     "dictionary": "数据字典", "class": "班次", "classes": "培训班次", "sessions": "课程安排",
     "enrolment": "学员", "enrolments": "学员报名", "attendance": "考勤",
+    "annual_plan": "年度培训计划", "callup": "调训通知",
 }
 
 

@@ -384,7 +384,7 @@ def places_taken(tc: TrainingClass) -> int:
     return tc.enrolments.filter(status=EnrolmentStatus.ENROLLED).count()
 
 
-def _enrol_locked(acting_user, tc: TrainingClass, cadres: Iterable, reason: str = "") -> EnrolResult:
+def enrol_locked(acting_user, tc: TrainingClass, cadres: Iterable, reason: str = "") -> EnrolResult:
     """Enrol ``cadres`` into a locked class: up to its quota as 在读, the rest on the waitlist (候补)."""
     existing = {e.cadre_id: e for e in tc.enrolments.select_for_update(of=("self",))}
     taken = sum(1 for e in existing.values() if e.status == EnrolmentStatus.ENROLLED)
@@ -425,7 +425,7 @@ def enrol(*, acting_user, class_code: str, cadres: Sequence, reason: str = "") -
     """Add trainees (``Cadre``s the caller found within the user's reach) to a class; beyond the quota they wait."""
     _require_writer(acting_user)
     tc = _locked_class(acting_user, class_code)
-    return _enrol_locked(acting_user, tc, cadres, reason)
+    return enrol_locked(acting_user, tc, cadres, reason)
 
 
 STATUS_MOVES = {
@@ -559,7 +559,7 @@ def enrolment_upsert_many(*, acting_user, report, changes: Sequence[EnrolmentCha
             newcomers = [r.cadre for r in rows if r.enrolment is None or r.enrolment.status not in (
                 EnrolmentStatus.ENROLLED,)]
             if newcomers:
-                result = _enrol_locked(acting_user, tc, newcomers, "批量导入")
+                result = enrol_locked(acting_user, tc, newcomers, "批量导入")
                 if result.waitlisted:
                     raise DomainError(f"班次 {tc.code} 名额已满（{tc.quota} 人），未导入任何数据", code="quota_full")
             current = {e.cadre_id: e for e in tc.enrolments.select_for_update(of=("self",)).select_related("cadre").filter(

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CallupsConfig(AppConfig):
+    name = "ganxun.callups"
+    verbose_name = "年度计划与调训"

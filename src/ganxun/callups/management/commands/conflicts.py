@@ -1,0 +1,66 @@
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from ganxun.callups.conflicts import KINDS, find_conflicts
+from ganxun.core.errors import DomainError
+from ganxun.core.management.base import GanxunCommand
+from ganxun.core.roles import UNSCOPED_OPERATOR
+
+HEADERS = ["类型", "对象编码", "对象名称", "班次编码", "开始日期", "结束日期", "比例", "说明"]
+
+
+def _day(name: str, text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise DomainError(f"{name} 应为 YYYY-MM-DD 日期，而不是 {text!r}", code="invalid_date") from None
+
+
+def _row(c) -> list:
+    return [c.label, c.subject, c.subject_name, "、".join(c.classes), c.start, c.end,
+            f"{c.share:.1%}" if c.share is not None else "", c.detail]
+
+
+class Command(GanxunCommand):
+    help = "调训冲突检查（conflicts）：多头调训、重复调训、长期不训、单位同时在训人数超限"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--from", dest="frm", required=True, help="起始日期 YYYY-MM-DD")
+        parser.add_argument("--to", required=True, help="截止日期 YYYY-MM-DD")
+        parser.add_argument("--org", default=None, help="只检查该单位编码及其下级")
+        parser.add_argument("--kind", action="append", choices=list(KINDS), help="只检查这一类（可重复）")
+        parser.add_argument("--format", default="json", choices=["json", "xlsx", "table"], help="输出格式")
+        parser.add_argument("--output", default=None, help="输出文件；省略则写到标准输出（xlsx 必须指定）")
+
+    def handle(self, *args, **opts):
+        frm, to = _day("--from", opts["frm"]), _day("--to", opts["to"])
+        if frm > to:
+            raise DomainError("--from 不能晚于 --to", code="invalid_date")
+        found = find_conflicts(UNSCOPED_OPERATOR, frm, to, org_code=opts["org"],
+                               kinds=set(opts["kind"]) if opts["kind"] else None)
+        fmt, output = opts["format"], opts["output"]
+        if fmt == "json":
+            text = json.dumps({"from": frm.isoformat(), "to": to.isoformat(),
+                               "conflicts": [c.as_json() for c in found]}, ensure_ascii=False, indent=1)
+            self._emit(text, output)
+        elif fmt == "table":
+            lines = ["\t".join(HEADERS)] + ["\t".join("" if v is None else str(v) for v in _row(c)) for c in found]
+            lines.append(f"共 {len(found)} 条")
+            self._emit("\n".join(lines), output)
+        else:
+            if not output:
+                raise DomainError("xlsx 格式需要 --output 文件名", code="output_required")
+            from ganxun.core.xlsx import write_xlsx
+
+            with open(output, "wb") as handle:
+                write_xlsx(HEADERS, (_row(c) for c in found), sheet="调训冲突", target=handle)
+            self.stderr.write(f"已写入 {output}：{len(found)} 条冲突")
+
+    def _emit(self, text: str, output: str | None) -> None:
+        if output:
+            Path(output).write_text(text + "\n", encoding="utf-8")
+            self.stderr.write(f"已写入 {output}")
+        else:
+            sys.stdout.write(text + "\n")

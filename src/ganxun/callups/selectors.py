@@ -1,0 +1,147 @@
+"""Who sees which plans, call-ups, nominations and leave; the inbox; the state of each make-up.
+
+A department sees what it issued; a unit (or a lower department) the issued call-ups that give it places or
+name its cadres; a cadre their own call-ups; the host institution the call-ups for its classes.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from ganxun.callups.models import (AnnualPlan, CallUp, CallUpLeave, CallUpQuota, CallUpStatus, Makeup, Nomination)
+from ganxun.cadres.models import Cadre
+from ganxun.classes.models import Enrolment
+from ganxun.core.errors import NotFound
+from ganxun.core.roles import OPERATOR_ROLE, Role, role_of
+from ganxun.orgs.selectors import org_in_scope, scope_of
+
+RUNNERS = frozenset({Role.ORG_ADMIN, Role.SUPERUSER, OPERATOR_ROLE})
+NOMINATORS = frozenset({Role.ORG_ADMIN, Role.UNIT_HR, Role.SUPERUSER, OPERATOR_ROLE})
+
+
+def may_run_callups(user) -> bool:
+    """Organisation-department staff plan the year and issue call-ups."""
+    return role_of(user) in RUNNERS
+
+
+def may_audit(user, callup: CallUp) -> bool:
+    scope = scope_of(user)
+    return may_run_callups(user) and (scope.everything or org_in_scope(scope, callup.issuer))
+
+
+def may_nominate_for(user, quota: CallUpQuota) -> bool:
+    return role_of(user) in NOMINATORS and org_in_scope(scope_of(user), quota.unit)
+
+
+def _any_path(paths, field: str) -> Q:
+    q = Q()
+    for p in paths:
+        q |= Q(**{f"{field}__startswith": p})
+    return q
+
+
+def callups_visible_to(user) -> QuerySet[CallUp]:
+    scope = scope_of(user)
+    qs = CallUp.objects.select_related("training_class", "training_class__institution", "issuer")
+    if scope.everything:
+        return qs.order_by("-created_at", "-id")
+    issued = ~Q(status=CallUpStatus.DRAFT)
+    if scope.paths:
+        quota = CallUpQuota.objects.filter(_any_path(scope.paths, "unit__path"), callup=OuterRef("pk"))
+        named = Nomination.objects.filter(_any_path(scope.paths, "cadre__org__path"), callup=OuterRef("pk"))
+        q = _any_path(scope.paths, "issuer__path") | (issued & (Exists(quota) | Exists(named)))
+    elif scope.person_id is not None:
+        q = issued & Exists(Nomination.objects.filter(callup=OuterRef("pk"), cadre_id=scope.person_id))
+    elif scope.institution_codes:
+        q = issued & Q(training_class__institution__code__in=scope.institution_codes)
+    else:
+        return qs.none()
+    return qs.filter(q).order_by("-created_at", "-id")
+
+
+def access_callup(user, code: str) -> CallUp:
+    callup = callups_visible_to(user).filter(code=code).first()
+    if callup is None:
+        raise NotFound("调训通知不存在或不在您的管理范围内")
+    return callup
+
+
+def quota_for(callup: CallUp, cadre: Cadre) -> CallUpQuota | None:
+    """The quota a cadre is nominated under: the one of the nearest unit above them that has places."""
+    best = None
+    for quota in callup.quotas.select_related("unit"):
+        if cadre.org.path.startswith(quota.unit.path) and (best is None or len(quota.unit.path) > len(best.unit.path)):
+            best = quota
+    return best
+
+
+def nominations_visible_to(user) -> QuerySet[Nomination]:
+    scope = scope_of(user)
+    qs = Nomination.objects.select_related("callup", "callup__training_class", "callup__issuer", "cadre",
+                                           "cadre__org", "quota", "quota__unit")
+    if scope.everything:
+        return qs
+    if scope.paths:
+        return qs.filter(_any_path(scope.paths, "cadre__org__path") | _any_path(scope.paths, "callup__issuer__path"))
+    if scope.person_id is not None:
+        return qs.filter(cadre_id=scope.person_id).exclude(callup__status=CallUpStatus.DRAFT)
+    return qs.none()
+
+
+def leaves_visible_to(user) -> QuerySet[CallUpLeave]:
+    return CallUpLeave.objects.filter(nomination__in=nominations_visible_to(user)).select_related(
+        "nomination__callup__training_class", "nomination__callup__issuer", "nomination__cadre")
+
+
+def inbox_for(user) -> QuerySet[CallUp]:
+    """The issued call-ups that ask something of this user's units: places to fill or persons to confirm."""
+    scope = scope_of(user)
+    issued = callups_visible_to(user).filter(status=CallUpStatus.ISSUED)
+    if not scope.paths or scope.everything:
+        return issued
+    quota = CallUpQuota.objects.filter(_any_path(scope.paths, "unit__path"), callup=OuterRef("pk"))
+    named = Nomination.objects.filter(_any_path(scope.paths, "cadre__org__path"), callup=OuterRef("pk"))
+    return issued.filter(Exists(quota) | Exists(named))
+
+
+def plans_visible_to(user) -> QuerySet[AnnualPlan]:
+    scope = scope_of(user)
+    qs = AnnualPlan.objects.select_related("org")
+    if scope.everything:
+        return qs
+    if scope.paths:
+        return qs.filter(_any_path(scope.paths, "org__path"))
+    return qs.none()
+
+
+def access_plan(user, plan_id: int) -> AnnualPlan:
+    plan = plans_visible_to(user).filter(pk=plan_id).first()
+    if plan is None:
+        raise NotFound("年度培训计划不存在或不在您的管理范围内")
+    return plan
+
+
+def makeups_with_state(qs: QuerySet[Makeup] | None = None) -> QuerySet[Makeup]:
+    """Each make-up with ``met``: the cadre has since completed a class of the owed kind that started after the
+    missed one; and ``scheduled``: a nomination for it holds a place now."""
+    qs = Makeup.objects.all() if qs is None else qs
+    met = Enrolment.objects.filter(cadre=OuterRef("cadre"), completed=True,
+                                   training_class__kind=OuterRef("class_kind"),
+                                   training_class__start_date__gt=OuterRef("missed_class__start_date"))
+    from ganxun.callups.models import ACTIVE_STATUSES
+
+    scheduled = Nomination.objects.filter(makeup=OuterRef("pk"), status__in=ACTIVE_STATUSES)
+    return qs.annotate(met=Exists(met), scheduled=Exists(scheduled)).select_related(
+        "cadre", "cadre__org", "missed_class")
+
+
+def makeups_visible_to(user) -> QuerySet[Makeup]:
+    scope = scope_of(user)
+    qs = Makeup.objects.all()
+    if scope.paths and not scope.everything:
+        qs = qs.filter(_any_path(scope.paths, "cadre__org__path"))
+    elif scope.person_id is not None:
+        qs = qs.filter(cadre_id=scope.person_id)
+    elif not scope.everything:
+        qs = qs.none()
+    return makeups_with_state(qs)
