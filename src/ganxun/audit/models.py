@@ -68,7 +68,7 @@ SUBJECT_LABELS = {
     "teacher": "师资", "teachers": "师资", "course": "课程", "courses": "课程", "resource": "培训资源",
     "dictionary": "数据字典", "class": "班次", "classes": "培训班次", "sessions": "课程安排",
     "enrolment": "学员", "enrolments": "学员报名", "attendance": "考勤",
-    "annual_plan": "年度培训计划", "callup": "调训通知",
+    "annual_plan": "年度培训计划", "callup": "调训通知", "conflicts": "调训冲突",
 }
 
 

@@ -169,9 +169,10 @@ def callup_save(*, acting_user, class_code: str, title: str, deadline: date, mod
         try:
             unit = access_org(acting_user, unit_code)
         except NotFound:
-            _fail(f"名额分配：单位“{unit_code}”不存在或不在您的管理范围内", quotas=f"单位 {unit_code} 不存在")
+            message = f"名额分配：单位“{unit_code}”不存在或不在您的管理范围内"
+            _fail(message, quotas=message)
         if int(places) <= 0:
-            _fail(f"名额分配：{unit.name} 的名额应为正整数", quotas=f"{unit.name} 的名额应为正整数")
+            _fail(f"名额分配：{unit.name} 的名额应为正整数", quotas=f"{unit.name}（{unit.code}）的名额应为正整数")
         quota_rows.append((unit, int(places)))
     total = sum(p for _, p in quota_rows)
     if tc.quota is not None and total > tc.quota:
@@ -183,7 +184,8 @@ def callup_save(*, acting_user, class_code: str, title: str, deadline: date, mod
         found = {c.person_code: c for c in cadres_visible_to(acting_user).filter(person_code__in=list(named))}
         missing = [p for p in named if p not in found]
         if missing:
-            _fail(f"点名调训：人员编码 {'、'.join(missing[:5])} 不存在或不在您的管理范围内", named="有人员不存在")
+            message = f"点名调训：人员编码 {'、'.join(missing[:5])} 不存在或不在您的管理范围内"
+            _fail(message, named=message)
         if not found:
             _fail("点名调训至少要点一名干部", named="不能为空")
         people = list(found.values())

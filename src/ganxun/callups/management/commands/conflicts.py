@@ -4,11 +4,11 @@ from datetime import date
 from pathlib import Path
 
 from ganxun.callups.conflicts import KINDS, find_conflicts
+from ganxun.callups.exporters import CONFLICT_HEADERS, conflict_row, export_conflicts
 from ganxun.core.errors import DomainError
 from ganxun.core.management.base import GanxunCommand
 from ganxun.core.roles import UNSCOPED_OPERATOR
 
-HEADERS = ["类型", "对象编码", "对象名称", "班次编码", "开始日期", "结束日期", "比例", "说明"]
 
 
 def _day(name: str, text: str) -> date:
@@ -16,11 +16,6 @@ def _day(name: str, text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise DomainError(f"{name} 应为 YYYY-MM-DD 日期，而不是 {text!r}", code="invalid_date") from None
-
-
-def _row(c) -> list:
-    return [c.label, c.subject, c.subject_name, "、".join(c.classes), c.start, c.end,
-            f"{c.share:.1%}" if c.share is not None else "", c.detail]
 
 
 class Command(GanxunCommand):
@@ -46,16 +41,15 @@ class Command(GanxunCommand):
                                "conflicts": [c.as_json() for c in found]}, ensure_ascii=False, indent=1)
             self._emit(text, output)
         elif fmt == "table":
-            lines = ["\t".join(HEADERS)] + ["\t".join("" if v is None else str(v) for v in _row(c)) for c in found]
+            lines = ["\t".join(CONFLICT_HEADERS)] + ["\t".join("" if v is None else str(v) for v in conflict_row(c))
+                                                     for c in found]
             lines.append(f"共 {len(found)} 条")
             self._emit("\n".join(lines), output)
         else:
             if not output:
                 raise DomainError("xlsx 格式需要 --output 文件名", code="output_required")
-            from ganxun.core.xlsx import write_xlsx
-
             with open(output, "wb") as handle:
-                write_xlsx(HEADERS, (_row(c) for c in found), sheet="调训冲突", target=handle)
+                export_conflicts(acting_user=UNSCOPED_OPERATOR, conflicts=found, target=handle, window=f"{frm}~{to}")
             self.stderr.write(f"已写入 {output}：{len(found)} 条冲突")
 
     def _emit(self, text: str, output: str | None) -> None:

@@ -1,0 +1,25 @@
+from django import forms
+
+from ganxun.callups.models import CallUpMode
+
+
+class CallUpForm(forms.Form):
+    class_code = forms.ChoiceField(label="班次")
+    mode = forms.ChoiceField(label="调训方式", choices=CallUpMode.choices)
+    title = forms.CharField(label="通知标题", max_length=200)
+    deadline = forms.DateField(label="报名截止日期", widget=forms.DateInput(attrs={"type": "date"}))
+    report_at = forms.CharField(label="报到时间地点", max_length=200, required=False)
+    contact = forms.CharField(label="联系人及电话", max_length=100, required=False)
+    body = forms.CharField(label="通知正文", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    quotas = forms.CharField(label="名额分配", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                             help_text="按名额调训时填写，每行一个单位：单位编码:名额，如 419901CZJ:3")
+    named = forms.CharField(label="点名人员", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                            help_text="点名调训时填写人员编码，用空格、逗号或换行分隔")
+
+    def __init__(self, *args, classes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["class_code"].choices = [("", "请选择班次")] + [
+            (c.code, f"{c.name}（{c.code}，{c.start_date:%Y-%m-%d} 开班）") for c in classes]
+        for name, field in self.fields.items():
+            css = "form-select form-select-sm" if isinstance(field, forms.ChoiceField) else "form-control form-control-sm"
+            field.widget.attrs.setdefault("class", css)

@@ -1,0 +1,12 @@
+from ganxun.core.roles import Role
+from ganxun.web.menu import MenuItem
+
+ITEMS = (
+    MenuItem("classes", "调训通知", "callups:list", "bi-megaphone",
+             frozenset({Role.ORG_ADMIN, Role.UNIT_HR, Role.SUPERUSER}), prefix="/callups/", order=30),
+    MenuItem("classes", "调训冲突", "callups:conflicts", "bi-exclamation-diamond",
+             frozenset({Role.ORG_ADMIN, Role.UNIT_HR, Role.LEADER, Role.SUPERUSER}), prefix="/callups/conflicts/",
+             order=35),
+    MenuItem("mine", "我的调训", "callups:mine", "bi-megaphone", frozenset({Role.CADRE}), prefix="/callups/mine/",
+             order=26),
+)

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from ganxun.callups import views
+
+app_name = "callups"
+urlpatterns = [
+    path("", views.callup_list, name="list"),
+    path("new/", views.callup_new, name="new"),
+    path("mine/", views.mine, name="mine"),
+    path("conflicts/", views.conflicts_view, name="conflicts"),
+    path("<str:code>/", views.callup_detail, name="detail"),
+    path("<str:code>/issue/", views.callup_issue_view, name="issue"),
+    path("<str:code>/nominate/", views.nominate_view, name="nominate"),
+    path("<str:code>/audit/", views.audit_view, name="audit"),
+    path("<str:code>/notice.docx", views.notice_docx, name="notice_docx"),
+    path("<str:code>/nominations/<int:nomination_id>/withdraw/", views.withdraw_view, name="withdraw"),
+    path("<str:code>/nominations/<int:nomination_id>/confirm/", views.confirm_view, name="confirm"),
+    path("<str:code>/nominations/<int:nomination_id>/leave/", views.leave_view, name="leave"),
+    path("<str:code>/leave/<int:leave_id>/", views.leave_decide_view, name="leave_decide"),
+]

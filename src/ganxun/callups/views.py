@@ -1,0 +1,299 @@
+"""The call-up pages: the list (a department's notices, a unit's inbox), a notice (quotas, nominations with their
+conflict warnings, audit, leave), the notice form, the Word document, the conflicts report and a cadre's own
+call-ups. Every view reads through ``selectors`` (outside the scope: 404) and writes through one service.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.db.models import Count, Q, Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from ganxun.callups import services
+from ganxun.callups.conflicts import KINDS, find_conflicts
+from ganxun.callups.forms import CallUpForm
+from ganxun.callups.models import ACTIVE_STATUSES, CallUpLeaveStatus, CallUpMode, CallUpStatus, NominationStatus
+from ganxun.callups.selectors import (access_callup, callups_visible_to, inbox_for, makeups_visible_to, may_audit,
+                                      may_nominate_for, may_run_callups, nominations_visible_to)
+from ganxun.cadres.selectors import cadres_visible_to
+from ganxun.classes.selectors import classes_visible_to
+from ganxun.core.errors import DomainError
+from ganxun.core.roles import Role, role_of
+from ganxun.web.decorators import scoped_view
+from ganxun.web.dialogs import action_feedback
+from ganxun.web.paging import page_of
+from ganxun.web.tables import Column
+
+LIST_COLUMNS = [Column(label) for label in ("通知编号", "通知标题", "班次", "开班日期", "方式", "报名截止", "名额 / 提名 / 已审核",
+                                            "状态")]
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _back(code: str, tab: str = ""):
+    return redirect(f"/callups/{code}/" + (f"?tab={tab}" if tab else ""))
+
+
+@scoped_view
+def callup_list(request):
+    user = request.user
+    if role_of(user) == Role.CADRE:
+        return redirect("callups:mine")
+    runner = may_run_callups(user)
+    box = request.GET.get("box", "issued" if runner else "inbox")
+    qs = inbox_for(user) if box == "inbox" else callups_visible_to(user)
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(title__contains=q) | Q(code__contains=q) | Q(training_class__name__contains=q))
+    status = request.GET.get("status", "")
+    if status in CallUpStatus.values:
+        qs = qs.filter(status=status)
+    qs = qs.annotate(places=Sum("quotas__places", distinct=True),
+                     active=Count("nominations", filter=Q(nominations__status__in=ACTIVE_STATUSES), distinct=True),
+                     approved=Count("nominations", filter=Q(nominations__status=NominationStatus.APPROVED),
+                                    distinct=True))
+    page = page_of(request, qs)
+    return render(request, "callups/list.html", {
+        "page": page, "rows": list(page.object_list), "columns": LIST_COLUMNS, "box": box, "q": q, "status": status,
+        "statuses": CallUpStatus.choices, "runner": runner, "query": request.GET.urlencode()})
+
+
+def _class_choices(user):
+    today = _today()
+    return list(classes_visible_to(user).filter(start_date__gt=today, closed_at__isnull=True)
+                .order_by("start_date", "code")[:300])
+
+
+def _parse_quotas(text: str) -> dict[str, int]:
+    quotas: dict[str, int] = {}
+    for i, line in enumerate(text.splitlines(), start=1):
+        line = line.replace("：", ":").replace("，", ",").strip()
+        if not line:
+            continue
+        parts = [p.strip() for p in line.replace(",", ":").replace(" ", ":").split(":") if p.strip()]
+        if len(parts) != 2 or not parts[1].isdigit():
+            message = f"名额分配第 {i} 行“{line[:30]}”应为“单位编码:名额”"
+            raise DomainError(message, code="invalid", extra={"fields": {"quotas": message}})
+        quotas[parts[0]] = int(parts[1])
+    return quotas
+
+
+@scoped_view
+def callup_new(request):
+    user = request.user
+    if not may_run_callups(user):
+        raise Http404("无权下发调训通知")
+    classes = _class_choices(user)
+    initial = {"class_code": request.GET.get("class", ""), "mode": CallUpMode.QUOTA}
+    form = CallUpForm(request.POST or None, classes=classes, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            callup = services.callup_save(
+                acting_user=user, class_code=d["class_code"], title=d["title"], deadline=d["deadline"], mode=d["mode"],
+                body=d["body"], report_at=d["report_at"], contact=d["contact"], quotas=_parse_quotas(d["quotas"]),
+                named=[p for p in d["named"].replace("，", ",").replace(",", " ").split() if p])
+        except DomainError as exc:
+            from ganxun.web.dialogs import attach_errors
+
+            attach_errors(form, exc)
+        else:
+            messages.success(request, f"已保存调训通知草稿 {callup.code}；核对无误后请点击“下发”")
+            return redirect("callups:detail", callup.code)
+    return render(request, "callups/form.html", {"form": form, "classes": classes})
+
+
+def _nominees(user, callup, q: str):
+    """Cadres the user may put forward under the quotas they hold, not already holding a place."""
+    units = [quota.unit for quota in callup.quotas.select_related("unit") if may_nominate_for(user, quota)]
+    if not units:
+        return [], []
+    under = Q()
+    for unit in units:
+        under |= Q(org__path__startswith=unit.path)
+    qs = cadres_visible_to(user).filter(under).exclude(
+        nominations__callup=callup, nominations__status__in=ACTIVE_STATUSES)
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(person_code__contains=q) | Q(org__name__contains=q))
+    return units, list(qs.order_by("org__path", "person_code")[:100])
+
+
+@scoped_view
+def callup_detail(request, code):
+    user = request.user
+    callup = access_callup(user, code)
+    tc = callup.training_class
+    auditor = may_audit(user, callup)
+    nominations = list(nominations_visible_to(user).filter(callup=callup).prefetch_related("leaves")
+                       .order_by("quota__unit__path", "id"))
+    quotas = []
+    for quota in callup.quotas.select_related("unit"):
+        held = sum(1 for n in nominations if n.quota_id == quota.pk and n.holds_place)
+        if auditor or may_nominate_for(user, quota):
+            quotas.append({"q": quota, "held": held, "left": max(quota.places - held, 0),
+                           "mine": may_nominate_for(user, quota)})
+    q = request.GET.get("q", "").strip()
+    open_now = callup.status == CallUpStatus.ISSUED and _today() <= callup.deadline
+    units, nominees = _nominees(user, callup, q) if open_now and callup.mode == CallUpMode.QUOTA else ([], [])
+    pending_leaves = [(n, leave) for n in nominations for leave in n.leaves.all()
+                      if leave.status == CallUpLeaveStatus.PENDING]
+    return render(request, "callups/detail.html", {
+        "callup": callup, "tc": tc, "auditor": auditor, "nominations": nominations, "quotas": quotas,
+        "open_now": open_now, "units": units, "nominees": nominees, "q": q, "pending_leaves": pending_leaves,
+        "warned": sum(1 for n in nominations if n.warnings and n.holds_place),
+        "status_counts": {s: sum(1 for n in nominations if n.status == s) for s in NominationStatus.values},
+    })
+
+
+@scoped_view
+@require_POST
+def callup_issue_view(request, code):
+    access_callup(request.user, code)
+    action_feedback(request, lambda: services.callup_issue(acting_user=request.user, code=code),
+                    "调训通知已下发，相关单位可在“调训通知”中看到并提名")
+    return _back(code)
+
+
+@scoped_view
+@require_POST
+def nominate_view(request, code):
+    access_callup(request.user, code)
+    try:
+        result = services.nominate(acting_user=request.user, callup_code=code,
+                                   person_codes=request.POST.getlist("person"), note=request.POST.get("note", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _back(code)
+    messages.success(request, f"已提名 {len(result.nominations)} 人，等待组织部门审核")
+    for person, warnings in result.warnings.items():
+        for w in warnings:
+            messages.warning(request, f"冲突提示（{w['label']}）：{w['detail']}")
+    return _back(code)
+
+
+def _ids(request) -> list[int]:
+    return [int(i) for i in request.POST.getlist("nomination") if i.isdigit()]
+
+
+@scoped_view
+@require_POST
+def audit_view(request, code):
+    access_callup(request.user, code)
+    approve = request.POST.get("approve") == "1"
+    ids = _ids(request)
+    if not ids:
+        messages.error(request, "请先勾选要审核的提名")
+        return _back(code)
+    action_feedback(request, lambda: services.nominations_audit(
+        acting_user=request.user, callup_code=code, nomination_ids=ids, approve=approve,
+        note=request.POST.get("note", "")),
+        lambda n: f"已审核通过 {n} 人，已录入班次学员名单" if approve else f"已退回 {n} 人的提名，单位可重新提名")
+    return _back(code)
+
+
+@scoped_view
+@require_POST
+def withdraw_view(request, code, nomination_id):
+    access_callup(request.user, code)
+    action_feedback(request, lambda: services.nomination_withdraw(acting_user=request.user, nomination_id=nomination_id,
+                                                                  reason=request.POST.get("reason", "")),
+                    "已撤回提名，名额已释放")
+    return _back(code)
+
+
+@scoped_view
+@require_POST
+def confirm_view(request, code, nomination_id):
+    access_callup(request.user, code)
+    action_feedback(request, lambda: services.named_confirm(acting_user=request.user, nomination_id=nomination_id),
+                    lambda n: f"已确认 {n.cadre.name} 按时参训")
+    return redirect(request.POST.get("next") or f"/callups/{code}/")
+
+
+@scoped_view
+@require_POST
+def leave_view(request, code, nomination_id):
+    access_callup(request.user, code)
+    action_feedback(request, lambda: services.callup_leave_request(
+        acting_user=request.user, nomination_id=nomination_id, reason=request.POST.get("reason", "")),
+        "已提交请假申请，等待组织部门审批")
+    return redirect(request.POST.get("next") or f"/callups/{code}/")
+
+
+@scoped_view
+@require_POST
+def leave_decide_view(request, code, leave_id):
+    access_callup(request.user, code)
+    approve = request.POST.get("approve") == "1"
+    action_feedback(request, lambda: services.callup_leave_decide(
+        acting_user=request.user, leave_id=leave_id, approve=approve, note=request.POST.get("note", "")),
+        "已批准请假，已列入补训名单" if approve else "未批准请假，调训安排不变")
+    return _back(code)
+
+
+@scoped_view
+def notice_docx(request, code):
+    from ganxun.callups.documents import notice_document
+
+    callup = access_callup(request.user, code)
+    response = HttpResponse(notice_document(callup),
+                            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    from django.utils.http import content_disposition_header
+
+    response["Content-Disposition"] = content_disposition_header(True, f"{callup.code} 调训通知.docx")
+    return response
+
+
+def _window(request) -> tuple[date, date]:
+    today = _today()
+    try:
+        frm = date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        frm = date(today.year, 1, 1)
+    try:
+        to = date.fromisoformat(request.GET.get("to", ""))
+    except ValueError:
+        to = date(today.year, 12, 31)
+    if to < frm:
+        frm, to = to, frm
+    return frm, min(to, frm + timedelta(days=3 * 366))
+
+
+@scoped_view
+def conflicts_view(request):
+    user = request.user
+    if role_of(user) not in (Role.ORG_ADMIN, Role.UNIT_HR, Role.LEADER, Role.SUPERUSER):
+        raise Http404("无权查看调训冲突")
+    frm, to = _window(request)
+    kind = request.GET.get("kind", "")
+    every = find_conflicts(user, frm, to)
+    counts = {k: 0 for k in KINDS}
+    for c in every:
+        counts[c.kind] += 1
+    found = [c for c in every if c.kind == kind] if kind in KINDS else every
+    if request.GET.get("format") == "xlsx":
+        from ganxun.callups.exporters import export_conflicts
+        from ganxun.core.xlsx import xlsx_response
+
+        content = export_conflicts(acting_user=user, conflicts=found, window=f"{frm}~{to}")
+        return xlsx_response(content, f"调训冲突 {frm}至{to}.xlsx")
+    return render(request, "callups/conflicts.html", {
+        "found": found[:500], "total": len(found), "frm": frm, "to": to, "kind": kind, "kinds": KINDS.items(),
+        "cards": [(k, label, counts[k]) for k, label in KINDS.items()], "query": request.GET.urlencode()})
+
+
+@scoped_view
+def mine(request):
+    """A cadre's own call-ups, on a phone: where and when, confirm, or ask for leave."""
+    user = request.user
+    nominations = list(nominations_visible_to(user).exclude(status=NominationStatus.WITHDRAWN)
+                       .prefetch_related("leaves").order_by("-callup__training_class__start_date"))
+    return render(request, "callups/mine.html", {"nominations": nominations, "today": _today(),
+                                                 "makeups": list(makeups_visible_to(user))})

@@ -1,0 +1,134 @@
+"""The call-up pages as each role sees them: the department issues and audits, the unit nominates and is warned,
+the cadre sees their call-up; outside the scope every page is a 404."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from ganxun.callups.models import CallUp, Nomination
+from ganxun.classes.models import Enrolment, TrainingClass
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def upcoming(world):
+    start = timezone.localdate() + timedelta(days=30)
+    return TrainingClass.objects.create(code="BC9", name="县处级干部进修班", kind="core", organiser=world.orgs["city_dept"],
+                                        start_date=start, end_date=start + timedelta(days=19), quota=30,
+                                        content_category="party_spirit")
+
+
+def _issue(client, tc, **extra):
+    data = {"class_code": tc.code, "mode": "quota", "title": "关于调训参加县处级干部进修班的通知",
+            "deadline": (tc.start_date - timedelta(days=7)).isoformat(), "quotas": "419901CZJ:1\n4199JYJ：2",
+            "report_at": "开班当天上午8:30，市委党校报到", **extra}
+    response = client.post("/callups/new/", data)
+    return response, CallUp.objects.order_by("-id").first()
+
+
+def test_the_department_drafts_issues_and_the_unit_finds_it_in_its_inbox(world, upcoming, client):
+    login(client, world.users["city"])
+    assert "BC9" in client.get("/callups/new/").content.decode()
+    response, callup = _issue(client, upcoming)
+    assert response.status_code == 302 and response["Location"] == f"/callups/{callup.code}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "草稿" in page and "示例市教育局" in page and 'data-testid="callup-issue"' in page
+    assert client.post(f"/callups/{callup.code}/issue/").status_code == 302
+    docx = client.get(f"/callups/{callup.code}/notice.docx")
+    assert docx.status_code == 200 and docx.content[:2] == b"PK"
+    from docx import Document
+    import io
+
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+    assert "东城区财政局 1 名" in text and "县处级干部进修班" in text
+    client.logout()
+    login(client, world.users["dc_hr"])
+    inbox = client.get("/callups/").content.decode()
+    assert callup.code in inbox and "待本单位办理" in inbox
+    detail = client.get(f"/callups/{callup.code}/").content.decode()
+    assert 'data-testid="nominate-panel"' in detail and "王磊" in detail and "张建国" not in detail
+
+
+def test_bad_quota_lines_are_named_and_nothing_is_saved(world, upcoming, client):
+    login(client, world.users["city"])
+    response, _ = _issue(client, upcoming, quotas="419901CZJ 一")
+    assert response.status_code == 200
+    assert "名额分配第 1 行“419901CZJ 一”应为“单位编码:名额”" in response.content.decode()
+    response, _ = _issue(client, upcoming, quotas="NOPE:3")
+    assert "单位“NOPE”不存在或不在您的管理范围内" in response.content.decode()
+    assert not CallUp.objects.exists()
+
+
+def test_a_nomination_with_a_clash_is_warned_then_audited_into_the_class(world, upcoming, client):
+    login(client, world.users["city"])
+    _, callup = _issue(client, upcoming)
+    client.post(f"/callups/{callup.code}/issue/")
+    county = TrainingClass.objects.create(code="DC9", name="区直机关专题班", kind="thematic", organiser=world.orgs["dc_dept"],
+                                          start_date=upcoming.start_date, end_date=upcoming.start_date + timedelta(days=3))
+    Enrolment.objects.create(training_class=county, cadre=world.cadres["dc1"])
+    client.logout()
+    login(client, world.users["dc_hr"])
+    page = client.post(f"/callups/{callup.code}/nominate/", {"person": ["C-DC-1"]}, follow=True).content.decode()
+    assert "已提名 1 人" in page and "冲突提示（多头调训）" in page
+    over = client.post(f"/callups/{callup.code}/nominate/", {"person": ["C-DC-2"]}, follow=True).content.decode()
+    assert "东城区财政局 的名额为 1 个" in over
+    client.logout()
+    login(client, world.users["city"])
+    page = client.get(f"/callups/{callup.code}/").content.decode()
+    assert "1 人有冲突提示" in page and "区直机关专题班" in page
+    nomination = Nomination.objects.get()
+    page = client.post(f"/callups/{callup.code}/audit/", {"nomination": [nomination.pk], "approve": "1"},
+                       follow=True).content.decode()
+    assert "已审核通过 1 人" in page
+    assert Enrolment.objects.filter(training_class=upcoming, cadre=world.cadres["dc1"]).exists()
+    # the conflicts report shows it too, and exports it
+    report = client.get("/callups/conflicts/", {"from": upcoming.start_date, "to": upcoming.end_date}).content.decode()
+    assert 'data-kind="multi_organiser"' in report and 'data-subject="C-DC-1"' in report
+    export = client.get("/callups/conflicts/", {"from": upcoming.start_date, "to": upcoming.end_date, "format": "xlsx"})
+    assert export.status_code == 200 and export.content[:2] == b"PK"
+
+
+def test_the_cadre_sees_their_named_call_up_and_asks_for_leave(world, upcoming, client):
+    login(client, world.users["city"])
+    _, callup = _issue(client, upcoming, mode="named", quotas="", named="C-DC-2")
+    client.post(f"/callups/{callup.code}/issue/")
+    client.logout()
+    login(client, world.users["cadre"])
+    assert client.get("/callups/").status_code == 302
+    page = client.get("/callups/mine/").content.decode()
+    assert "县处级干部进修班" in page and "开班当天上午8:30" in page
+    n = Nomination.objects.get()
+    page = client.post(f"/callups/{callup.code}/nominations/{n.pk}/leave/",
+                       {"reason": "住院治疗", "next": "/callups/mine/"}, follow=True).content.decode()
+    assert "已提交请假申请" in page and "住院治疗（待审批）" in page
+
+
+@pytest.mark.parametrize("who", ["other", "institution", "cadre"])
+def test_outside_the_scope_a_call_up_is_a_404(world, upcoming, client, who):
+    login(client, world.users["city"])
+    _, callup = _issue(client, upcoming)
+    client.post(f"/callups/{callup.code}/issue/")
+    client.logout()
+    login(client, world.users[who])
+    for url in (f"/callups/{callup.code}/", f"/callups/{callup.code}/notice.docx"):
+        assert client.get(url).status_code == 404, (who, url)
+    assert client.post(f"/callups/{callup.code}/nominate/", {"person": ["C-DC-1"]}).status_code == 404
+    assert not Nomination.objects.exists()
+
+
+def test_the_read_only_leader_reads_the_call_up_but_cannot_nominate_or_audit(world, upcoming, client):
+    login(client, world.users["city"])
+    _, callup = _issue(client, upcoming)
+    client.post(f"/callups/{callup.code}/issue/")
+    client.logout()
+    login(client, world.users["leader"])
+    page = client.get(f"/callups/{callup.code}/").content.decode()
+    assert "县处级干部进修班" in page and 'data-testid="nominate-panel"' not in page
+    page = client.post(f"/callups/{callup.code}/nominate/", {"person": ["C-DC-1"]}, follow=True).content.decode()
+    assert "没有这份调训通知的名额" in page
+    assert not Nomination.objects.exists()
