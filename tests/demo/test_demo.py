@@ -54,6 +54,12 @@ def _wipe() -> None:
     from ganxun.classes.models import Certificate, Enrolment, TrainingClass
     from ganxun.records.models import CadreYearTotal, LearningRecord
 
+    from ganxun.callups.models import AnnualPlan, CallUp, Makeup, Nomination
+
+    Makeup.objects.all().delete()            # make-ups protect their leave, call-ups their classes
+    Nomination.objects.all().delete()
+    CallUp.objects.all().delete()
+    AnnualPlan.objects.all().delete()
     Certificate.objects.all().delete()      # certificates and completions protect trainees and entries
     Enrolment.objects.all().delete()
     TrainingClass.objects.all().delete()

@@ -1,7 +1,8 @@
 """The call-up faults the plans forbid, found among enrolments and nominations:
 
 - ``multi_organiser`` 多头调训 — one cadre in full-time classes of different organisers on overlapping days;
-- ``repeat`` 重复调训 — one cadre in two classes of the same kind and content within ``CALLUP_REPEAT_DAYS``;
+- ``repeat`` 重复调训 — one cadre in two runs of one programme (or two 主体班 of one content) within
+  ``CALLUP_REPEAT_DAYS``;
 - ``long_untrained`` 长期不训 — a cadre with no full-time training counted by the rules engine for
   ``CALLUP_LONG_UNTRAINED_YEARS`` years and none coming in the window;
 - ``unit_absence`` — a unit with more than ``CALLUP_UNIT_SHARE`` (default 20%, seed 003: "年度部门干部参加培训
@@ -15,6 +16,7 @@ before the nomination is written.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -174,6 +176,22 @@ def _multi_organiser(cadre: Cadre, held: list[TrainingClass], in_window: set[int
     return out
 
 
+_EDITION = re.compile(r"(\d{4}年(度)?|第[0-9一二三四五六七八九十]+期|[（(][^）)]*[）)]|[春秋]季(学期)?|上半年|下半年)")
+
+
+def topic_of(name: str) -> str:
+    """A class's programme without its year, edition and bracketed notes: "2026年第3期县处级领导干部进修班（春季）"
+    and "2025年第1期县处级领导干部进修班" are one programme."""
+    return _EDITION.sub("", name).strip(" ·-—")
+
+
+def same_training(a: TrainingClass, b: TrainingClass) -> bool:
+    """Two runs of one programme, or two 主体班 of the same content: training the cadre has already had."""
+    if topic_of(a.name) == topic_of(b.name):
+        return True
+    return a.kind == b.kind == "core" and a.content_category == b.content_category
+
+
 def _repeats(cadre: Cadre, held: list[TrainingClass], in_window: set[int]) -> list[Conflict]:
     out = []
     days = repeat_days()
@@ -182,13 +200,14 @@ def _repeats(cadre: Cadre, held: list[TrainingClass], in_window: set[int]) -> li
             gap = (b.start_date - a.start_date).days
             if gap > days:
                 break
-            if (a.kind == b.kind and a.content_category == b.content_category and a.pk != b.pk
-                    and (a.pk in in_window or b.pk in in_window)):
+            if a.pk != b.pk and same_training(a, b) and (a.pk in in_window or b.pk in in_window):
                 out.append(Conflict(
                     "repeat", cadre.person_code, cadre.name, [a.code, b.code],
                     f"{cadre.name}（{cadre.org.name}）在 {gap} 天内两次参加同类培训：「{a.name}」（{a.start_date:%Y-%m-%d}）、"
-                    f"「{b.name}」（{b.start_date:%Y-%m-%d}），均为{a.get_kind_display()}"
-                    + (f"·{a.get_content_category_display()}" if a.content_category else ""),
+                    f"「{b.name}」（{b.start_date:%Y-%m-%d}），"
+                    + (f"同为「{topic_of(a.name)}」" if topic_of(a.name) == topic_of(b.name) else
+                       f"均为{a.get_kind_display()}" + (f"·{a.get_content_category_display()}" if a.content_category
+                                                       else "")),
                     a.start_date, b.end_date, extra={"days_between": gap}))
     return out
 

@@ -6,7 +6,7 @@ name its cadres; a cadre their own call-ups; the host institution the call-ups f
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
 from ganxun.callups.models import (AnnualPlan, CallUp, CallUpLeave, CallUpQuota, CallUpStatus, Makeup, Nomination)
 from ganxun.cadres.models import Cadre
@@ -57,6 +57,30 @@ def callups_visible_to(user) -> QuerySet[CallUp]:
     else:
         return qs.none()
     return qs.filter(q).order_by("-created_at", "-id")
+
+
+def issued_by_scope(user) -> QuerySet[CallUp]:
+    """The call-ups the user's own departments issued (本部门发出)."""
+    scope = scope_of(user)
+    if scope.everything:
+        return callups_visible_to(user)
+    if not scope.paths:
+        return CallUp.objects.none()
+    return callups_visible_to(user).filter(_any_path(scope.paths, "issuer__path"))
+
+
+def with_counts(qs: QuerySet[CallUp]) -> QuerySet[CallUp]:
+    """Each call-up with its places given, the nominations holding a place and those approved."""
+    places = (CallUpQuota.objects.filter(callup=OuterRef("pk")).order_by().values("callup")
+              .annotate(n=Sum("places")).values("n"))
+
+    def counted(*statuses):
+        return (Nomination.objects.filter(callup=OuterRef("pk"), status__in=statuses).order_by().values("callup")
+                .annotate(n=Count("id")).values("n"))
+    from ganxun.callups.models import ACTIVE_STATUSES, NominationStatus
+
+    return qs.annotate(places=Subquery(places), active=Subquery(counted(*ACTIVE_STATUSES)),
+                       approved=Subquery(counted(NominationStatus.APPROVED)))
 
 
 def access_callup(user, code: str) -> CallUp:

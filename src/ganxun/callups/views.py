@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.db.models import Count, Q, Sum
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +18,7 @@ from ganxun.callups import services
 from ganxun.callups.conflicts import KINDS, find_conflicts
 from ganxun.callups.forms import CallUpForm
 from ganxun.callups.models import ACTIVE_STATUSES, CallUpLeaveStatus, CallUpMode, CallUpStatus, NominationStatus
-from ganxun.callups.selectors import (access_callup, callups_visible_to, inbox_for, makeups_visible_to, may_audit,
+from ganxun.callups.selectors import (access_callup, inbox_for, issued_by_scope, with_counts, makeups_visible_to, may_audit,
                                       may_nominate_for, may_run_callups, nominations_visible_to)
 from ganxun.cadres.selectors import cadres_visible_to
 from ganxun.classes.selectors import classes_visible_to
@@ -48,21 +48,18 @@ def callup_list(request):
         return redirect("callups:mine")
     runner = may_run_callups(user)
     box = request.GET.get("box", "issued" if runner else "inbox")
-    qs = inbox_for(user) if box == "inbox" else callups_visible_to(user)
+    qs = inbox_for(user) if box == "inbox" else issued_by_scope(user)
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(title__contains=q) | Q(code__contains=q) | Q(training_class__name__contains=q))
     status = request.GET.get("status", "")
     if status in CallUpStatus.values:
         qs = qs.filter(status=status)
-    qs = qs.annotate(places=Sum("quotas__places", distinct=True),
-                     active=Count("nominations", filter=Q(nominations__status__in=ACTIVE_STATUSES), distinct=True),
-                     approved=Count("nominations", filter=Q(nominations__status=NominationStatus.APPROVED),
-                                    distinct=True))
+    qs = with_counts(qs)
     page = page_of(request, qs)
     return render(request, "callups/list.html", {
         "page": page, "rows": list(page.object_list), "columns": LIST_COLUMNS, "box": box, "q": q, "status": status,
-        "statuses": CallUpStatus.choices, "runner": runner, "query": request.GET.urlencode()})
+        "statuses": CallUpStatus.choices, "runner": runner, "today": _today(), "query": request.GET.urlencode()})
 
 
 def _class_choices(user):
@@ -141,7 +138,8 @@ def callup_detail(request, code):
                            "mine": may_nominate_for(user, quota)})
     q = request.GET.get("q", "").strip()
     open_now = callup.status == CallUpStatus.ISSUED and _today() <= callup.deadline
-    units, nominees = _nominees(user, callup, q) if open_now and callup.mode == CallUpMode.QUOTA else ([], [])
+    room = any(row["mine"] and row["left"] for row in quotas)
+    units, nominees = _nominees(user, callup, q) if open_now and room and callup.mode == CallUpMode.QUOTA else ([], [])
     pending_leaves = [(n, leave) for n in nominations for leave in n.leaves.all()
                       if leave.status == CallUpLeaveStatus.PENDING]
     return render(request, "callups/detail.html", {

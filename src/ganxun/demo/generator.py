@@ -771,6 +771,10 @@ def build_demo(size: str = "city", seed: int = DEFAULT_SEED, *, records: bool = 
         index = AuthorityIndex(builder.orgs)
         cadres = builder.build_cadres(index)
         written = build_records(seed, last_day=last_day) if records else 0
+        if records:
+            from ganxun.demo.callups import build_callups
+
+            build_callups(seed, last_day)
     # the logins and the example plan go through their services, each a transaction of its own
     accounts = builder.build_accounts()
     build_example_plan(PROVINCE_CODE)
