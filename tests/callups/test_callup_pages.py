@@ -132,3 +132,21 @@ def test_the_read_only_leader_reads_the_call_up_but_cannot_nominate_or_audit(wor
     page = client.post(f"/callups/{callup.code}/nominate/", {"person": ["C-DC-1"]}, follow=True).content.decode()
     assert "没有这份调训通知的名额" in page
     assert not Nomination.objects.exists()
+
+
+def test_the_rates_page_counts_the_call_ups_of_the_year_by_unit_and_category(world, upcoming, client):
+    login(client, world.users["city"])
+    _, callup = _issue(client, upcoming)
+    client.post(f"/callups/{callup.code}/issue/")
+    client.force_login(world.users["dc_hr"])
+    client.post(f"/callups/{callup.code}/nominate/", {"person": ["C-DC-1"]})
+    client.force_login(world.users["city"])
+    page = client.get("/callups/rates/", {"year": upcoming.start_date.year}).content.decode()
+    assert 'data-key="419901CZJ"' in page and "50%" in page       # 1 of the bureau's 2 cadres
+    assert "1 / 5 人" in page                                       # the city's 5 cadres, one called up
+    by_category = client.get("/callups/rates/", {"year": upcoming.start_date.year, "by": "category"}).content.decode()
+    assert "干部类别" in by_category and "1 / 5 人" in by_category
+    client.force_login(world.users["other"])
+    assert "1 / 1 人" not in client.get("/callups/rates/", {"year": upcoming.start_date.year}).content.decode()
+    client.force_login(world.users["cadre"])
+    assert client.get("/callups/rates/").status_code == 404

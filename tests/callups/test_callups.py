@@ -224,3 +224,30 @@ def test_ganxun_conflicts_prints_the_json_of_the_interface_and_refuses_bad_dates
     assert conflict["classes"] == ["BC1", "DC1"] and "时间重叠" in conflict["detail"]
     assert main(["conflicts", "--from", "2021-13-01", "--to", "2021-03-31"]) == 2
     assert "--from 应为 YYYY-MM-DD 日期" in capsys.readouterr().err
+
+
+def test_the_call_up_rate_of_the_reports_counts_who_was_called_up(world, city_class):
+    from ganxun.callups.rates import unit_rates
+    from ganxun.cadres.models import Cadre
+    from ganxun.plans.catalog import load_plan
+    from ganxun.plans.compliance import org_figures
+
+    callup = issued(world, city_class, {"419901CZJ": 2})
+    hr, city = world.users["dc_hr"], world.users["city"]
+    result = nominate(acting_user=hr, callup_code=callup.code, person_codes=["C-DC-1", "C-DC-2"], today=TODAY)
+    first, second = result.nominations
+    nominations_audit(acting_user=city, callup_code=callup.code, nomination_ids=[first.pk], approve=True)
+    nominations_audit(acting_user=city, callup_code=callup.code, nomination_ids=[second.pk], approve=False,
+                      note="请另行推荐")
+    figures = {f.code: f for f in org_figures(city, load_plan("henan-2019-2022"), date(2021, 12, 31), org_code="419901")}
+    rate = figures["call_up_rate"]
+    # 东城区 has 2 cadres; one was called up (the other's nomination was sent back)
+    assert (rate.numerator, rate.denominator, rate.value) == (1, 2, 0.5)
+    [fin] = [u for u in unit_rates(Cadre.objects.filter(org__code="419901CZJ"), date(2021, 1, 1), date(2021, 12, 31))]
+    assert (fin.label, fin.staff, fin.called, fin.places, fin.attended, fin.call_up_rate, fin.participation_rate) == (
+        "东城区财政局", 2, 1, 1, 1, 0.5, 1.0)
+    from ganxun.callups.rates import rates
+
+    by_category = {r.key: r for r in rates(Cadre.objects.filter(org__code="419901CZJ"), date(2021, 1, 1),
+                                           date(2021, 12, 31), by="category")}
+    assert sum(r.called for r in by_category.values()) == 1 and sum(r.staff for r in by_category.values()) == 2

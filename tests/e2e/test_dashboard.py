@@ -37,7 +37,7 @@ def test_city_admin_reads_the_dashboard_and_drills_down(page, e2e_world):
     figures = page.get_by_test_id("figures")
     for name in ("调训率", "参训率", "人均脱产培训学时", "人均网络培训学时", "学时达标率", "五年轮训完成率"):
         expect(figures).to_contain_text(name)
-    expect(figures.locator('[data-figure="call_up_rate"]')).to_contain_text("—")
+    expect(figures.locator('[data-figure="call_up_rate"]')).to_contain_text("0.0%")  # no call-ups in this ledger
     expect(figures.locator('[data-figure="participation_rate"]')).to_contain_text("66.7%")  # 6 of the 9 cadres trained in 2022
     expect(page.locator("#gx-chart canvas")).to_be_visible()
     # every headline number says which period it counts

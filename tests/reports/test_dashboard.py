@@ -168,9 +168,9 @@ def test_figures_on_the_page_are_the_engine_figures(client, world, ledger):
     assert figures["participation_rate"].value == 0.6  # 3 of the 5 cadres trained in 2022
     assert re.search(r'data-figure="participation_rate">.*?60\.0%', html, re.S)
     assert re.search(r'data-figure="avg_full_time_hours">.*?41\.2', html, re.S)  # 206 hours / 5
-    # 调训率 has no data source yet: a dash and the reason
+    # 调训率 counts the call-ups: none in this ledger's year, and the note says what it counts
     call_up = re.search(r'data-figure="call_up_rate">(.*?)</div>\s*</div>', html, re.S).group(1)
-    assert "—" in call_up and figures["call_up_rate"].note in call_up
+    assert "0.0%" in call_up and figures["call_up_rate"].note in call_up and "被调训" in call_up
 
 
 def test_org_indicators_show_their_verdicts(client, world, ledger):

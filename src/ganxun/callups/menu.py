@@ -7,6 +7,8 @@ ITEMS = (
     MenuItem("classes", "调训冲突", "callups:conflicts", "bi-exclamation-diamond",
              frozenset({Role.ORG_ADMIN, Role.UNIT_HR, Role.LEADER, Role.SUPERUSER}), prefix="/callups/conflicts/",
              order=35),
+    MenuItem("classes", "调训统计", "callups:rates", "bi-percent",
+             frozenset({Role.ORG_ADMIN, Role.UNIT_HR, Role.LEADER, Role.SUPERUSER}), prefix="/callups/rates/", order=36),
     MenuItem("mine", "我的调训", "callups:mine", "bi-megaphone", frozenset({Role.CADRE}), prefix="/callups/mine/",
              order=26),
 )

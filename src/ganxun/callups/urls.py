@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.callup_new, name="new"),
     path("mine/", views.mine, name="mine"),
     path("conflicts/", views.conflicts_view, name="conflicts"),
+    path("rates/", views.rates_view, name="rates"),
     path("<str:code>/", views.callup_detail, name="detail"),
     path("<str:code>/issue/", views.callup_issue_view, name="issue"),
     path("<str:code>/nominate/", views.nominate_view, name="nominate"),

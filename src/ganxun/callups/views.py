@@ -295,3 +295,29 @@ def mine(request):
                        .prefetch_related("leaves").order_by("-callup__training_class__start_date"))
     return render(request, "callups/mine.html", {"nominations": nominations, "today": _today(),
                                                  "makeups": list(makeups_visible_to(user))})
+
+
+@scoped_view
+def rates_view(request):
+    """调训率 and 参训率 by unit or by 干部类别 for a year, within the user's part of the tree."""
+    from ganxun.callups.rates import rates
+
+    user = request.user
+    if role_of(user) not in (Role.ORG_ADMIN, Role.UNIT_HR, Role.LEADER, Role.SUPERUSER):
+        raise Http404("无权查看调训统计")
+    today = _today()
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else today.year
+    by = "category" if request.GET.get("by") == "category" else "unit"
+    rows = rates(cadres_visible_to(user), date(year, 1, 1), date(year, 12, 31), by=by)
+    shown = [r for r in rows if r.called] if request.GET.get("all") != "1" and by == "unit" else rows
+    total = {k: sum(getattr(r, k) for r in rows) for k in ("staff", "called", "places", "attended", "completed",
+                                                            "on_leave")}
+    total["call_up_rate"] = total["called"] / total["staff"] if total["staff"] else None
+    total["participation_rate"] = total["attended"] / total["places"] if total["places"] else None
+    for key in ("call_up", "participation"):
+        value = total[f"{key}_rate"]
+        total[f"{key}_pct"] = f"{value:.1%}" if value is not None else ""
+    return render(request, "callups/rates.html", {
+        "rows": shown, "total": total, "year": year, "by": by, "all": request.GET.get("all") == "1",
+        "years": list(range(today.year + 1, today.year - 6, -1)), "hidden": len(rows) - len(shown)})

@@ -269,7 +269,7 @@ def org_figures(user, plan: Plan, as_of: date, *, org_code: str | None = None,
     in_the_year = (year.start, year.end)
     hours_window = (min(s.start for s in hours_spans), max(s.end for s in hours_spans)) if hours_spans else None
     figures = [
-        Figure("call_up_rate", "调训率", None, "share", note="调训模块上线后按调训名单计算", window=in_the_year),
+        _call_up_rate(in_year, total, year, in_the_year),
         Figure("participation_rate", "参训率", rate(participants, total), "share", numerator=participants,
                denominator=total, note=f"{as_of.year} 年内有结业培训记录（不含在职自学）的干部占比",
                window=in_the_year),
@@ -292,6 +292,17 @@ def org_figures(user, plan: Plan, as_of: date, *, org_code: str | None = None,
                               note="规划期内接受过系统理论教育和严格党性教育的县处级以上领导干部占比",
                               window=(period.start, period.end)))
     return figures
+
+
+def _call_up_rate(cadres, total: int, year: Span, window) -> Figure:
+    from ganxun.plans.subjects import figure_source
+
+    source = figure_source("call_up_rate")
+    if source is None:
+        return Figure("call_up_rate", "调训率", None, "share", note="调训模块上线后按调训名单计算", window=window)
+    called = source.count(cadres, year.start, year.end)
+    return Figure("call_up_rate", "调训率", round(called / total, 4) if total else None, "share", numerator=called,
+                  denominator=total, note=source.note.format(year=year.start.year), window=window)
 
 
 def org_report(user, plan: Plan, as_of: date, *, org_code: str | None = None, subtree: bool = True,

@@ -32,3 +32,24 @@ def register_subject(source: SubjectSource) -> SubjectSource:
 
 def subject_source(key: str) -> SubjectSource | None:
     return _sources.get(key)
+
+
+# Figures a module above the plans counts for the reports (rules.md: 调训率 from the call-ups): ``count(cadres,
+# start, end)`` → how many of ``cadres`` the figure counts in that period, and the note that says what it counts.
+@dataclass(frozen=True)
+class FigureSource:
+    code: str
+    note: str
+    count: Callable
+
+
+_figures: dict[str, FigureSource] = {}
+
+
+def register_figure(source: FigureSource) -> FigureSource:
+    _figures[source.code] = source
+    return source
+
+
+def figure_source(code: str) -> FigureSource | None:
+    return _figures.get(code)
