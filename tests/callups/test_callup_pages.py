@@ -150,3 +150,37 @@ def test_the_rates_page_counts_the_call_ups_of_the_year_by_unit_and_category(wor
     assert "1 / 1 人" not in client.get("/callups/rates/", {"year": upcoming.start_date.year}).content.decode()
     client.force_login(world.users["cadre"])
     assert client.get("/callups/rates/").status_code == 404
+
+
+def test_a_department_writes_its_annual_plan_lists_its_classes_and_sees_plan_against_actual(world, upcoming, client):
+    from ganxun.callups.models import AnnualPlan
+
+    login(client, world.users["city"])
+    assert "还没有年度培训计划" in client.get("/callups/plans/").content.decode()
+    bad = client.post("/callups/plans/new/", {"year": upcoming.start_date.year, "title": "计划",
+                                              "targets": "县处级领导干部 | 一百五十 | 每年选调"})
+    assert "计划指标第 1 行应为“培训对象 | 计划人数 | 计划表述 | 班次类型”" in bad.content.decode()
+    assert not AnnualPlan.objects.exists()
+    response = client.post("/callups/plans/new/", {
+        "year": upcoming.start_date.year, "title": "示例市委组织部年度干部教育培训计划",
+        "targets": "县处级领导干部 | 150 | 每年选调150名左右县处级领导干部到市委党校参加系统理论学习 | 主体班\n"
+                   "优秀年轻干部 | 100 | 每年举办2期中青年干部培训班"})
+    plan = AnnualPlan.objects.get()
+    assert response["Location"] == f"/callups/plans/{plan.pk}/"
+    assert [(t.group, t.planned, t.class_kind) for t in plan.targets.all()] == [
+        ("县处级领导干部", 150, "core"), ("优秀年轻干部", 100, "")]
+    county = plan.targets.get(group="县处级领导干部")
+    page = client.post(f"/callups/plans/{plan.pk}/classes/", {"class_code": "BC9", "target": county.pk,
+                                                              "planned": "30"}, follow=True).content.decode()
+    assert "已将班次 BC9 列入计划" in page and 'data-class="BC9"' in page
+    Enrolment.objects.create(training_class=upcoming, cadre=world.cadres["city1"], completed=True)
+    page = client.get(f"/callups/plans/{plan.pk}/").content.decode()
+    row = page[page.index(f'data-target="{county.pk}"'):]
+    assert "<td class=\"num\">150</td><td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">1</td>" in row
+    client.post(f"/callups/plans/{plan.pk}/publish/")
+    plan.refresh_from_db()
+    assert plan.status == "published"
+    client.force_login(world.users["other"])
+    assert client.get(f"/callups/plans/{plan.pk}/").status_code == 404
+    client.force_login(world.users["dc_hr"])
+    assert client.get("/callups/plans/").status_code == 404

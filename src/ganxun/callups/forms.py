@@ -23,3 +23,18 @@ class CallUpForm(forms.Form):
         for name, field in self.fields.items():
             css = "form-select form-select-sm" if isinstance(field, forms.ChoiceField) else "form-control form-control-sm"
             field.widget.attrs.setdefault("class", css)
+
+
+class AnnualPlanForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    title = forms.CharField(label="计划名称", max_length=200)
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    targets = forms.CharField(
+        label="计划指标（主要措施）", widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="每行一条：培训对象 | 计划人数 | 计划表述 | 班次类型（可省略，如 主体班）。"
+                  "例：县处级领导干部 | 150 | 每年选调150名左右县处级领导干部到市委党校参加系统理论学习 | 主体班")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control form-control-sm")

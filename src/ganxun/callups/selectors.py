@@ -169,3 +169,33 @@ def makeups_visible_to(user) -> QuerySet[Makeup]:
     elif not scope.everything:
         qs = qs.none()
     return makeups_with_state(qs)
+
+
+def plan_against_actual(plan: AnnualPlan) -> tuple[list[dict], list[dict]]:
+    """The plan's targets and classes beside what happened: for each planned class its call-ups and trainees,
+    for each target the trainees of its classes (enrolled, completed) against the planned number."""
+    from ganxun.callups.models import ACTIVE_STATUSES, PlannedClass
+    from ganxun.classes.models import EnrolmentStatus
+
+    planned = list(PlannedClass.objects.filter(plan=plan).select_related("training_class__institution", "target")
+                   .order_by("training_class__start_date", "training_class__code"))
+    ids = [p.training_class_id for p in planned]
+    enrolled = dict(Enrolment.objects.filter(training_class_id__in=ids, status=EnrolmentStatus.ENROLLED)
+                    .values("training_class").annotate(n=Count("id")).values_list("training_class", "n").order_by())
+    completed = dict(Enrolment.objects.filter(training_class_id__in=ids, completed=True)
+                     .values("training_class").annotate(n=Count("id")).values_list("training_class", "n").order_by())
+    called = dict(Nomination.objects.filter(callup__training_class_id__in=ids, status__in=ACTIVE_STATUSES)
+                  .values("callup__training_class").annotate(n=Count("id"))
+                  .values_list("callup__training_class", "n").order_by())
+    classes = [{"p": p, "tc": p.training_class, "called": called.get(p.training_class_id, 0),
+                "enrolled": enrolled.get(p.training_class_id, 0),   # completed trainees stay 在读
+                "completed": completed.get(p.training_class_id, 0)} for p in planned]
+    targets = []
+    for t in plan.targets.all():
+        mine = [c for c in classes if c["p"].target_id == t.pk]
+        done = sum(c["completed"] for c in mine)
+        going = sum(c["enrolled"] for c in mine)
+        targets.append({"t": t, "classes": len(mine), "planned_places": sum(c["p"].planned or 0 for c in mine),
+                        "enrolled": going, "completed": done,
+                        "share": done / t.planned if t.planned else None})
+    return targets, classes

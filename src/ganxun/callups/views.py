@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from ganxun.callups import services
 from ganxun.callups.conflicts import KINDS, find_conflicts
-from ganxun.callups.forms import CallUpForm
+from ganxun.callups.forms import AnnualPlanForm, CallUpForm
 from ganxun.callups.models import ACTIVE_STATUSES, CallUpLeaveStatus, CallUpMode, CallUpStatus, NominationStatus
 from ganxun.callups.selectors import (access_callup, inbox_for, issued_by_scope, with_counts, makeups_visible_to, may_audit,
                                       may_nominate_for, may_run_callups, nominations_visible_to)
@@ -321,3 +321,146 @@ def rates_view(request):
     return render(request, "callups/rates.html", {
         "rows": shown, "total": total, "year": year, "by": by, "all": request.GET.get("all") == "1",
         "years": list(range(today.year + 1, today.year - 6, -1)), "hidden": len(rows) - len(shown)})
+
+
+# ---- annual plans ----------------------------------------------------------------------------------------------
+
+def _target_lines(text: str) -> list:
+    from ganxun.core.choices import ClassKind
+
+    kinds = {label: value for value, label in ClassKind.choices}
+    lines = []
+    for i, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        parts = [p.strip() for p in raw.replace("｜", "|").split("|")]
+        if len(parts) < 2 or not parts[1].isdigit():
+            message = f"计划指标第 {i} 行应为“培训对象 | 计划人数 | 计划表述 | 班次类型”，计划人数为整数"
+            raise DomainError(message, code="invalid", extra={"fields": {"targets": message}})
+        kind = parts[3] if len(parts) > 3 else ""
+        if kind and kind not in kinds and kind not in kinds.values():
+            message = f"计划指标第 {i} 行：班次类型“{kind}”不对，应为{'、'.join(kinds)}之一"
+            raise DomainError(message, code="invalid", extra={"fields": {"targets": message}})
+        lines.append(services.TargetLine(group=parts[0], planned=int(parts[1]), text=parts[2] if len(parts) > 2 else "",
+                                         class_kind=kinds.get(kind, kind)))
+    return lines
+
+
+def _targets_text(plan) -> str:
+    from ganxun.core.choices import ClassKind
+
+    labels = dict(ClassKind.choices)
+    return "\n".join(" | ".join(x for x in (t.group, str(t.planned), t.text, labels.get(t.class_kind, "")) if x)
+                     for t in plan.targets.all())
+
+
+@scoped_view
+def plan_list(request):
+    from ganxun.callups.selectors import plans_visible_to
+
+    user = request.user
+    if role_of(user) not in (Role.ORG_ADMIN, Role.LEADER, Role.SUPERUSER):
+        raise Http404("无权查看年度培训计划")
+    plans = list(plans_visible_to(user).order_by("-year", "org__path"))
+    return render(request, "callups/plans.html", {"plans": plans, "runner": may_run_callups(user)})
+
+
+def _plan_form(request, form, plan=None):
+    return render(request, "callups/plan_form.html", {"form": form, "plan": plan})
+
+
+@scoped_view
+def plan_new(request):
+    user = request.user
+    if not may_run_callups(user) or not getattr(user, "scope_org_id", None):
+        raise Http404("只有组织部门的账号可以制定年度培训计划")
+    year = _today().year + (1 if _today().month >= 10 else 0)
+    form = AnnualPlanForm(request.POST or None, initial={"year": year, "title": f"{user.scope_org.name}{year}年度干部教育培训计划"})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            plan = services.annual_plan_save(acting_user=user, org_code=user.scope_org.code, year=d["year"],
+                                             title=d["title"], note=d["note"], targets=_target_lines(d["targets"]))
+        except DomainError as exc:
+            from ganxun.web.dialogs import attach_errors
+
+            attach_errors(form, exc)
+        else:
+            messages.success(request, f"已保存{plan.title}；下一步：把本年度的班次列入计划")
+            return redirect("callups:plan", plan.pk)
+    return _plan_form(request, form)
+
+
+@scoped_view
+def plan_edit(request, plan_id):
+    from ganxun.callups.selectors import access_plan
+
+    user = request.user
+    plan = access_plan(user, plan_id)
+    if not may_run_callups(user):
+        raise Http404("无权修改年度培训计划")
+    form = AnnualPlanForm(request.POST or None, initial={"year": plan.year, "title": plan.title, "note": plan.note,
+                                                         "targets": _targets_text(plan)})
+    form.fields["year"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.annual_plan_save(acting_user=user, org_code=plan.org.code, year=plan.year, title=d["title"],
+                                      note=d["note"], targets=_target_lines(d["targets"]), plan_id=plan.pk)
+        except DomainError as exc:
+            from ganxun.web.dialogs import attach_errors
+
+            attach_errors(form, exc)
+        else:
+            messages.success(request, "已保存")
+            return redirect("callups:plan", plan.pk)
+    return _plan_form(request, form, plan)
+
+
+@scoped_view
+def plan_detail(request, plan_id):
+    from ganxun.callups.selectors import access_plan, plan_against_actual
+
+    user = request.user
+    plan = access_plan(user, plan_id)
+    targets, classes = plan_against_actual(plan)
+    listed = {c["tc"].pk for c in classes}
+    candidates = []
+    if may_run_callups(user):
+        from ganxun.orgs.selectors import scope_root
+
+        region = scope_root(plan.org).path
+        candidates = [tc for tc in classes_visible_to(user).filter(
+            Q(start_date__year=plan.year) | Q(end_date__year=plan.year), organiser__path__startswith=region)
+            .order_by("start_date", "code")[:400] if tc.pk not in listed]
+    return render(request, "callups/plan_detail.html", {
+        "plan": plan, "targets": targets, "classes": classes, "candidates": candidates,
+        "runner": may_run_callups(user), "today": _today()})
+
+
+@scoped_view
+@require_POST
+def plan_publish_view(request, plan_id):
+    from ganxun.callups.selectors import access_plan
+
+    access_plan(request.user, plan_id)
+    action_feedback(request, lambda: services.annual_plan_publish(acting_user=request.user, plan_id=plan_id),
+                    "年度培训计划已发布")
+    return redirect("callups:plan", plan_id)
+
+
+@scoped_view
+@require_POST
+def plan_class_view(request, plan_id):
+    from ganxun.callups.selectors import access_plan
+
+    access_plan(request.user, plan_id)
+    code = request.POST.get("class_code", "")
+    remove = request.POST.get("remove") == "1"
+    planned = request.POST.get("planned", "")
+    target = request.POST.get("target", "")
+    action_feedback(request, lambda: services.planned_class_set(
+        acting_user=request.user, plan_id=plan_id, class_code=code, remove=remove,
+        planned=int(planned) if planned.isdigit() else None, target_id=int(target) if target.isdigit() else None),
+        "已从计划中移除该班次" if remove else f"已将班次 {code} 列入计划")
+    return redirect("callups:plan", plan_id)

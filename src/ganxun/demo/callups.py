@@ -149,10 +149,21 @@ def build_callups(seed: int, last_day: date) -> dict:
             for i, (g, tier, kind, n, text) in enumerate(CITY_TARGETS, start=1)])
         own = [tc for tc in classes if tc.organiser_id == city_dept.pk and tc.start_date.year == year]
         PlannedClass.objects.bulk_create([
-            PlannedClass(plan=plan, training_class=tc, planned=tc.quota,
-                         target=next((t for t in targets if t.class_kind == tc.kind), None)) for tc in own])
+            PlannedClass(plan=plan, training_class=tc, planned=tc.quota, target=_target_of(tc, targets)) for tc in own])
     return {"callups": len(callups), "nominations": len(nominations), "leaves": len(leaves),
             "clashes": len(clashes)}
+
+
+# which of the city's targets a class serves, read from its name the way the department's staff would
+TARGET_WORDS = (("县处级", "县处级领导干部"), ("中青年", "优秀年轻干部"), ("年轻干部", "优秀年轻干部"),
+                ("科级", "正科级实职干部"), ("事业单位", "事业单位领导人员"))
+
+
+def _target_of(tc, targets):
+    for word, group in TARGET_WORDS:
+        if word in tc.name:
+            return next((t for t in targets if t.group == group), None)
+    return None
 
 
 def _clashing_nominations(rng, classes, trainees, quota_of, callups, last_day, warnings_for) -> list:
