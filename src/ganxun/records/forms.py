@@ -101,7 +101,10 @@ class ReasonForm(_Styled):
 class SelfStudyForm(_Styled):
     """自学申报: what a cadre studied on their own."""
 
+    source = forms.ChoiceField(label="培训形式", initial="self_study", required=False, choices=[
+        ("self_study", "在职自学"), ("full_time", "脱产培训（单位自办或外出参加）"), ("lecture", "专题讲座"), ("other", "其他")])
     title = forms.CharField(label="学习内容", max_length=200, help_text="如：自学《习近平谈治国理政》第四卷")
+    days = forms.IntegerField(label="天数", min_value=0, max_value=366, required=False, help_text="脱产培训填写天数")
     content_category = forms.ChoiceField(label="内容类别", choices=[("", "（不分类）")] + list(ContentCategory.choices),
                                          required=False)
     start_date = _date("开始日期")
@@ -110,5 +113,6 @@ class SelfStudyForm(_Styled):
 
     def values(self) -> dict:
         data = self.cleaned_data
-        return {"title": data["title"], "content_category": data.get("content_category", ""),
-                "start_date": data["start_date"], "end_date": data["end_date"], "hours": data["hours"].strip()}
+        return {"source": data.get("source") or "self_study", "title": data["title"], "content_category": data.get("content_category", ""),
+                "start_date": data["start_date"], "end_date": data["end_date"], "hours": data["hours"].strip(),
+                "days": data.get("days") or 0}

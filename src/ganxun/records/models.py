@@ -81,6 +81,10 @@ class LearningRecord(models.Model):
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name="审核人", db_index=False)
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    # A claim's review chain (申报 → 单位审核 → 上级审核): the level holding it now, which ends the review or
+    # passes it up. Empty for entries that were never claims. No index: only pending claims read it.
+    review_org = models.ForeignKey("orgs.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="当前审核单位", db_index=False)
 
     class Meta:
         verbose_name = "学习记录"

@@ -145,7 +145,14 @@ def counted_entries(qs: QuerySet[LearningRecord]) -> QuerySet[LearningRecord]:
 
 
 def pending_self_study_visible_to(user) -> QuerySet[LearningRecord]:
-    return records_visible_to(user).filter(status=RecordStatus.PENDING).order_by("recorded_at")
+    """The claims waiting for this user's level: in their scope, and not passed up beyond it."""
+    from ganxun.orgs.selectors import path_q, scope_of
+
+    scope = scope_of(user)
+    qs = records_visible_to(user).filter(status=RecordStatus.PENDING)
+    if not scope.everything:
+        qs = qs.filter(Q(review_org__isnull=True) | path_q(scope, "review_org__path"))
+    return qs.select_related("review_org").order_by("recorded_at")
 
 
 # --- 学员学时: the entries of the training an institution gave ------------------------------------

@@ -357,23 +357,98 @@ def record_correct_many(*, acting_user, pairs: Sequence[tuple[LearningRecord, Le
     return len(pairs)
 
 
+# What a cadre may claim (学时申报): self-study, and training their unit ran or they attended outside (脱产培训、
+# 专题讲座、其他) that no system sent to the ledger.
+CLAIM_SOURCES = (RecordSource.SELF_STUDY, RecordSource.FULL_TIME, RecordSource.LECTURE, RecordSource.OTHER)
+
+
 @transaction.atomic(durable=True)
-def self_study_submit(*, acting_user, values: dict) -> LearningRecord:
-    """A cadre reports self-study; it waits for their unit's approval and counts nothing until then."""
+def claim_submit(*, acting_user, values: dict) -> LearningRecord:
+    """A cadre claims hours; the claim waits for their unit's review (which ends it or passes it up) and counts
+    nothing until approved."""
     if not is_cadre(acting_user):
-        raise PermissionDenied("只有干部本人可以申报在职自学")
-    values = {**values, "source": RecordSource.SELF_STUDY, "days": 0}
+        raise PermissionDenied("只有干部本人可以申报学时")
+    source = values.get("source") or RecordSource.SELF_STUDY
+    if source not in CLAIM_SOURCES:
+        raise DomainError("申报的培训形式应为在职自学、脱产培训、专题讲座或其他", code="invalid",
+                          extra={"fields": {"source": "不支持的培训形式"}})
+    values = {**values, "source": source}
+    if source == RecordSource.SELF_STUDY:
+        values["days"] = 0
     clean, errors = check_record_values(values)
     _raise(errors)
-    record = LearningRecord(cadre_id=acting_user.person_id, origin=RecordOrigin.SELF_REPORTED,
-                            status=RecordStatus.PENDING, recorded_by=acting_user,
+    cadre = acting_user.person
+    record = LearningRecord(cadre_id=cadre.pk, origin=RecordOrigin.SELF_REPORTED, status=RecordStatus.PENDING,
+                            recorded_by=acting_user, review_org_id=cadre.org_id,
                             **{f: clean[f] for f in RECORD_FIELDS})
     set_credit(record)
     record.save()
     record_event(actor=acting_user, event_type=EventType.RECORD_ADDED, subject_type="cadre",
-                 subject_code=acting_user.person.person_code, subject_label=acting_user.person.name,
-                 extra={"after": snapshot(record)}, reason="本人申报，待审核")
+                 subject_code=cadre.person_code, subject_label=cadre.name,
+                 extra={"after": snapshot(record)}, reason="本人申报，待单位审核")
     return record
+
+
+def self_study_submit(*, acting_user, values: dict) -> LearningRecord:
+    """A cadre reports self-study (a claim of source 在职自学)."""
+    return claim_submit(acting_user=acting_user, values={**values, "source": RecordSource.SELF_STUDY})
+
+
+def _reviewer_holds(acting_user, record: LearningRecord) -> None:
+    """The claim is at a level inside the reviewer's scope (a claim passed up is the upper level's now)."""
+    from ganxun.orgs.selectors import org_in_scope, scope_of
+
+    if record.review_org_id and not org_in_scope(scope_of(acting_user), record.review_org):
+        raise DomainError(f"{_claim_name(record)}已报{record.review_org.name}审核，本级不能再审核", code="passed_up",
+                          extra={"record": record.reference})
+
+
+def upper_reviewer(org):
+    """The level above ``org`` in a review chain: a unit's (or a lower department's) organisation department of
+    the nearest region above it. None at the top."""
+    from ganxun.orgs.models import Org, OrgType
+
+    node = org
+    while True:
+        node = Org.objects.get_parent(node) if node.depth > 1 else None
+        if node is None:
+            return None
+        if node.org_type != OrgType.REGION:
+            continue
+        department = Org.objects.filter(path__startswith=node.path, depth=node.depth + 1,
+                                        org_type=OrgType.ORG_DEPARTMENT).order_by("path").first()
+        if department is not None and department.pk != org.pk:
+            return department
+
+
+@transaction.atomic(durable=True)
+def record_pass_up(*, acting_user, record_ids: Sequence[int], note: str = "") -> list[LearningRecord]:
+    """The unit passes claims up to the next level for review (上级审核) instead of ending the review itself."""
+    _require_ledger_write(acting_user)
+    ids = list(dict.fromkeys(int(i) for i in record_ids))
+    if not ids:
+        raise DomainError("请先勾选要报上级审核的申报", code="nothing_selected")
+    if set(records_visible_to(acting_user).filter(pk__in=ids).values_list("pk", flat=True)) != set(ids):
+        raise NotFound("所选的申报不存在或不在您的管理范围内，本次未报送任何申报")
+    records = list(LearningRecord.objects.select_for_update().select_related("cadre__org", "review_org")
+                   .filter(pk__in=sorted(ids)).order_by("pk"))
+    events = []
+    for record in records:
+        if record.status != RecordStatus.PENDING:
+            raise DomainError(f"{_claim_name(record)}已不是待审核状态，本次未报送任何申报", code="not_pending")
+        _reviewer_holds(acting_user, record)
+        here = record.review_org or record.cadre.org
+        upper = upper_reviewer(here)
+        if upper is None:
+            raise DomainError(f"{here.name}已是最高一级，{_claim_name(record)}请直接审核", code="top_level")
+        record.review_org = upper
+        events.append(build_event(actor=acting_user, event_type=EventType.RECORD_REVIEWED, subject_type="cadre",
+                                  subject_code=record.cadre.person_code, subject_label=record.cadre.name,
+                                  reason=note.strip(), extra={"record": record.reference, "passed_up": True,
+                                                              "from": here.code, "to": upper.code}))
+    LearningRecord.objects.bulk_update(records, ["review_org"])
+    record_events(events)
+    return records
 
 
 REVIEW_FIELDS = ["status", "reviewed_by", "reviewed_at", "credit_hours", "credit_days", "reason"]
@@ -409,9 +484,10 @@ def record_review(*, acting_user, record_id: int, approve: bool, reason: str = "
     """The unit approves or rejects a cadre's self-study report."""
     _require_ledger_write(acting_user)
     record = access_record(acting_user, record_id)
-    record = LearningRecord.objects.select_for_update().select_related("cadre").get(pk=record.pk)
+    record = LearningRecord.objects.select_for_update().select_related("cadre", "review_org").get(pk=record.pk)
     if record.status != RecordStatus.PENDING:
         raise DomainError("该记录不是待审核状态", code="not_pending")
+    _reviewer_holds(acting_user, record)
     if not approve and not reason.strip():
         raise DomainError("退回必须填写原因", code="reason_required", extra={"fields": {"reason": "不能为空"}})
     _settle_claims(acting_user, [record], approve=approve, reason=reason.strip())
@@ -479,16 +555,19 @@ def record_review_many(*, acting_user, record_ids: Sequence[int], approve: bool,
     locked: dict[int, LearningRecord] = {}
     for i in range(0, len(ids), 900):
         chunk = sorted(ids[i:i + 900])
-        locked.update((r.pk, r) for r in LearningRecord.objects.select_for_update().select_related("cadre")
-                      .filter(pk__in=chunk).order_by("pk"))
+        locked.update((r.pk, r) for r in LearningRecord.objects.select_for_update()
+                      .select_related("cadre", "review_org").filter(pk__in=chunk).order_by("pk"))
     records = [locked[pk] for pk in ids]
     if blocked := next((r for r in records if r.status != RecordStatus.PENDING), None):
         raise DomainError(f"{_claim_name(blocked)}已不是待审核状态（{blocked.get_status_display()}，可能已由他人审核），"
                           "本次未审核任何申报，请刷新后重新勾选", code="not_pending",
                           extra={"record": blocked.reference})
+    for record in records:
+        _reviewer_holds(acting_user, record)
     _settle_claims(acting_user, records, approve=approve, reason=reason)
     return records
 
 
 __all__ = ["record_append", "record_append_many", "record_reverse", "record_correct", "record_correct_many",
-           "record_upsert_many", "RecordBatch", "self_study_submit", "record_review", "record_review_many", "NotFound"]
+           "record_upsert_many", "RecordBatch", "self_study_submit", "claim_submit", "record_pass_up", "record_review",
+           "record_review_many", "NotFound"]

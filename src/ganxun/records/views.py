@@ -18,15 +18,15 @@ from ganxun.core.errors import DomainError, NotFound
 from ganxun.core.roles import Role, can_write_registry, is_cadre, role_of
 from ganxun.orgs.selectors import access_org, org_tree_rows, scope_of
 from ganxun.records.forms import ReasonForm, RecordCorrectForm, RecordNewForm, SelfStudyForm
-from ganxun.records.models import EntryKind, RecordSource, RecordStatus
+from ganxun.records.models import EntryKind, RecordOrigin, RecordSource, RecordStatus
 from ganxun.records.selectors import (TRAINEE_TOTALS_CAP, RecordFilter, TraineeFilter, access_record, flag_reversed,
                                       pending_self_study_visible_to, record_counts, records_filtered,
                                       records_visible_to, trainee_counts, trainee_entries, trainee_years,
                                       with_reversal_flag)
-from ganxun.records.services import (record_append, record_correct, record_reverse, record_review,
-                                     record_review_many, self_study_submit)
+from ganxun.records.services import (claim_submit, record_append, record_correct, record_pass_up, record_reverse,
+                                     record_review, record_review_many)
 from ganxun.web.decorators import scoped_view
-from ganxun.web.dialogs import attach_errors, dialog_done
+from ganxun.web.dialogs import action_feedback, attach_errors, dialog_done
 from ganxun.web.paging import count_up_to, how_many, page_of
 from ganxun.web.tables import Column
 
@@ -232,10 +232,14 @@ def review_bulk(request):
         raise Http404("请从自学审核页面操作")
     action = request.POST.get("action", "")
     ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
-    if action not in ("approve", "reject"):
-        messages.error(request, "请点「通过所选」或「退回所选」")
+    if action not in ("approve", "reject", "pass_up"):
+        messages.error(request, "请点「通过所选」「退回所选」或「报上级审核」")
         return _back_to_review(request)
     reason = request.POST.get("reason", "").strip()[:200]
+    if action == "pass_up":
+        action_feedback(request, lambda: record_pass_up(acting_user=request.user, record_ids=ids, note=reason),
+                        lambda passed: f"已将 {len(passed)} 条申报报{passed[0].review_org.name}审核")
+        return _back_to_review(request)
     try:
         settled = record_review_many(acting_user=request.user, record_ids=ids, approve=action == "approve",
                                      reason=reason)
@@ -302,13 +306,14 @@ def self_study(request):
     form = SelfStudyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            record = self_study_submit(acting_user=user, values=form.values())
+            record = claim_submit(acting_user=user, values=form.values())
         except DomainError as exc:
             attach_errors(form, exc)
         else:
-            messages.success(request, f"已提交自学申报「{record.title}」（{record.hours} 学时），请等待单位审核")
+            messages.success(request, f"已提交{record.get_source_display()}申报「{record.title}」（{record.hours} 学时），"
+                                      "请等待单位审核")
             return redirect("records:self_study")
-    mine = with_reversal_flag(records_visible_to(user).filter(source=RecordSource.SELF_STUDY,
+    mine = with_reversal_flag(records_visible_to(user).filter(origin=RecordOrigin.SELF_REPORTED,
                                                               kind=EntryKind.ENTRY)).order_by("-recorded_at", "-id")
     return render(request, "records/self_study.html", {"form": form, "page": page_of(request, mine),
                                                        "columns": SELF_STUDY_COLUMNS})
