@@ -184,3 +184,32 @@ def test_a_department_writes_its_annual_plan_lists_its_classes_and_sees_plan_aga
     assert client.get(f"/callups/plans/{plan.pk}/").status_code == 404
     client.force_login(world.users["dc_hr"])
     assert client.get("/callups/plans/").status_code == 404
+
+
+def test_a_unit_submits_its_plan_with_proof_when_team_members_attend_and_the_county_approves(world, client,
+                                                                                              settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ganxun.callups.models import PlanSubmission
+
+    settings.VAR_DIR = tmp_path
+    client.force_login(world.users["dc_hr"])
+    data = {"kind": "adhoc", "year": 2026, "title": "财政系统预算绩效管理专题培训", "start_date": "2026-06-01",
+            "end_date": "2026-06-03", "participants": "30", "team_members": "2", "content": "预算绩效管理，30人，3天"}
+    refused = client.post("/callups/submissions/", data).content.decode()
+    assert "有党政班子成员参训的，须上传证明材料" in refused and not PlanSubmission.objects.exists()
+    proof = SimpleUploadedFile("党组会议纪要.pdf", b"%PDF-1.4 minutes", content_type="application/pdf")
+    page = client.post("/callups/submissions/", {**data, "proof": proof}, follow=True).content.decode()
+    assert "已报东城区委组织部审批" in page
+    s = PlanSubmission.objects.get()
+    assert (s.unit.code, s.approver.code, s.team_members, s.status) == ("419901CZJ", "419901ZZB", 2, "submitted")
+    client.force_login(world.users["dc"])
+    page = client.get("/callups/submissions/").content.decode()
+    assert 'data-testid="incoming-table"' in page and "财政系统预算绩效管理专题培训" in page
+    assert client.get(f"/callups/submissions/{s.pk}/proof/").getvalue() == b"%PDF-1.4 minutes"
+    client.post(f"/callups/submissions/{s.pk}/decide/", {"approve": "1", "note": "同意"})
+    s.refresh_from_db()
+    assert s.status == "approved" and s.review_note == "同意"
+    client.force_login(world.users["other"])
+    assert client.get(f"/callups/submissions/{s.pk}/proof/").status_code == 404
+    assert client.post(f"/callups/submissions/{s.pk}/decide/", {"approve": "0", "note": "x"}).status_code == 404

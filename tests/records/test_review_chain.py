@@ -9,7 +9,8 @@ from ganxun.audit.models import AuditEvent
 from ganxun.core.errors import DomainError
 from ganxun.records.models import LearningRecord
 from ganxun.records.selectors import pending_self_study_visible_to
-from ganxun.records.services import claim_submit, record_pass_up, record_review, upper_reviewer
+from ganxun.orgs.selectors import reviewing_department as upper_reviewer
+from ganxun.records.services import claim_submit, record_pass_up, record_review
 
 OUTSIDE = {"source": "full_time", "title": "省财政厅预算绩效管理培训班", "content_category": "professional",
            "start_date": date(2024, 5, 6), "end_date": date(2024, 5, 10), "days": 5, "hours": "40"}

@@ -58,6 +58,8 @@ class EventType(models.TextChoices):
     NOMINATION_AUDITED = "nomination_audited", "审核调训提名"
     CALLUP_LEAVE_REQUESTED = "callup_leave_requested", "调训请假"
     CALLUP_LEAVE_DECIDED = "callup_leave_decided", "审批调训请假"
+    PLAN_SUBMITTED = "plan_submitted", "培训计划报批"
+    PLAN_SUBMISSION_DECIDED = "plan_submission_decided", "审批培训计划"
 
 
 # What ``subject_type`` names, as 操作日志 says it (never the code a developer wrote).
@@ -68,7 +70,7 @@ SUBJECT_LABELS = {
     "teacher": "师资", "teachers": "师资", "course": "课程", "courses": "课程", "resource": "培训资源",
     "dictionary": "数据字典", "class": "班次", "classes": "培训班次", "sessions": "课程安排",
     "enrolment": "学员", "enrolments": "学员报名", "attendance": "考勤",
-    "annual_plan": "年度培训计划", "callup": "调训通知", "conflicts": "调训冲突",
+    "annual_plan": "年度培训计划", "callup": "调训通知", "conflicts": "调训冲突", "plan_submission": "培训计划报批",
 }
 
 

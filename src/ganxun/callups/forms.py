@@ -38,3 +38,23 @@ class AnnualPlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control form-control-sm")
+
+
+class PlanSubmissionForm(forms.Form):
+    kind = forms.ChoiceField(label="计划类型", choices=[("annual", "年度培训计划"), ("adhoc", "临时培训计划")])
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    title = forms.CharField(label="计划名称", max_length=200)
+    start_date = forms.DateField(label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    participants = forms.IntegerField(label="参训人数", min_value=1)
+    team_members = forms.IntegerField(label="其中党政班子成员", min_value=0, initial=0, required=False)
+    content = forms.CharField(label="主要内容", widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text="培训主题、对象、方式和时间安排")
+    proof = forms.FileField(label="证明材料", required=False,
+                            help_text="有党政班子成员参训的必须上传（如党组会议纪要），PDF、图片或 Word，不超过 20 MB")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select form-select-sm" if isinstance(field, forms.ChoiceField) else "form-control form-control-sm"
+            field.widget.attrs.setdefault("class", css)

@@ -200,3 +200,44 @@ class Makeup(models.Model):
     class Meta:
         verbose_name = "补训"
         ordering = ["due_by", "id"]
+
+
+class SubmissionKind(models.TextChoices):
+    ANNUAL = "annual", "年度培训计划"
+    ADHOC = "adhoc", "临时培训计划"
+
+
+class SubmissionStatus(models.TextChoices):
+    SUBMITTED = "submitted", "待审批"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "已退回"
+
+
+class PlanSubmission(models.Model):
+    """报批: a unit's own annual or ad-hoc training plan, sent to the department above for approval. When members
+    of a party or government leadership team (党政班子成员) take part, proof of the arrangement is attached."""
+
+    unit = models.ForeignKey("orgs.Org", verbose_name="报批单位", on_delete=models.PROTECT, related_name="plan_submissions")
+    approver = models.ForeignKey("orgs.Org", verbose_name="审批单位", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("计划类型", max_length=8, choices=SubmissionKind.choices)
+    year = models.PositiveSmallIntegerField("年度")
+    title = models.CharField("计划名称", max_length=200)
+    content = models.TextField("主要内容", help_text="培训主题、对象、方式、时间安排")
+    start_date = models.DateField("开始日期", null=True, blank=True)
+    end_date = models.DateField("结束日期", null=True, blank=True)
+    participants = models.PositiveIntegerField("参训人数")
+    team_members = models.PositiveIntegerField("其中党政班子成员", default=0)
+    proof_name = models.CharField("证明材料", max_length=200, blank=True)
+    proof_path = models.CharField(max_length=300, blank=True)
+    status = models.CharField("状态", max_length=12, choices=SubmissionStatus.choices, default=SubmissionStatus.SUBMITTED)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    submitted_at = models.DateTimeField("报批时间", auto_now_add=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField("审批时间", null=True, blank=True)
+    review_note = models.CharField("审批意见", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "培训计划报批"
+        ordering = ["-submitted_at", "-id"]

@@ -199,3 +199,16 @@ def plan_against_actual(plan: AnnualPlan) -> tuple[list[dict], list[dict]]:
                         "enrolled": going, "completed": done,
                         "share": done / t.planned if t.planned else None})
     return targets, classes
+
+
+def submissions_visible_to(user):
+    """报批: a unit sees what it sent; a department what was sent to it or by the units under it."""
+    from ganxun.callups.models import PlanSubmission
+
+    scope = scope_of(user)
+    qs = PlanSubmission.objects.select_related("unit", "approver")
+    if scope.everything:
+        return qs
+    if scope.paths:
+        return qs.filter(_any_path(scope.paths, "unit__path") | _any_path(scope.paths, "approver__path"))
+    return qs.none()

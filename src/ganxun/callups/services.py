@@ -440,3 +440,102 @@ def callup_leave_decide(*, acting_user, leave_id: int, approve: bool, note: str 
                  subject_code=callup.code, subject_label=callup.title, reason=note,
                  extra={"cadre": n.cadre.person_code, "approved": approve})
     return leave
+
+
+# ---- 报批: units' own training plans -----------------------------------------------------------------------------
+
+PROOF_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx")
+
+
+def submissions_dir():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    return Path(settings.VAR_DIR) / "files" / "submissions"
+
+
+@transaction.atomic(durable=True)
+def plan_submit(*, acting_user, values: dict, proof_name: str = "", proof: bytes | None = None):
+    """A unit sends its own annual or ad-hoc training plan to the department above for approval. With 党政班子成员
+    taking part the proof is required (the arrangement approved by the unit's party group)."""
+    import secrets
+
+    from ganxun.callups.models import PlanSubmission, SubmissionKind
+    from ganxun.core.roles import Role, role_of
+    from ganxun.orgs.selectors import reviewing_department
+
+    if role_of(acting_user) not in (Role.UNIT_HR, Role.ORG_ADMIN) or not getattr(acting_user, "scope_org_id", None):
+        raise PermissionDenied("只有单位组织人事部门或下级组织部门可以报批培训计划")
+    unit = acting_user.scope_org
+    errors = {}
+    kind = values.get("kind")
+    if kind not in SubmissionKind.values:
+        errors["kind"] = "应为年度培训计划或临时培训计划"
+    for name, label in (("title", "计划名称"), ("content", "主要内容")):
+        if not str(values.get(name) or "").strip():
+            errors[name] = f"{label}不能为空"
+    participants, team = values.get("participants"), values.get("team_members") or 0
+    if not isinstance(participants, int) or participants <= 0:
+        errors["participants"] = "应为正整数"
+    elif not isinstance(team, int) or not 0 <= team <= participants:
+        errors["team_members"] = "应为 0 到参训人数之间的整数"
+    start, end = values.get("start_date"), values.get("end_date")
+    if kind == SubmissionKind.ADHOC and (start is None or end is None):
+        errors["start_date"] = "临时培训计划须填写起止日期"
+    elif start and end and end < start:
+        errors["end_date"] = "结束日期不能早于开始日期"
+    if team and not proof:
+        errors["proof"] = "有党政班子成员参训的，须上传证明材料（如党组会议纪要）"
+    if proof and not proof_name.lower().endswith(PROOF_TYPES):
+        errors["proof"] = "证明材料应为 PDF、图片或 Word 文件"
+    if proof and len(proof) > 20 * 1024 * 1024:
+        errors["proof"] = "证明材料不能超过 20 MB"
+    if errors:
+        raise DomainError("；".join(errors.values()), code="invalid", extra={"fields": errors})
+    approver = reviewing_department(unit)
+    if approver is None:
+        raise DomainError(f"{unit.name}没有上级组织部门，不需要报批", code="top_level")
+    year = int(values.get("year") or (start.year if start else timezone.localdate().year))
+    path = ""
+    if proof:
+        folder = submissions_dir() / unit.code
+        folder.mkdir(parents=True, exist_ok=True)
+        path = f"{unit.code}/{secrets.token_hex(8)}{proof_name[proof_name.rfind('.'):].lower()}"
+        (submissions_dir() / path).write_bytes(proof)   # the file first: a failed transaction leaves a stray file
+    submission = PlanSubmission.objects.create(
+        unit=unit, approver=approver, kind=kind, year=year, title=values["title"].strip(),
+        content=values["content"].strip(), start_date=start, end_date=end, participants=participants,
+        team_members=team, proof_name=proof_name[-200:] if proof else "", proof_path=path,
+        submitted_by=_user_row(acting_user))
+    record_event(actor=acting_user, event_type=EventType.PLAN_SUBMITTED, subject_type="plan_submission",
+                 subject_code=str(submission.pk), subject_label=submission.title,
+                 extra={"unit": unit.code, "approver": approver.code, "kind": kind, "team_members": team})
+    return submission
+
+
+@transaction.atomic(durable=True)
+def plan_submission_decide(*, acting_user, submission_id: int, approve: bool, note: str = ""):
+    from ganxun.callups.models import PlanSubmission, SubmissionStatus
+    from ganxun.callups.selectors import submissions_visible_to
+    from ganxun.orgs.selectors import org_in_scope, scope_of
+
+    found = submissions_visible_to(acting_user).filter(pk=submission_id).first()
+    if found is None:
+        raise NotFound("没有这份报批的培训计划")
+    scope = scope_of(acting_user)
+    if not may_run_callups(acting_user) or not (scope.everything or org_in_scope(scope, found.approver)):
+        raise PermissionDenied(f"这份计划由{found.approver.name}审批")
+    submission = PlanSubmission.objects.select_for_update().get(pk=found.pk)
+    if submission.status != SubmissionStatus.SUBMITTED:
+        _fail("这份计划已审批", code="decided")
+    if not approve and not note.strip():
+        _fail("退回须填写意见", note="不能为空")
+    submission.status = SubmissionStatus.APPROVED if approve else SubmissionStatus.REJECTED
+    submission.reviewed_by, submission.reviewed_at = _user_row(acting_user), timezone.now()
+    submission.review_note = note.strip()
+    submission.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    record_event(actor=acting_user, event_type=EventType.PLAN_SUBMISSION_DECIDED, subject_type="plan_submission",
+                 subject_code=str(submission.pk), subject_label=submission.title, reason=note,
+                 extra={"approved": approve})
+    return submission

@@ -464,3 +464,68 @@ def plan_class_view(request, plan_id):
         planned=int(planned) if planned.isdigit() else None, target_id=int(target) if target.isdigit() else None),
         "已从计划中移除该班次" if remove else f"已将班次 {code} 列入计划")
     return redirect("callups:plan", plan_id)
+
+
+# ---- 报批 ---------------------------------------------------------------------------------------------------------
+
+@scoped_view
+def submissions(request):
+    from ganxun.callups.forms import PlanSubmissionForm
+    from ganxun.callups.selectors import submissions_visible_to
+    from ganxun.orgs.selectors import path_q, scope_of
+
+    user = request.user
+    if role_of(user) not in (Role.ORG_ADMIN, Role.UNIT_HR, Role.LEADER, Role.SUPERUSER):
+        raise Http404("无权查看培训计划报批")
+    can_submit = role_of(user) in (Role.UNIT_HR, Role.ORG_ADMIN) and getattr(user, "scope_org_id", None)
+    form = PlanSubmissionForm(request.POST or None, request.FILES or None, initial={"year": _today().year})
+    if request.method == "POST" and can_submit and form.is_valid():
+        d = form.cleaned_data
+        upload = d.get("proof")
+        try:
+            s = services.plan_submit(acting_user=user, values={**d, "team_members": d.get("team_members") or 0},
+                                     proof_name=upload.name if upload else "", proof=upload.read() if upload else None)
+        except DomainError as exc:
+            from ganxun.web.dialogs import attach_errors
+
+            attach_errors(form, exc)
+        else:
+            messages.success(request, f"已报{s.approver.name}审批：{s.title}")
+            return redirect("callups:submissions")
+    scope = scope_of(user)
+    visible = submissions_visible_to(user)
+    incoming = visible if scope.everything else visible.filter(path_q(scope, "approver__path"))
+    mine = visible.filter(unit=user.scope_org) if getattr(user, "scope_org_id", None) else visible.none()
+    return render(request, "callups/submissions.html", {
+        "form": form, "can_submit": can_submit, "mine": list(mine[:200]),
+        "incoming": list(incoming.exclude(unit=user.scope_org)[:300]) if may_run_callups(user) else [],
+        "approver": may_run_callups(user)})
+
+
+@scoped_view
+@require_POST
+def submission_decide(request, submission_id):
+    from ganxun.callups.selectors import submissions_visible_to
+
+    if not submissions_visible_to(request.user).filter(pk=submission_id).exists():
+        raise Http404("没有这份报批的培训计划")
+    approve = request.POST.get("approve") == "1"
+    action_feedback(request, lambda: services.plan_submission_decide(
+        acting_user=request.user, submission_id=submission_id, approve=approve, note=request.POST.get("note", "")),
+        "已批准" if approve else "已退回报批单位")
+    return redirect("callups:submissions")
+
+
+@scoped_view
+def submission_proof(request, submission_id):
+    from django.http import FileResponse
+
+    from ganxun.callups.selectors import submissions_visible_to
+
+    s = submissions_visible_to(request.user).filter(pk=submission_id).first()
+    if s is None or not s.proof_path:
+        raise Http404("没有证明材料")
+    path = services.submissions_dir() / s.proof_path
+    if not path.exists():
+        raise Http404("证明材料文件已不存在")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=s.proof_name)

@@ -66,6 +66,21 @@ def scope_of(user) -> Scope:
     return NOTHING
 
 
+def reviewing_department(org: Org) -> Org | None:
+    """The level above ``org`` in a review or approval chain (上级审核, 报批): for a unit (or a lower department)
+    the organisation department of the nearest region above it. None at the top of the tree."""
+    node = org
+    while node.depth > 1:
+        node = Org.objects.get_parent(node)
+        if node.org_type != OrgType.REGION:
+            continue
+        department = Org.objects.filter(path__startswith=node.path, depth=node.depth + 1,
+                                        org_type=OrgType.ORG_DEPARTMENT).order_by("path").first()
+        if department is not None and department.pk != org.pk:
+            return department
+    return None
+
+
 def root_org_of(user) -> Org | None:
     """The top of what a user manages: the region their grant opens, the tree's root for a superuser (or the
     operator), none for a cadre or institution staff (no org scope)."""

@@ -21,6 +21,7 @@ from ganxun.cadres.selectors import access_cadre
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
 from ganxun.core.idnumbers import mask_all_in_text
 from ganxun.core.roles import can_write_registry, is_cadre
+from ganxun.orgs.selectors import reviewing_department
 from ganxun.records.bulk import FAST_VENDORS, Columns, analyze_after_commit, insert_instances, insert_rows
 from ganxun.records.models import CadreYearTotal, EntryKind, LearningRecord, RecordOrigin, RecordSource, RecordStatus
 from ganxun.records.selectors import access_record, records_visible_to
@@ -403,24 +404,6 @@ def _reviewer_holds(acting_user, record: LearningRecord) -> None:
                           extra={"record": record.reference})
 
 
-def upper_reviewer(org):
-    """The level above ``org`` in a review chain: a unit's (or a lower department's) organisation department of
-    the nearest region above it. None at the top."""
-    from ganxun.orgs.models import Org, OrgType
-
-    node = org
-    while True:
-        node = Org.objects.get_parent(node) if node.depth > 1 else None
-        if node is None:
-            return None
-        if node.org_type != OrgType.REGION:
-            continue
-        department = Org.objects.filter(path__startswith=node.path, depth=node.depth + 1,
-                                        org_type=OrgType.ORG_DEPARTMENT).order_by("path").first()
-        if department is not None and department.pk != org.pk:
-            return department
-
-
 @transaction.atomic(durable=True)
 def record_pass_up(*, acting_user, record_ids: Sequence[int], note: str = "") -> list[LearningRecord]:
     """The unit passes claims up to the next level for review (上级审核) instead of ending the review itself."""
@@ -438,7 +421,7 @@ def record_pass_up(*, acting_user, record_ids: Sequence[int], note: str = "") ->
             raise DomainError(f"{_claim_name(record)}已不是待审核状态，本次未报送任何申报", code="not_pending")
         _reviewer_holds(acting_user, record)
         here = record.review_org or record.cadre.org
-        upper = upper_reviewer(here)
+        upper = reviewing_department(here)
         if upper is None:
             raise DomainError(f"{here.name}已是最高一级，{_claim_name(record)}请直接审核", code="top_level")
         record.review_org = upper
