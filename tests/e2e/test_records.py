@@ -85,7 +85,7 @@ def test_city_admin_records_a_class_and_unit_hr_reverses_it(page, e2e_world):
 def test_cadre_reports_self_study_and_unit_hr_approves_it(page, e2e_world):
     # given the cadre's own login on 自学申报
     login(page, "dc2_self")
-    page.get_by_role("link", name="自学申报").click()
+    page.get_by_role("link", name="学时申报").click()
     form = page.get_by_test_id("self-study-form")
     form.locator("#id_title").fill("自学《习近平谈治国理政》第四卷")
     form.locator("#id_content_category").select_option("theory")
@@ -113,7 +113,7 @@ def test_cadre_reports_self_study_and_unit_hr_approves_it(page, e2e_world):
     expect(page.get_by_test_id("review-count")).to_contain_text("待审核 0 条")
     _logout(page)
     login(page, "dc2_self")
-    page.get_by_role("link", name="自学申报").click()
+    page.get_by_role("link", name="学时申报").click()
     expect(page.get_by_test_id("self-study-table")).to_contain_text("有效")
     record = LearningRecord.objects.get()
     assert record.status == "approved" and record.credit_hours == 20

@@ -2,7 +2,7 @@ from ganxun.core.roles import REGISTRY_WRITERS, Role
 from ganxun.web.menu import MenuItem
 
 ITEMS = (
-    MenuItem("mine", "自学申报", "records:self_study", "bi-journal-plus", frozenset({Role.CADRE}),
+    MenuItem("mine", "学时申报", "records:self_study", "bi-journal-plus", frozenset({Role.CADRE}),
              prefix="/records/self_study/", order=30),
     MenuItem("ledger", "学习记录", "records:list", "bi-journal-text", prefix="/records/", order=10),
     # a training institution's staff: the hours their trainees earned there
