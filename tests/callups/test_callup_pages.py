@@ -213,3 +213,34 @@ def test_a_unit_submits_its_plan_with_proof_when_team_members_attend_and_the_cou
     client.force_login(world.users["other"])
     assert client.get(f"/callups/submissions/{s.pk}/proof/").status_code == 404
     assert client.post(f"/callups/submissions/{s.pk}/decide/", {"approve": "0", "note": "x"}).status_code == 404
+
+
+def test_a_suggested_list_names_the_cadres_who_need_it_most_and_the_officer_confirms_it(world, upcoming, client):
+    from ganxun.callups.models import Nomination
+    from ganxun.jobs.models import Job
+    from ganxun.records.services import record_append
+
+    login(client, world.users["city"])
+    _, callup = _issue(client, upcoming, quotas="419901CZJ:1")
+    client.post(f"/callups/{callup.code}/issue/")
+    # 王磊 trained full-time last year; 赵婷 has no full-time training: she needs it more
+    record_append(acting_user=world.users["admin"], person_code="C-DC-1", values={
+        "title": "科级干部进修班", "source": "full_time", "content_category": "theory",
+        "start_date": upcoming.start_date - timedelta(days=200), "end_date": upcoming.start_date - timedelta(days=190),
+        "hours": "80", "days": 11})
+    page = client.get("/callups/suggest/").content.decode()
+    assert callup.code in page
+    response = client.post("/callups/suggest/", {"callup": [callup.code]})
+    job = Job.objects.get(kind="callup_suggest")
+    assert response["Location"] == f"/callups/suggest/{job.pk}/" and job.status == "done", job.message
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-person="C-DC-2"' in page and 'data-person="C-DC-1"' not in page and "长期未参加脱产培训" in page
+    done = client.post(response["Location"], {"pick": [f"{callup.code}|C-DC-2"]}, follow=True).content.decode()
+    assert "已点名调训 1 人" in done
+    n = Nomination.objects.get()
+    assert (n.cadre.person_code, n.status, n.quota.unit.code) == ("C-DC-2", "named", "419901CZJ")
+    # the unit sees it and confirms
+    client.force_login(world.users["dc_hr"])
+    client.post(f"/callups/{callup.code}/nominations/{n.pk}/confirm/")
+    n.refresh_from_db()
+    assert n.status == "approved" and n.enrolment is not None

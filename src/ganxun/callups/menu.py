@@ -9,6 +9,8 @@ ITEMS = (
              order=29),
     MenuItem("classes", "调训通知", "callups:list", "bi-megaphone",
              frozenset({Role.ORG_ADMIN, Role.UNIT_HR, Role.SUPERUSER}), prefix="/callups/", order=30),
+    MenuItem("classes", "智能调训", "callups:suggest", "bi-stars", frozenset({Role.ORG_ADMIN, Role.SUPERUSER}),
+             prefix="/callups/suggest/", order=32),
     MenuItem("classes", "调训冲突", "callups:conflicts", "bi-exclamation-diamond",
              frozenset({Role.ORG_ADMIN, Role.UNIT_HR, Role.LEADER, Role.SUPERUSER}), prefix="/callups/conflicts/",
              order=35),

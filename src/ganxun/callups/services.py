@@ -539,3 +539,52 @@ def plan_submission_decide(*, acting_user, submission_id: int, approve: bool, no
                  subject_code=str(submission.pk), subject_label=submission.title, reason=note,
                  extra={"approved": approve})
     return submission
+
+
+# ---- 智能调训: the officer's confirmed proposal ---------------------------------------------------------------------
+
+@transaction.atomic(durable=True)
+def suggestion_confirm(*, acting_user, picks: dict[str, list[str]]) -> int:
+    """Name the chosen cadres in their call-ups (点名, waiting for their unit to confirm or ask leave), each under
+    the quota of their unit, locked while its places are counted. All or nothing."""
+    from ganxun.cadres.selectors import cadres_visible_to
+
+    _require_runner(acting_user)
+    total = 0
+    for code, person_codes in picks.items():
+        callup = access_callup(acting_user, code)
+        if not may_audit(acting_user, callup):
+            raise PermissionDenied(AUDIT_DENIED)
+        if callup.status != CallUpStatus.ISSUED:
+            _fail(f"{callup.code} 不是已下发的调训通知", code="not_open")
+        cadres = {c.person_code: c for c in cadres_visible_to(acting_user).filter(person_code__in=person_codes)}
+        missing = [p for p in person_codes if p not in cadres]
+        if missing:
+            raise NotFound(f"干部 {'、'.join(missing[:5])} 不存在或不在您的管理范围内")
+        already = set(callup.nominations.filter(status__in=ACTIVE_STATUSES).values_list("cadre_id", flat=True))
+        by_quota: dict[int, list] = {}
+        for person in person_codes:
+            cadre = cadres[person]
+            if cadre.pk in already:
+                _fail(f"{cadre.name} 已在 {callup.code} 中", code="duplicate")
+            quota = quota_for(callup, cadre)
+            if quota is None:
+                _fail(f"{cadre.name} 所在单位在 {callup.code} 中没有名额", code="no_quota")
+            by_quota.setdefault(quota.pk, []).append(cadre)
+        for quota_id, people in by_quota.items():
+            quota = CallUpQuota.objects.select_for_update().select_related("unit").get(pk=quota_id)
+            held = quota.nominations.filter(status__in=ACTIVE_STATUSES).count()
+            if held + len(people) > quota.places:
+                _fail(f"{callup.code}：{quota.unit.name} 的名额为 {quota.places} 个，已占 {held} 个，"
+                      f"不能再点名 {len(people)} 人", code="quota_full")
+            Nomination.objects.bulk_create([
+                Nomination(callup=callup, cadre=c, quota=quota, status=NominationStatus.NAMED,
+                           warnings=warnings_for(c, callup.training_class), note="智能调训建议，组织部门点名",
+                           nominated_by=_user_row(acting_user)) for c in people])
+            total += len(people)
+        record_event(actor=acting_user, event_type=EventType.NOMINATED, subject_type="callup",
+                     subject_code=callup.code, subject_label=callup.title,
+                     extra={"named": list(person_codes)[:200], "suggested": True})
+    if not total:
+        _fail("没有选择任何人员", code="nothing_selected")
+    return total

@@ -18,7 +18,7 @@ from ganxun.callups import services
 from ganxun.callups.conflicts import KINDS, find_conflicts
 from ganxun.callups.forms import AnnualPlanForm, CallUpForm
 from ganxun.callups.models import ACTIVE_STATUSES, CallUpLeaveStatus, CallUpMode, CallUpStatus, NominationStatus
-from ganxun.callups.selectors import (access_callup, inbox_for, issued_by_scope, with_counts, makeups_visible_to, may_audit,
+from ganxun.callups.selectors import (access_callup, callups_visible_to, inbox_for, issued_by_scope, with_counts, makeups_visible_to, may_audit,
                                       may_nominate_for, may_run_callups, nominations_visible_to)
 from ganxun.cadres.selectors import cadres_visible_to
 from ganxun.classes.selectors import classes_visible_to
@@ -529,3 +529,49 @@ def submission_proof(request, submission_id):
     if not path.exists():
         raise Http404("证明材料文件已不存在")
     return FileResponse(path.open("rb"), as_attachment=True, filename=s.proof_name)
+
+
+# ---- 智能调训 -----------------------------------------------------------------------------------------------------
+
+@scoped_view
+def suggest(request):
+    from ganxun.callups.background import queue_suggestion
+    from ganxun.callups.suggest import open_callups
+    from ganxun.jobs.models import Job
+
+    user = request.user
+    if not may_run_callups(user):
+        raise Http404("只有组织部门可以使用智能调训")
+    callups = list(with_counts(open_callups(user, _today())))
+    if request.method == "POST":
+        codes = [c for c in request.POST.getlist("callup") if c in {x.code for x in callups}]
+        if not codes:
+            messages.error(request, "请先勾选要生成建议名单的调训通知")
+            return redirect("callups:suggest")
+        job = queue_suggestion(user, codes)
+        return redirect("callups:suggestion", job.pk)
+    recent = list(Job.objects.filter(owner=user, kind="callup_suggest").order_by("-created_at")[:10])
+    return render(request, "callups/suggest.html", {"callups": callups, "recent": recent})
+
+
+@scoped_view
+def suggestion(request, job_id):
+    from ganxun.jobs.selectors import access_job
+
+    user = request.user
+    job = access_job(user, job_id)
+    if job.kind != "callup_suggest":
+        raise Http404("不是智能调训任务")
+    if request.method == "POST" and job.status == "done":
+        picks: dict[str, list[str]] = {}
+        for value in request.POST.getlist("pick"):
+            code, _, person = value.partition("|")
+            if code in job.result.get("callups", {}):
+                picks.setdefault(code, []).append(person)
+        done = action_feedback(request, lambda: services.suggestion_confirm(acting_user=user, picks=picks),
+                               lambda n: f"已点名调训 {n} 人，等待所在单位确认")
+        if done:
+            return redirect("callups:list")
+    callups = {c.code: c for c in callups_visible_to(user).filter(code__in=list(job.result.get("callups", {})))}
+    rows = [(callups.get(code), people) for code, people in job.result.get("callups", {}).items()]
+    return render(request, "callups/suggestion.html", {"job": job, "rows": rows})
