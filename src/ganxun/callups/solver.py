@@ -220,7 +220,7 @@ def _finish(case, solver, status, started, picks, people, variables) -> Solution
             reasons[pid] = why
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     return Solution(placements=placements, objective=objective_of(case, placements) if found else 0,
-                    bound=int(solver.best_objective_bound) if found else 0, status=names.get(status, "unknown"),
+                    bound=int(round(solver.best_objective_bound)) if found else 0, status=names.get(status, "unknown"),
                     seconds=time.perf_counter() - started, reasons=reasons, variables=variables)
 
 

@@ -1,6 +1,7 @@
 """Shared behaviour of ganxun's commands: domain errors become a message on stderr and exit 2."""
 
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
@@ -21,3 +22,21 @@ class GanxunCommand(BaseCommand):
         except DomainError as exc:
             self.stderr.write(f"错误：{exc.message}")
             sys.exit(2)
+
+    def emit(self, text: str, output: str | None) -> None:
+        """The command's answer: to the ``--output`` file (and a line saying so on stderr), else to stdout."""
+        if output:
+            Path(output).write_text(text + "\n", encoding="utf-8")
+            self.stderr.write(f"已写入 {output}")
+        else:
+            sys.stdout.write(text + "\n")
+
+
+def parse_day(option: str, text: str):
+    """A ``YYYY-MM-DD`` option, or the bad-input exit naming it."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise DomainError(f"{option} 应为 YYYY-MM-DD 日期，而不是 {text!r}", code="invalid_date") from None

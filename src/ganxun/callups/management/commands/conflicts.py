@@ -1,21 +1,13 @@
 import json
-import sys
-from datetime import date
-from pathlib import Path
 
 from ganxun.callups.conflicts import KINDS, find_conflicts
 from ganxun.callups.exporters import CONFLICT_HEADERS, conflict_row, export_conflicts
 from ganxun.core.errors import DomainError
-from ganxun.core.management.base import GanxunCommand
+from ganxun.core.management.base import GanxunCommand, parse_day
 from ganxun.core.roles import UNSCOPED_OPERATOR
 
 
 
-def _day(name: str, text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise DomainError(f"{name} 应为 YYYY-MM-DD 日期，而不是 {text!r}", code="invalid_date") from None
 
 
 class Command(GanxunCommand):
@@ -30,7 +22,7 @@ class Command(GanxunCommand):
         parser.add_argument("--output", default=None, help="输出文件；省略则写到标准输出（xlsx 必须指定）")
 
     def handle(self, *args, **opts):
-        frm, to = _day("--from", opts["frm"]), _day("--to", opts["to"])
+        frm, to = parse_day("--from", opts["frm"]), parse_day("--to", opts["to"])
         if frm > to:
             raise DomainError("--from 不能晚于 --to", code="invalid_date")
         found = find_conflicts(UNSCOPED_OPERATOR, frm, to, org_code=opts["org"],
@@ -39,22 +31,15 @@ class Command(GanxunCommand):
         if fmt == "json":
             text = json.dumps({"from": frm.isoformat(), "to": to.isoformat(),
                                "conflicts": [c.as_json() for c in found]}, ensure_ascii=False, indent=1)
-            self._emit(text, output)
+            self.emit(text, output)
         elif fmt == "table":
             lines = ["\t".join(CONFLICT_HEADERS)] + ["\t".join("" if v is None else str(v) for v in conflict_row(c))
                                                      for c in found]
             lines.append(f"共 {len(found)} 条")
-            self._emit("\n".join(lines), output)
+            self.emit("\n".join(lines), output)
         else:
             if not output:
                 raise DomainError("xlsx 格式需要 --output 文件名", code="output_required")
             with open(output, "wb") as handle:
                 export_conflicts(acting_user=UNSCOPED_OPERATOR, conflicts=found, target=handle, window=f"{frm}~{to}")
             self.stderr.write(f"已写入 {output}：{len(found)} 条冲突")
-
-    def _emit(self, text: str, output: str | None) -> None:
-        if output:
-            Path(output).write_text(text + "\n", encoding="utf-8")
-            self.stderr.write(f"已写入 {output}")
-        else:
-            sys.stdout.write(text + "\n")

@@ -1,10 +1,8 @@
 import json
-import sys
 from datetime import date
-from pathlib import Path
 
 from ganxun.core.errors import DomainError
-from ganxun.core.management.base import GanxunCommand
+from ganxun.core.management.base import GanxunCommand, parse_day
 from ganxun.plans.compliance import CadreResults, cadre_verdicts, compliance_scope, org_report
 from ganxun.plans.output import XLSX_HEADERS, table, xlsx_row
 from ganxun.plans.catalog import load_plan
@@ -14,10 +12,7 @@ from ganxun.core.roles import UNSCOPED_OPERATOR
 
 
 def _as_of(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise DomainError(f"--as-of 应为 YYYY-MM-DD 日期，而不是 {text!r}", code="invalid_date") from None
+    return parse_day("--as-of", text)
 
 
 class Command(GanxunCommand):
@@ -63,9 +58,9 @@ class Command(GanxunCommand):
             if figures:
                 body["figures"] = figures
             text = json.dumps(body, ensure_ascii=False, indent=1)
-            self._emit(text, output)
+            self.emit(text, output)
         elif fmt == "table":
-            self._emit(table(verdicts), output)
+            self.emit(table(verdicts), output)
         else:
             if not output:
                 raise DomainError("xlsx 格式需要 --output 文件名", code="output_required")
@@ -74,10 +69,3 @@ class Command(GanxunCommand):
             with open(output, "wb") as handle:
                 write_xlsx(XLSX_HEADERS, (xlsx_row(v) for v in verdicts), sheet="达标评估", target=handle)
             self.stderr.write(f"已写入 {output}：{len(verdicts)} 条结论")
-
-    def _emit(self, text: str, output: str | None) -> None:
-        if output:
-            Path(output).write_text(text + "\n", encoding="utf-8")
-            self.stderr.write(f"已写入 {output}")
-        else:
-            sys.stdout.write(text + "\n")
