@@ -57,3 +57,34 @@ def test_outside_the_scope_the_api_answers_404_and_conflicts_keep_the_scope(worl
     assert body["from"] == f"{year}-01-01" and all(c["subject"] in ("C-OTHER-1", "4198FGW") for c in body["conflicts"])
     bad = client.get("/api/v1/callups/conflicts", {"from": "2021-12-31", "to": "2021-01-01"}, **other)
     assert bad.status_code == 400 and "from 不能晚于 to" in bad.json()["detail"]
+
+
+def test_annual_plans_and_rates_through_the_api(world, callup, client):
+    from ganxun.callups.services import TargetLine, annual_plan_save, planned_class_set
+
+    year = callup.training_class.start_date.year
+    plan = annual_plan_save(acting_user=world.users["city"], org_code="4199ZZB", year=year, title="年度计划",
+                            targets=[TargetLine("县处级领导干部", 150, "每年选调150名左右")],
+                            quotas=[("419901", "县处级领导干部", 20), ("419902", "", 10)])
+    planned_class_set(acting_user=world.users["city"], plan_id=plan.pk, class_code="BC1",
+                      target_id=plan.targets.get().pk, planned=30)
+    city = bearer(world, "city_admin")
+    [body] = client.get("/api/v1/callups/plans", {"year": year}, **city).json()
+    assert body["targets"][0]["planned"] == 150 and body["classes"][0]["class_code"] == "BC1"
+    assert [(q["unit_code"], q["group"], q["places"]) for q in body["quotas"]] == [
+        ("419901", "县处级领导干部", 20), ("419902", None, 10)]
+    assert client.get(f"/api/v1/callups/plans/{plan.pk}", **bearer(world, "other_admin")).status_code == 404
+    rates = client.get("/api/v1/callups/rates", {"year": year}, **city).json()
+    assert rates["by"] == "unit" and {r["key"] for r in rates["rows"]} >= {"419901CZJ", "4199JYJ"}
+    assert client.get("/api/v1/callups/rates", {"year": year, "by": "x"}, **city).status_code == 400
+
+
+def test_plan_quotas_outside_the_departments_region_are_refused(world):
+    from ganxun.callups.models import AnnualPlan
+    from ganxun.callups.services import TargetLine, annual_plan_save
+    from ganxun.core.errors import DomainError
+
+    with pytest.raises(DomainError, match="名额分配第 1 行：单位“4198”不是示例市委组织部所辖的单位或地区"):
+        annual_plan_save(acting_user=world.users["admin"], org_code="4199ZZB", year=2027, title="年度计划",
+                         targets=[TargetLine("县处级领导干部", 150, "")], quotas=[("4198", "", 5)])
+    assert not AnnualPlan.objects.exists()

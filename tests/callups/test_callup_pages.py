@@ -244,3 +244,25 @@ def test_a_suggested_list_names_the_cadres_who_need_it_most_and_the_officer_conf
     client.post(f"/callups/{callup.code}/nominations/{n.pk}/confirm/")
     n.refresh_from_db()
     assert n.status == "approved" and n.enrolment is not None
+
+
+def test_the_plan_form_gives_subordinate_units_places_and_the_page_shows_who_was_called(world, upcoming, client):
+    from ganxun.callups.models import AnnualPlan
+
+    login(client, world.users["city"])
+    bad = client.post("/callups/plans/new/", {"year": upcoming.start_date.year, "title": "计划",
+                                              "targets": "县处级领导干部 | 150 | 每年选调", "quotas": "419901 | 科级 | 20"})
+    assert "名额分配第 1 行：计划中没有培训对象“科级”" in bad.content.decode() and not AnnualPlan.objects.exists()
+    client.post("/callups/plans/new/", {"year": upcoming.start_date.year, "title": "计划",
+                                        "targets": "县处级领导干部 | 150 | 每年选调", "quotas": "419901 | 县处级领导干部 | 20"})
+    plan = AnnualPlan.objects.get()
+    client.post(f"/callups/plans/{plan.pk}/classes/", {"class_code": "BC9", "target": plan.targets.get().pk})
+    _, callup = _issue(client, upcoming, quotas="419901CZJ:1")
+    client.post(f"/callups/{callup.code}/issue/")
+    client.force_login(world.users["dc_hr"])
+    client.post(f"/callups/{callup.code}/nominate/", {"person": ["C-DC-1"]})
+    client.force_login(world.users["city"])
+    page = client.get(f"/callups/plans/{plan.pk}/").content.decode()
+    row = page[page.index('data-unit="419901"'):]
+    assert "东城区" in row and '<td class="num">20</td><td class="num">1</td><td class="num">0</td>' in row
+    assert "419901 | 县处级领导干部 | 20" in client.get(f"/callups/plans/{plan.pk}/edit/").content.decode()

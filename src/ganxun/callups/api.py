@@ -116,6 +116,57 @@ def conflicts(request, query: Query[ConflictQuery]):
     return {"from": query.from_.isoformat(), "to": query.to.isoformat(), "conflicts": [c.as_json() for c in found]}
 
 
+class RatesQuery(Schema):
+    year: int = Field(..., ge=2000, le=2100, description="年度（开班日期）")
+    by: str = Field("unit", description="unit 按单位、category 按干部类别")
+
+
+@router.get("rates", summary="调训率与参训率（按单位或干部类别）")
+def rates(request, query: Query[RatesQuery]):
+    from ganxun.callups.rates import rates as compute
+    from ganxun.cadres.selectors import cadres_visible_to
+
+    if query.by not in ("unit", "category"):
+        raise DomainError("by 应为 unit 或 category", code="invalid")
+    rows = compute(cadres_visible_to(request.auth), date(query.year, 1, 1), date(query.year, 12, 31), by=query.by)
+    return {"year": query.year, "by": query.by, "rows": [
+        {"key": r.key, "label": r.label, "staff": r.staff, "called": r.called, "call_ups": r.places,
+         "attended": r.attended, "completed": r.completed, "on_leave": r.on_leave, "call_up_rate": r.call_up_rate,
+         "participation_rate": r.participation_rate} for r in rows]}
+
+
+def _plan_json(plan) -> dict:
+    from ganxun.callups.selectors import plan_against_actual, plan_quota_rows
+
+    targets, classes = plan_against_actual(plan)
+    return {"id": plan.pk, "org_code": plan.org.code, "year": plan.year, "title": plan.title, "status": plan.status,
+            "targets": [{"group": t["t"].group, "text": t["t"].text, "planned": t["t"].planned,
+                         "classes": t["classes"], "enrolled": t["enrolled"], "completed": t["completed"]}
+                        for t in targets],
+            "classes": [{"class_code": c["tc"].code, "planned": c["p"].planned, "called": c["called"],
+                         "enrolled": c["enrolled"], "completed": c["completed"]} for c in classes],
+            "quotas": [{"unit_code": r["q"].unit.code, "group": r["q"].target.group if r["q"].target_id else None,
+                        "places": r["q"].places, "called": r["called"], "completed": r["completed"]}
+                       for r in plan_quota_rows(plan)]}
+
+
+@router.get("plans", summary="年度培训计划（含计划与实际）")
+def list_plans(request, year: int | None = None):
+    from ganxun.callups.selectors import plans_visible_to
+
+    plans = plans_visible_to(request.auth).order_by("-year", "org__path")
+    if year:
+        plans = plans.filter(year=year)
+    return [_plan_json(p) for p in plans[:100]]
+
+
+@router.get("plans/{plan_id}", summary="年度培训计划详情（含计划与实际）")
+def get_plan(request, plan_id: int):
+    from ganxun.callups.selectors import access_plan
+
+    return _plan_json(access_plan(request.auth, plan_id))
+
+
 @router.get("{code}", response=CallUpOut, summary="调训通知详情")
 def get_callup(request, code: str):
     access_callup(request.auth, code)

@@ -33,6 +33,9 @@ class AnnualPlanForm(forms.Form):
         label="计划指标（主要措施）", widget=forms.Textarea(attrs={"rows": 6}),
         help_text="每行一条：培训对象 | 计划人数 | 计划表述 | 班次类型（可省略，如 主体班）。"
                   "例：县处级领导干部 | 150 | 每年选调150名左右县处级领导干部到市委党校参加系统理论学习 | 主体班")
+    quotas = forms.CharField(
+        label="下级单位和地区的名额", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="每行一条：单位编码 | 培训对象（可省略，省略为全年总名额）| 名额。例：419901 | 县处级领导干部 | 20")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -241,3 +241,18 @@ class PlanSubmission(models.Model):
     class Meta:
         verbose_name = "培训计划报批"
         ordering = ["-submitted_at", "-id"]
+
+
+class PlanQuota(models.Model):
+    """The places a subordinate unit or region has in a year's plan (for one target line, or for the whole plan):
+    what the department will call from it over the year."""
+
+    plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="quotas")
+    unit = models.ForeignKey("orgs.Org", verbose_name="单位或地区", on_delete=models.PROTECT, related_name="+")
+    target = models.ForeignKey(AnnualTarget, null=True, blank=True, on_delete=models.CASCADE, related_name="quotas")
+    places = models.PositiveIntegerField("名额")
+
+    class Meta:
+        verbose_name = "年度计划名额"
+        constraints = [models.UniqueConstraint(fields=["plan", "unit", "target"], name="callups_plan_quota_once")]
+        ordering = ["unit__path"]

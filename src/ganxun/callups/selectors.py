@@ -212,3 +212,21 @@ def submissions_visible_to(user):
     if scope.paths:
         return qs.filter(_any_path(scope.paths, "unit__path") | _any_path(scope.paths, "approver__path"))
     return qs.none()
+
+
+def plan_quota_rows(plan: AnnualPlan) -> list[dict]:
+    """Each subordinate unit's places in the plan beside who from under it was called up into the plan's classes
+    (for the target's classes, when the places are for one target) and who completed."""
+    from ganxun.callups.models import ACTIVE_STATUSES, PlannedClass
+
+    planned = list(PlannedClass.objects.filter(plan=plan).values_list("training_class_id", "target_id"))
+    out = []
+    for q in plan.quotas.select_related("unit", "target"):
+        classes = [c for c, t in planned if q.target_id is None or t == q.target_id]
+        called = Nomination.objects.filter(callup__training_class_id__in=classes, status__in=ACTIVE_STATUSES,
+                                           cadre__org__path__startswith=q.unit.path)
+        done = Enrolment.objects.filter(training_class_id__in=classes, completed=True,
+                                        cadre__org__path__startswith=q.unit.path)
+        out.append({"q": q, "called": called.values("cadre").distinct().count(),
+                    "completed": done.values("cadre").distinct().count()})
+    return out

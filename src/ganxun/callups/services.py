@@ -65,8 +65,10 @@ class TargetLine:
 
 @transaction.atomic(durable=True)
 def annual_plan_save(*, acting_user, org_code: str, year: int, title: str, note: str = "",
-                     targets: Sequence[TargetLine] = (), plan_id: int | None = None) -> AnnualPlan:
-    """Create a department's plan for ``year`` or change it (``plan_id``); ``targets`` replace the plan's lines."""
+                     targets: Sequence[TargetLine] = (), plan_id: int | None = None,
+                     quotas: Sequence[tuple[str, str, int]] = ()) -> AnnualPlan:
+    """Create a department's plan for ``year`` or change it (``plan_id``); ``targets`` replace the plan's lines,
+    ``quotas`` (单位编码, 培训对象 of a target line or "", places) the places of its subordinate units and regions."""
     _require_runner(acting_user)
     org = access_org(acting_user, org_code)
     if org.org_type != OrgType.ORG_DEPARTMENT:
@@ -101,6 +103,30 @@ def annual_plan_save(*, acting_user, org_code: str, year: int, title: str, note:
     for line in lines:
         line.plan = plan
     AnnualTarget.objects.bulk_create(lines)
+    from ganxun.callups.models import PlanQuota
+    from ganxun.orgs.selectors import scope_root
+
+    region = scope_root(org).path
+    by_group = {t.group: t for t in lines}
+    rows, seen = [], set()
+    for i, (unit_code, group, places) in enumerate(quotas, start=1):
+        try:
+            unit = access_org(acting_user, unit_code)
+        except NotFound:
+            unit = None
+        if unit is None or not unit.path.startswith(region) or unit.pk == org.pk:
+            message = f"名额分配第 {i} 行：单位“{unit_code}”不是{org.name}所辖的单位或地区"
+            _fail(message, quotas=message)
+        if group and group not in by_group:
+            message = f"名额分配第 {i} 行：计划中没有培训对象“{group}”"
+            _fail(message, quotas=message)
+        if places <= 0 or (unit.pk, group) in seen:
+            message = f"名额分配第 {i} 行：名额应为正整数，且每个单位每类对象只写一行"
+            _fail(message, quotas=message)
+        seen.add((unit.pk, group))
+        rows.append(PlanQuota(plan=plan, unit=unit, target=by_group.get(group), places=places))
+    plan.quotas.all().delete()
+    PlanQuota.objects.bulk_create(rows)
     record_event(actor=acting_user, event_type=EventType.ANNUAL_PLAN_SAVED, subject_type="annual_plan",
                  subject_code=str(plan.pk), subject_label=plan.title,
                  extra={"year": plan.year, "org": org.code, "targets": [(t.group, t.planned) for t in lines]})

@@ -346,6 +346,26 @@ def _target_lines(text: str) -> list:
     return lines
 
 
+def _quota_lines(text: str) -> list[tuple[str, str, int]]:
+    lines = []
+    for i, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        parts = [p.strip() for p in raw.replace("｜", "|").replace("：", "|").replace(":", "|").split("|")]
+        if len(parts) == 2:
+            parts = [parts[0], "", parts[1]]
+        if len(parts) != 3 or not parts[2].isdigit():
+            message = f"名额分配第 {i} 行应为“单位编码 | 培训对象 | 名额”，名额为整数"
+            raise DomainError(message, code="invalid", extra={"fields": {"quotas": message}})
+        lines.append((parts[0], parts[1], int(parts[2])))
+    return lines
+
+
+def _quotas_text(plan) -> str:
+    return "\n".join(" | ".join((q.unit.code, q.target.group if q.target_id else "", str(q.places)))
+                     for q in plan.quotas.select_related("unit", "target"))
+
+
 def _targets_text(plan) -> str:
     from ganxun.core.choices import ClassKind
 
@@ -380,7 +400,8 @@ def plan_new(request):
         d = form.cleaned_data
         try:
             plan = services.annual_plan_save(acting_user=user, org_code=user.scope_org.code, year=d["year"],
-                                             title=d["title"], note=d["note"], targets=_target_lines(d["targets"]))
+                                             title=d["title"], note=d["note"], targets=_target_lines(d["targets"]),
+                                             quotas=_quota_lines(d["quotas"]))
         except DomainError as exc:
             from ganxun.web.dialogs import attach_errors
 
@@ -400,13 +421,15 @@ def plan_edit(request, plan_id):
     if not may_run_callups(user):
         raise Http404("无权修改年度培训计划")
     form = AnnualPlanForm(request.POST or None, initial={"year": plan.year, "title": plan.title, "note": plan.note,
-                                                         "targets": _targets_text(plan)})
+                                                         "targets": _targets_text(plan),
+                                                         "quotas": _quotas_text(plan)})
     form.fields["year"].disabled = True
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             services.annual_plan_save(acting_user=user, org_code=plan.org.code, year=plan.year, title=d["title"],
-                                      note=d["note"], targets=_target_lines(d["targets"]), plan_id=plan.pk)
+                                      note=d["note"], targets=_target_lines(d["targets"]), plan_id=plan.pk,
+                                      quotas=_quota_lines(d["quotas"]))
         except DomainError as exc:
             from ganxun.web.dialogs import attach_errors
 
@@ -419,11 +442,12 @@ def plan_edit(request, plan_id):
 
 @scoped_view
 def plan_detail(request, plan_id):
-    from ganxun.callups.selectors import access_plan, plan_against_actual
+    from ganxun.callups.selectors import access_plan, plan_against_actual, plan_quota_rows
 
     user = request.user
     plan = access_plan(user, plan_id)
     targets, classes = plan_against_actual(plan)
+    quota_rows = plan_quota_rows(plan)
     listed = {c["tc"].pk for c in classes}
     candidates = []
     if may_run_callups(user):
@@ -434,7 +458,7 @@ def plan_detail(request, plan_id):
             Q(start_date__year=plan.year) | Q(end_date__year=plan.year), organiser__path__startswith=region)
             .order_by("start_date", "code")[:400] if tc.pk not in listed]
     return render(request, "callups/plan_detail.html", {
-        "plan": plan, "targets": targets, "classes": classes, "candidates": candidates,
+        "plan": plan, "targets": targets, "classes": classes, "candidates": candidates, "quota_rows": quota_rows,
         "runner": may_run_callups(user), "today": _today()})
 
 
