@@ -47,7 +47,8 @@ def test_the_small_demo_has_two_years_of_call_ups_that_filled_its_classes(demo):
     # the city department has its plans for both years, with the seed's targets and its classes
     plans = AnnualPlan.objects.filter(org__code__endswith="ZZB", year__in=(DAY.year - 1, DAY.year))
     assert plans.count() == 2
-    assert all(p.targets.filter(planned=150, group="县处级领导干部").exists() and p.planned_classes.exists() for p in plans)
+    assert all(p.targets.filter(planned=150, group="县处级领导干部").exists() and p.planned_classes.exists()
+               and p.quotas.filter(unit__org_type="region").exists() for p in plans)
     # the units have call-ups waiting in their inbox
     assert inbox_for(User.objects.get(username="jyj_rs")).exists() or Nomination.objects.filter(
         status="nominated").exists()

@@ -147,6 +147,14 @@ def build_callups(seed: int, last_day: date) -> dict:
         targets = AnnualTarget.objects.bulk_create([
             AnnualTarget(plan=plan, group=g, tier=tier, class_kind=kind, planned=n, text=text, order=i)
             for i, (g, tier, kind, n, text) in enumerate(CITY_TARGETS, start=1)])
+        from ganxun.callups.models import PlanQuota
+        from ganxun.orgs.selectors import scope_root
+
+        region = scope_root(city_dept)
+        counties = Org.objects.filter(path__startswith=region.path, depth=region.depth + 1, org_type="region")
+        county_target = next(t for t in targets if t.group == "县处级领导干部")
+        PlanQuota.objects.bulk_create([PlanQuota(plan=plan, unit=county, target=county_target,
+                                                 places=rng.choice((15, 20, 25))) for county in counties])
         own = [tc for tc in classes if tc.organiser_id == city_dept.pk and tc.start_date.year == year]
         PlannedClass.objects.bulk_create([
             PlannedClass(plan=plan, training_class=tc, planned=tc.quota, target=_target_of(tc, targets)) for tc in own])
