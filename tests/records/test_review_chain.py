@@ -25,6 +25,7 @@ def test_a_claim_passed_up_leaves_the_units_queue_and_is_settled_by_the_upper_de
     [passed] = record_pass_up(acting_user=hr, record_ids=[claim.pk], note="外单位举办，请组织部认定学时")
     assert passed.review_org.code == "419901ZZB"
     assert list(pending_self_study_visible_to(hr)) == []
+    assert list(pending_self_study_visible_to(world.users["cadre"])) == [claim]   # still waiting, for the cadre
     with pytest.raises(DomainError, match="已报东城区委组织部审核，本级不能再审核"):
         record_review(acting_user=hr, record_id=claim.pk, approve=True)
     assert list(pending_self_study_visible_to(county)) == [claim]

@@ -145,12 +145,12 @@ def counted_entries(qs: QuerySet[LearningRecord]) -> QuerySet[LearningRecord]:
 
 
 def pending_self_study_visible_to(user) -> QuerySet[LearningRecord]:
-    """The claims waiting for this user's level: in their scope, and not passed up beyond it."""
+    """The claims waiting for this user's level: in their scope, and not passed up beyond it (a cadre: their own)."""
     from ganxun.orgs.selectors import path_q, scope_of
 
     scope = scope_of(user)
     qs = records_visible_to(user).filter(status=RecordStatus.PENDING)
-    if not scope.everything:
+    if scope.paths and not scope.everything:     # a cadre sees their own claims wherever they wait
         qs = qs.filter(Q(review_org__isnull=True) | path_q(scope, "review_org__path"))
     return qs.select_related("review_org").order_by("recorded_at")
 
