@@ -774,6 +774,7 @@ def build_demo(size: str = "city", seed: int = DEFAULT_SEED, *, records: bool = 
         if records:
             from ganxun.demo.callups import build_callups
 
+            refresh_planner_statistics()   # the call-ups read the classes just written: plan those reads on them
             build_callups(seed, last_day)
     # the logins and the example plan go through their services, each a transaction of its own
     accounts = builder.build_accounts()
