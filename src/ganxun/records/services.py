@@ -413,7 +413,7 @@ def record_pass_up(*, acting_user, record_ids: Sequence[int], note: str = "") ->
         raise DomainError("请先勾选要报上级审核的申报", code="nothing_selected")
     if set(records_visible_to(acting_user).filter(pk__in=ids).values_list("pk", flat=True)) != set(ids):
         raise NotFound("所选的申报不存在或不在您的管理范围内，本次未报送任何申报")
-    records = list(LearningRecord.objects.select_for_update().select_related("cadre__org", "review_org")
+    records = list(LearningRecord.objects.select_for_update(of=("self",)).select_related("cadre__org", "review_org")
                    .filter(pk__in=sorted(ids)).order_by("pk"))
     events = []
     for record in records:
@@ -467,7 +467,8 @@ def record_review(*, acting_user, record_id: int, approve: bool, reason: str = "
     """The unit approves or rejects a cadre's self-study report."""
     _require_ledger_write(acting_user)
     record = access_record(acting_user, record_id)
-    record = LearningRecord.objects.select_for_update().select_related("cadre", "review_org").get(pk=record.pk)
+    record = LearningRecord.objects.select_for_update(of=("self",)).select_related("cadre", "review_org").get(
+        pk=record.pk)
     if record.status != RecordStatus.PENDING:
         raise DomainError("该记录不是待审核状态", code="not_pending")
     _reviewer_holds(acting_user, record)
@@ -538,7 +539,7 @@ def record_review_many(*, acting_user, record_ids: Sequence[int], approve: bool,
     locked: dict[int, LearningRecord] = {}
     for i in range(0, len(ids), 900):
         chunk = sorted(ids[i:i + 900])
-        locked.update((r.pk, r) for r in LearningRecord.objects.select_for_update()
+        locked.update((r.pk, r) for r in LearningRecord.objects.select_for_update(of=("self",))
                       .select_related("cadre", "review_org").filter(pk__in=chunk).order_by("pk"))
     records = [locked[pk] for pk in ids]
     if blocked := next((r for r in records if r.status != RecordStatus.PENDING), None):
