@@ -106,8 +106,10 @@ def test_only_the_cadre_reports_self_study(world):
 
 
 def _fresh(cadre_ids):
+    # at the ledger's precision: SQLite sums decimals as floats (0.8 − 0.8 + 0.8 came back 0.799999999999997)
     return {(r["cadre_id"], r["year"], r["source"], r["content_category"], r["institution_kind"],
-             r["institution_recognised"], r["is_system_training"]): (r["hours"], r["days"], r["records"])
+             r["institution_recognised"], r["is_system_training"]): (
+                Decimal(str(r["hours"])).quantize(Decimal("0.1")), r["days"], r["records"])
             for r in ledger_sums(cadre_ids)
             if r["hours"] or r["days"] or r["records"]}
 
