@@ -12,6 +12,7 @@
   ganxun token create USERNAME | ganxun token revoke USERNAME [--prefix P]
   ganxun compliance --plan PLAN_ID --as-of YYYY-MM-DD [--subject cadres|orgs|all] [--format json|xlsx|table]
   ganxun plan list | export PLAN FILE | import FILE [--owner ORG] [--publish] | publish PLAN   规划 (plans)
+  ganxun callups list|show CODE|notice CODE FILE|rates --year Y|plans|plan ID   调训通知、调训统计、年度计划 (call-ups)
   ganxun conflicts --from YYYY-MM-DD --to YYYY-MM-DD [--org ORG_CODE] [--format json|xlsx|table]   调训冲突 (conflicts)
   ganxun totals [--rebuild]                                 核对/重算年度学时汇总 (check/rebuild totals)
 """
@@ -33,6 +34,7 @@ COMMANDS = {
     "plan": "plan",
     "totals": "totals",
     "conflicts": "conflicts",
+    "callups": "callups",
     "check": "check",
     "shell": "shell",
     "dbshell": "dbshell",

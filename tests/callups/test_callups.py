@@ -16,7 +16,7 @@ from ganxun.classes.models import Enrolment, EnrolmentStatus, TrainingClass
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
 from ganxun.core.roles import UNSCOPED_OPERATOR
 from ganxun.records.services import record_append
-from tests.factories import add_cadre, add_institution
+from tests.factories import add_cadre
 
 TODAY = date(2021, 2, 1)
 
@@ -26,12 +26,6 @@ def add_class(code, organiser, start, end, *, kind="core", category="party_spiri
     return TrainingClass.objects.create(code=code, name=f"{code} 培训班", kind=kind, organiser=organiser,
                                         institution=institution, start_date=start, end_date=end, full_time=full_time,
                                         content_category=category, quota=quota)
-
-
-@pytest.fixture
-def city_class(world):
-    school = add_institution("DX4199", "示例市委党校", "party_school", owner=world.orgs["city_dept"])
-    return add_class("BC1", world.orgs["city_dept"], date(2021, 3, 1), date(2021, 3, 20), institution=school)
 
 
 def issued(world, tc, quotas=None, mode="quota", named=()):
@@ -243,6 +237,9 @@ def test_the_call_up_rate_of_the_reports_counts_who_was_called_up(world, city_cl
     rate = figures["call_up_rate"]
     # 东城区 has 2 cadres; one was called up (the other's nomination was sent back)
     assert (rate.numerator, rate.denominator, rate.value) == (1, 2, 0.5)
+    # 参训率: of the call-ups still standing, the one approved is in the class
+    taking_part = figures["participation_rate"]
+    assert (taking_part.numerator, taking_part.denominator, taking_part.per) == (1, 1, "人次")
     [fin] = [u for u in unit_rates(Cadre.objects.filter(org__code="419901CZJ"), date(2021, 1, 1), date(2021, 12, 31))]
     assert (fin.label, fin.staff, fin.called, fin.places, fin.attended, fin.call_up_rate, fin.participation_rate) == (
         "东城区财政局", 2, 1, 1, 1, 0.5, 1.0)

@@ -35,13 +35,13 @@ def test_city_admin_reads_the_dashboard_and_drills_down(page, e2e_world):
     page.get_by_role("link", name="规划期末").click()
     expect(page.locator("#f-as-of")).to_have_value("2022-12-31")
     figures = page.get_by_test_id("figures")
-    for name in ("调训率", "参训率", "人均脱产培训学时", "人均网络培训学时", "学时达标率", "五年轮训完成率"):
+    for name in ("调训率", "参训率", "培训覆盖率", "人均脱产培训学时", "人均网络培训学时", "学时达标率", "五年轮训完成率"):
         expect(figures).to_contain_text(name)
     expect(figures.locator('[data-figure="call_up_rate"]')).to_contain_text("0.0%")  # no call-ups in this ledger
-    expect(figures.locator('[data-figure="participation_rate"]')).to_contain_text("66.7%")  # 6 of the 9 cadres trained in 2022
+    expect(figures.locator('[data-figure="training_coverage"]')).to_contain_text("66.7%")  # 6 of the 9 cadres trained in 2022
     expect(page.locator("#gx-chart canvas")).to_be_visible()
     # every headline number says which period it counts
-    expect(figures.locator('[data-figure="participation_rate"] [data-testid="figure-window"]')).to_have_text("2022 年度")
+    expect(figures.locator('[data-figure="training_coverage"] [data-testid="figure-window"]')).to_have_text("2022 年度")
     expect(figures.locator('[data-figure="rotation_progress"] [data-testid="figure-window"]')).to_have_text(
         "2018–2022 规划期")
     expect(page.get_by_test_id("makeup-card").get_by_test_id("figure-window")).to_have_text("截至评估日 5 年内")

@@ -46,7 +46,7 @@ def test_cli_orgs_give_the_unit_indicators_and_figures(world, ledger, capsys):
     assert staff["4199"]["actual"] == {"share": 0.25, "count": 1, "of": 4} and staff["4199"]["verdict"] == "met"
     assert staff["419902"]["verdict"] == "unmet"
     figures = {f["code"]: f for f in body["figures"]}
-    assert figures["participation_rate"]["value"] == 0.4  # 2 of 5 cadres trained in 2022
+    assert figures["training_coverage"]["value"] == 0.4  # 2 of 5 cadres trained in 2022
     assert figures["avg_full_time_hours"]["value"] == 54.0  # 270 hours / 5 cadres
     # nobody was called up in 2022: 0 of the 5 (the call-ups' own tests count real ones)
     assert (figures["call_up_rate"]["value"], figures["call_up_rate"]["denominator"]) == (0.0, 5)

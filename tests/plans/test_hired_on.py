@@ -173,7 +173,7 @@ def test_a_late_hire_leaves_the_org_rates_and_the_figures(world, schools):
     assert before[0]["actual"] == {"share": 0.25, "count": 1, "of": 4}
     assert before[1]["actual"] == {"share": 0.0, "count": 0, "of": 1} and before[1]["verdict"] == "unmet"
     figures = before[2]
-    assert (figures["participation_rate"].numerator, figures["participation_rate"].denominator) == (2, 5)
+    assert (figures["training_coverage"].numerator, figures["training_coverage"].denominator) == (2, 5)
     assert (figures["hours_compliance_rate"].numerator, figures["hours_compliance_rate"].denominator) == (1, 5)
     assert figures["avg_full_time_hours"].denominator == 5
     assert (figures["rotation_progress"].numerator, figures["rotation_progress"].denominator) == (1, 1)
@@ -187,7 +187,7 @@ def test_a_late_hire_leaves_the_org_rates_and_the_figures(world, schools):
     assert _org("org_staff_fifth_annual", "419902")["verdict"] == NOT_APPLICABLE  # 西城县: nobody left to judge
     assert secretaries == {**before[1], "verdict": NOT_APPLICABLE, "actual": {"share": 0.0, "count": 0, "of": 0},
                            "gap": {"share": 1.0}}
-    assert (figures["participation_rate"].numerator, figures["participation_rate"].denominator) == (2, 3)
+    assert (figures["training_coverage"].numerator, figures["training_coverage"].denominator) == (2, 3)
     assert (figures["hours_compliance_rate"].numerator, figures["hours_compliance_rate"].denominator) == (1, 2)
     assert figures["avg_full_time_hours"].denominator == 3 and figures["avg_full_time_hours"].numerator == 216.0
     assert figures["rotation_progress"].denominator == 0 and figures["rotation_progress"].value is None
@@ -229,4 +229,4 @@ def test_leaving_late_hires_out_is_one_filter_not_a_query_per_cadre(world, schoo
         add_cadre(world.orgs["dc_fin"], f"C-NEW-{i:02d}", f"新录用{i}", rank="clerk_2",
                   hired_on=date(2022, 7 + i % 6, 1), is_young_talent=i % 2 == 0, is_branch_secretary=i % 3 == 0)
     assert queries() == few
-    assert _figures()["participation_rate"].denominator == 4  # 5 cadres of 示例市 less 王磊; none of the new
+    assert _figures()["training_coverage"].denominator == 4  # 5 cadres of 示例市 less 王磊; none of the new

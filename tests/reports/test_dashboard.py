@@ -165,8 +165,8 @@ def test_figures_on_the_page_are_the_engine_figures(client, world, ledger):
     html = page_text(client.get(f"/reports/dashboard/?{Q}"))
     figures = {f.code: f for f in org_figures(world.users["city"], load_plan(PLAN), date(2022, 12, 31),
                                               org_code="4199")}
-    assert figures["participation_rate"].value == 0.6  # 3 of the 5 cadres trained in 2022
-    assert re.search(r'data-figure="participation_rate">.*?60\.0%', html, re.S)
+    assert figures["training_coverage"].value == 0.6  # 3 of the 5 cadres trained in 2022
+    assert re.search(r'data-figure="training_coverage">.*?60\.0%', html, re.S)
     assert re.search(r'data-figure="avg_full_time_hours">.*?41\.2', html, re.S)  # 206 hours / 5
     # 调训率 counts the call-ups: none in this ledger's year, and the note says what it counts
     call_up = re.search(r'data-figure="call_up_rate">(.*?)</div>\s*</div>', html, re.S).group(1)
@@ -448,7 +448,7 @@ def test_each_headline_figure_says_the_window_it_counts(client, world, ledger):
     # given the province plan at the end of its period: a five-year rate and a one-year list side by side
     client.force_login(world.users["city"])
     windows = figure_windows(page_text(client.get(f"/reports/dashboard/?{Q}")))
-    assert windows["participation_rate"] == windows["avg_full_time_hours"] == windows["call_up_rate"] == "2022 年度"
+    assert windows["training_coverage"] == windows["avg_full_time_hours"] == windows["call_up_rate"] == "2022 年度"
     assert windows["rotation_progress"] == "2018–2022 规划期"
     assert windows["hours_compliance_rate"] == "2018–2022 规划期 · 2022 年度"
     assert windows["makeup-card"] == "截至评估日 5 年内"
@@ -461,7 +461,7 @@ def test_a_window_still_open_says_how_far_it_is_counted(client, world, ledger):
     client.force_login(world.users["city"])
     html = page_text(client.get("/reports/dashboard/?plan=xuchang-2019-2022&as_of=2022-09-30"))
     windows = figure_windows(html)
-    assert windows["participation_rate"] == "2022 年度（至 09-30）"
+    assert windows["training_coverage"] == "2022 年度（至 09-30）"
     # the city's plan counts the leaders' hours over the five years up to the date
     assert windows["hours_compliance_rate"] == "截至评估日 5 年内 · 2022 年度（至 09-30）"
     assert "「县处级党政领导干部5年内累计培训」按截至评估日 5 年内、「科级及以下干部年度培训」按2022 年度（至 09-30）达标的" \
@@ -473,11 +473,11 @@ def test_a_window_still_open_says_how_far_it_is_counted(client, world, ledger):
 def test_figures_carry_their_window(world, ledger):
     plan, as_of = load_plan("xuchang-2019-2022"), date(2022, 9, 30)
     figures = {f.code: f for f in org_figures(world.users["city"], plan, as_of, org_code="4199")}
-    assert figures["participation_rate"].window == (date(2022, 1, 1), date(2022, 12, 31))
+    assert figures["training_coverage"].window == (date(2022, 1, 1), date(2022, 12, 31))
     assert figures["rotation_progress"].window == (date(2018, 1, 1), date(2022, 12, 31))
     # 学时达标率: from the five years before the date (leaders) to the end of the year (staff)
     assert figures["hours_compliance_rate"].window == (date(2017, 10, 1), date(2022, 12, 31))
-    assert figures["participation_rate"].as_dict()["window"] == ["2022-01-01", "2022-12-31"]
+    assert figures["training_coverage"].as_dict()["window"] == ["2022-01-01", "2022-12-31"]
 
 
 def visible_panes(html: str) -> list[str]:

@@ -12,7 +12,8 @@ from ninja.pagination import paginate
 from ganxun.api.pagination import Pages
 from ganxun.callups import services
 from ganxun.callups.conflicts import KINDS, find_conflicts
-from ganxun.callups.selectors import access_callup, callups_visible_to, nominations_visible_to, with_counts
+from ganxun.callups.selectors import (access_callup, callups_visible_to, nominations_visible_to, plan_summary,
+                                      with_counts)
 from ganxun.core.errors import DomainError
 from ganxun.core.idnumbers import mask_id_number
 
@@ -135,21 +136,6 @@ def rates(request, query: Query[RatesQuery]):
          "participation_rate": r.participation_rate} for r in rows]}
 
 
-def _plan_json(plan) -> dict:
-    from ganxun.callups.selectors import plan_against_actual, plan_quota_rows
-
-    targets, classes = plan_against_actual(plan)
-    return {"id": plan.pk, "org_code": plan.org.code, "year": plan.year, "title": plan.title, "status": plan.status,
-            "targets": [{"group": t["t"].group, "text": t["t"].text, "planned": t["t"].planned,
-                         "classes": t["classes"], "enrolled": t["enrolled"], "completed": t["completed"]}
-                        for t in targets],
-            "classes": [{"class_code": c["tc"].code, "planned": c["p"].planned, "called": c["called"],
-                         "enrolled": c["enrolled"], "completed": c["completed"]} for c in classes],
-            "quotas": [{"unit_code": r["q"].unit.code, "group": r["q"].target.group if r["q"].target_id else None,
-                        "places": r["q"].places, "called": r["called"], "completed": r["completed"]}
-                       for r in plan_quota_rows(plan)]}
-
-
 @router.get("plans", summary="年度培训计划（含计划与实际）")
 def list_plans(request, year: int | None = None):
     from ganxun.callups.selectors import plans_visible_to
@@ -157,14 +143,14 @@ def list_plans(request, year: int | None = None):
     plans = plans_visible_to(request.auth).order_by("-year", "org__path")
     if year:
         plans = plans.filter(year=year)
-    return [_plan_json(p) for p in plans[:100]]
+    return [plan_summary(p) for p in plans[:100]]
 
 
 @router.get("plans/{plan_id}", summary="年度培训计划详情（含计划与实际）")
 def get_plan(request, plan_id: int):
     from ganxun.callups.selectors import access_plan
 
-    return _plan_json(access_plan(request.auth, plan_id))
+    return plan_summary(access_plan(request.auth, plan_id))
 
 
 @router.get("{code}", response=CallUpOut, summary="调训通知详情")

@@ -28,7 +28,28 @@ def called_count(cadres: QuerySet, start: date, end: date) -> int:
     return _called(cadres, start, end).values("cadre_id").distinct().count()
 
 
-register_figure(FigureSource("call_up_rate", "{year} 年被调训（点名或提名且未退回）参加脱产培训的干部占比", called_count))
+def _attended() -> Q:
+    """A call-up taken up: the trainee was in the class (enrolled, withdrawn later from it, or completed)."""
+    from ganxun.classes.models import EnrolmentStatus
+
+    return (Q(status=NominationStatus.APPROVED, enrolment__status__in=(EnrolmentStatus.ENROLLED,
+                                                                        EnrolmentStatus.WITHDRAWN))
+            | Q(enrolment__completed=True))
+
+
+def _call_up_rate(cadres: QuerySet, total: int, start: date, end: date) -> tuple[int, int]:
+    return called_count(cadres, start, end), total
+
+
+def _participation_rate(cadres: QuerySet, total: int, start: date, end: date) -> tuple[int, int]:
+    counts = _called(cadres, start, end).aggregate(places=Count("id"), attended=Count("id", filter=_attended()))
+    return counts["attended"], counts["places"]
+
+
+register_figure(FigureSource("call_up_rate", "调训率", "{year} 年被调训（点名或提名且未退回）参加脱产培训的干部占比",
+                             _call_up_rate))
+register_figure(FigureSource("participation_rate", "参训率", "{year} 年开班的调训中，学员实际到班参训的人次占比（请假计入分母）",
+                             _participation_rate, per="人次"))
 
 
 @dataclass
@@ -55,15 +76,13 @@ def rates(cadres: QuerySet, start: date, end: date, *, by: str = "unit") -> list
     """Per unit (``by="unit"``) or per 干部类别 (``by="category"``) of ``cadres``: how many there are, how many
     were called up into classes starting in the period, and how those call-ups went."""
     from ganxun.cadres.models import CadreCategory
-    from ganxun.classes.models import EnrolmentStatus
     from ganxun.orgs.models import Org
 
     field = "org_id" if by == "unit" else "category"
     staff = dict(cadres.order_by().values(field).annotate(n=Count("id")).values_list(field, "n"))
     rows = (_called(cadres, start, end).order_by().values(f"cadre__{field}").annotate(
         called=Count("cadre_id", distinct=True), places=Count("id"),
-        attended=Count("id", filter=Q(status=NominationStatus.APPROVED, enrolment__status__in=(
-            EnrolmentStatus.ENROLLED, EnrolmentStatus.WITHDRAWN)) | Q(enrolment__completed=True)),
+        attended=Count("id", filter=_attended()),
         completed=Count("id", filter=Q(enrolment__completed=True)),
         on_leave=Count("id", filter=Q(status=NominationStatus.ON_LEAVE))))
     found = {r[f"cadre__{field}"]: r for r in rows}
@@ -81,6 +100,12 @@ def rates(cadres: QuerySet, start: date, end: date, *, by: str = "unit") -> list
                         r.get("completed", 0), r.get("on_leave", 0)))
     out.sort(key=lambda rate: next(v[2] for k, v in labels.items() if v[1] == rate.key))
     return out
+
+
+def total_of(rows: list[Rate]) -> Rate:
+    """The 合计 line of ``rows``: their counts summed, the rates computed from the sums."""
+    fields = ("staff", "called", "places", "attended", "completed", "on_leave")
+    return Rate("合计", "", *(sum(getattr(r, f) for r in rows) for f in fields))
 
 
 def unit_rates(cadres: QuerySet, start: date, end: date) -> list[Rate]:

@@ -230,3 +230,17 @@ def plan_quota_rows(plan: AnnualPlan) -> list[dict]:
         out.append({"q": q, "called": called.values("cadre").distinct().count(),
                     "completed": done.values("cadre").distinct().count()})
     return out
+
+
+def plan_summary(plan: AnnualPlan) -> dict:
+    """A plan with its targets, classes and places, each beside the actual (the API's and the CLI's JSON)."""
+    targets, classes = plan_against_actual(plan)
+    return {"id": plan.pk, "org_code": plan.org.code, "year": plan.year, "title": plan.title, "status": plan.status,
+            "targets": [{"group": t["t"].group, "text": t["t"].text, "planned": t["t"].planned,
+                         "classes": t["classes"], "enrolled": t["enrolled"], "completed": t["completed"]}
+                        for t in targets],
+            "classes": [{"class_code": c["tc"].code, "planned": c["p"].planned, "called": c["called"],
+                         "enrolled": c["enrolled"], "completed": c["completed"]} for c in classes],
+            "quotas": [{"unit_code": r["q"].unit.code, "group": r["q"].target.group if r["q"].target_id else None,
+                        "places": r["q"].places, "called": r["called"], "completed": r["completed"]}
+                       for r in plan_quota_rows(plan)]}

@@ -300,7 +300,7 @@ def mine(request):
 @scoped_view
 def rates_view(request):
     """调训率 and 参训率 by unit or by 干部类别 for a year, within the user's part of the tree."""
-    from ganxun.callups.rates import rates
+    from ganxun.callups.rates import rates, total_of
 
     user = request.user
     if role_of(user) not in (Role.ORG_ADMIN, Role.UNIT_HR, Role.LEADER, Role.SUPERUSER):
@@ -310,17 +310,20 @@ def rates_view(request):
     year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else today.year
     by = "category" if request.GET.get("by") == "category" else "unit"
     rows = rates(cadres_visible_to(user), date(year, 1, 1), date(year, 12, 31), by=by)
+    total = total_of(rows)
+    if request.GET.get("format") == "xlsx":
+        from ganxun.callups.exporters import export_rates
+        from ganxun.core.xlsx import xlsx_response
+
+        content = export_rates(acting_user=user, rows=rows, total=total, year=year, by=by)
+        return xlsx_response(content, f"{year}年调训统计（{'按干部类别' if by == 'category' else '按单位'}）.xlsx")
     shown = [r for r in rows if r.called] if request.GET.get("all") != "1" and by == "unit" else rows
-    total = {k: sum(getattr(r, k) for r in rows) for k in ("staff", "called", "places", "attended", "completed",
-                                                            "on_leave")}
-    total["call_up_rate"] = total["called"] / total["staff"] if total["staff"] else None
-    total["participation_rate"] = total["attended"] / total["places"] if total["places"] else None
-    for key in ("call_up", "participation"):
-        value = total[f"{key}_rate"]
-        total[f"{key}_pct"] = f"{value:.1%}" if value is not None else ""
+    pct = {key: f"{value:.1%}" if (value := getattr(total, f"{key}_rate")) is not None else ""
+           for key in ("call_up", "participation")}
     return render(request, "callups/rates.html", {
-        "rows": shown, "total": total, "year": year, "by": by, "all": request.GET.get("all") == "1",
-        "years": list(range(today.year + 1, today.year - 6, -1)), "hidden": len(rows) - len(shown)})
+        "rows": shown, "total": total, "pct": pct, "year": year, "by": by, "all": request.GET.get("all") == "1",
+        "years": list(range(today.year + 1, today.year - 6, -1)), "hidden": len(rows) - len(shown),
+        "query": request.GET.urlencode()})
 
 
 # ---- annual plans ----------------------------------------------------------------------------------------------

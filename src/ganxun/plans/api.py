@@ -50,6 +50,7 @@ class FigureOut(Schema):
     note: str
     numerator: float | None
     denominator: int | None
+    per: str = Field("人", description="分母的单位：人（干部）或 人次（调训）")
     window: list[str] | None = Field(None, description="统计窗口（起止日期）")
 
 

@@ -224,13 +224,14 @@ class Figure:
     note: str = ""
     numerator: float | None = None
     denominator: int | None = None
+    per: str = "人"  # what the denominator counts: 人 (cadres), 人次 (call-ups)
     # The period the figure counts, first and last day (both included): the calendar year of ``as_of``, the
     # plan period, or for 学时达标率 the earliest to the latest window of its hours indicators.
     window: tuple[date, date] | None = None
 
     def as_dict(self) -> dict:
         return {"code": self.code, "name": self.name, "value": self.value, "unit": self.unit, "target": self.target,
-                "note": self.note, "numerator": self.numerator, "denominator": self.denominator,
+                "note": self.note, "numerator": self.numerator, "denominator": self.denominator, "per": self.per,
                 "window": [d.isoformat() for d in self.window] if self.window else None}
 
 
@@ -269,8 +270,9 @@ def org_figures(user, plan: Plan, as_of: date, *, org_code: str | None = None,
     in_the_year = (year.start, year.end)
     hours_window = (min(s.start for s in hours_spans), max(s.end for s in hours_spans)) if hours_spans else None
     figures = [
-        _call_up_rate(in_year, total, year, in_the_year),
-        Figure("participation_rate", "参训率", rate(participants, total), "share", numerator=participants,
+        _from_source("call_up_rate", "调训率", in_year, total, year, in_the_year),
+        _from_source("participation_rate", "参训率", in_year, total, year, in_the_year),
+        Figure("training_coverage", "培训覆盖率", rate(participants, total), "share", numerator=participants,
                denominator=total, note=f"{as_of.year} 年内有结业培训记录（不含在职自学）的干部占比",
                window=in_the_year),
         Figure("avg_full_time_hours", "人均脱产培训学时", round(float(ft_hours) / total, 1) if total else None,
@@ -294,15 +296,16 @@ def org_figures(user, plan: Plan, as_of: date, *, org_code: str | None = None,
     return figures
 
 
-def _call_up_rate(cadres, total: int, year: Span, window) -> Figure:
+def _from_source(code: str, name: str, cadres, total: int, year: Span, window) -> Figure:
+    """A figure a module above the plans counts (``plans.subjects.register_figure``); without it, empty."""
     from ganxun.plans.subjects import figure_source
 
-    source = figure_source("call_up_rate")
+    source = figure_source(code)
     if source is None:
-        return Figure("call_up_rate", "调训率", None, "share", note="调训模块上线后按调训名单计算", window=window)
-    called = source.count(cadres, year.start, year.end)
-    return Figure("call_up_rate", "调训率", round(called / total, 4) if total else None, "share", numerator=called,
-                  denominator=total, note=source.note.format(year=year.start.year), window=window)
+        return Figure(code, name, None, "share", note="调训模块上线后按调训名单计算", window=window)
+    part, whole = source.measure(cadres, total, year.start, year.end)
+    return Figure(code, source.name, round(part / whole, 4) if whole else None, "share", numerator=part,
+                  denominator=whole, per=source.per, note=source.note.format(year=year.start.year), window=window)
 
 
 def org_report(user, plan: Plan, as_of: date, *, org_code: str | None = None, subtree: bool = True,

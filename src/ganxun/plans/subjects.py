@@ -34,13 +34,16 @@ def subject_source(key: str) -> SubjectSource | None:
     return _sources.get(key)
 
 
-# Figures a module above the plans counts for the reports (rules.md: 调训率 from the call-ups): ``count(cadres,
-# start, end)`` → how many of ``cadres`` the figure counts in that period, and the note that says what it counts.
+# Figures a module above the plans counts for the reports (rules.md: 调训率 and 参训率 from the call-ups):
+# ``measure(cadres, total, start, end)`` → (numerator, denominator) for ``cadres`` (``total`` of them) in that
+# period; ``note`` says what it counts ({year} is filled in) and ``per`` what the denominator counts (人, 人次).
 @dataclass(frozen=True)
 class FigureSource:
     code: str
+    name: str
     note: str
-    count: Callable
+    measure: Callable
+    per: str = "人"
 
 
 _figures: dict[str, FigureSource] = {}

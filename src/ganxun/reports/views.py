@@ -91,7 +91,7 @@ def _figure_cards(plan, figures, as_of) -> list[dict]:
         elif f.unit == "hours":
             basis = f"共 {f.numerator or 0:.1f} 学时 ÷ {f.denominator} 人"
         else:
-            basis = f"{f.numerator:g} / {f.denominator} 人" if f.numerator is not None else ""
+            basis = f"{f.numerator:g} / {f.denominator} {f.per}" if f.numerator is not None else ""
         window = _window(*f.window, plan, as_of) if f.window else None
         parts = []
         if f.code == "hours_compliance_rate":
