@@ -68,3 +68,12 @@ def test_the_conflict_check_finds_the_demo_clashes(demo):
     assert {f.subject for f in found} <= set(pending.values_list("cadre__person_code", flat=True))
     # and the demo's enrolments themselves never sit one person in two classes at once
     assert not Enrolment.objects.filter(nomination__status="nominated").exists()
+
+
+def test_the_demo_ledger_seldom_repeats_a_programme_within_a_year(demo):
+    from ganxun.classes.models import Enrolment
+
+    # officers avoid 重复调训: a few in the demo's year for the report to show
+    year = find_conflicts(UNSCOPED_OPERATOR, date(2025, 1, 1), date(2025, 12, 31), kinds={"repeat"})
+    trainees = Enrolment.objects.filter(training_class__start_date__year=2025).values("cadre_id").distinct().count()
+    assert trainees > 100 and len(year) <= 0.05 * trainees, (len(year), trainees)  # was 56 of 308 before

@@ -426,6 +426,7 @@ class RecordMaker:
         traits = self._traits(cadre, kind)
         hired = cadre.hired_on or date(1990, 1, 1)
         out: list[Entry] = []
+        held: dict = {}
         for year in range(FIRST_YEAR, self.shared_end.year + 1):
             for e in self._year(cadre, kind, traits, year, hired):
                 if e.end_date <= self.shared_end:
@@ -433,7 +434,7 @@ class RecordMaker:
                 elif e.klass is not None and self.shared_end == self.last_day:
                     self.upcoming.append(e)
         out.sort(key=_in_order)
-        self._mistakes(out)
+        out = self._mistakes(out, skip=_repeats(out, held))
         for year in range(SHARED_LAST_YEAR + 1, self.last_day.year + 1):
             # the whole year from the cadre's own stream, then cut at the last day: the draws never
             # depend on the day, so tomorrow's build has today's entries and those that end tomorrow
@@ -441,7 +442,7 @@ class RecordMaker:
             try:
                 drawn = self._year(cadre, kind, traits, year, hired)
                 drawn.sort(key=_in_order)
-                self._mistakes(drawn)
+                drawn = self._mistakes(drawn, skip=_repeats(drawn, held))
             finally:
                 self.rng = self.shared
             for e in drawn:
@@ -751,14 +752,18 @@ class RecordMaker:
             entry.status = APPROVED
             entry.reviewed_on = entry.end_date + timedelta(days=rng.randint(2, 20))
 
-    def _mistakes(self, entries: list[Entry]) -> None:
-        """A few entries entered wrong (reversed and corrected) or pushed twice (the copy reversed)."""
+    def _mistakes(self, entries: list[Entry], *, skip: frozenset = frozenset()) -> list[Entry]:
+        """A few entries entered wrong (reversed and corrected) or pushed twice (the copy reversed); the entries
+        in ``skip`` (by ``id``) left out. Each entry draws its roll all the same, so that what the other
+        entries and the next cadres draw does not depend on what was left out."""
         rng = self.rng
         extra: list[tuple[int, list[Entry]]] = []
         for i, e in enumerate(entries):
             if e.status != APPROVED or not e.completed:
                 continue
             roll = rng.random()
+            if id(e) in skip:
+                continue
             if e.source == FT and roll < 0.006:
                 wrong = Entry(e.cadre_id, e.title, e.source, e.content_category, e.institution, e.institution_name,
                               e.start_date, e.end_date, e.days, hours(int(e.hours * 20)),
@@ -772,10 +777,38 @@ class RecordMaker:
                 extra.append((i + 1, [copy, _reversal(copy, "网络学院重复推送，冲销重复记录")]))
         for at, items in reversed(extra):
             entries[at:at] = items
+        return [e for e in entries if id(e) not in skip]
 
 
 def _in_order(e: Entry) -> tuple:
     return (e.end_date, e.start_date, e.title)
+
+
+REPEAT_DAYS = 365
+CORE_AUDIENCES = frozenset({"system", "young", "long"})
+
+
+def _repeats(entries: list[Entry], held: dict) -> frozenset:
+    """The entries (by ``id``, in the date order of ``entries``) that would repeat a class the cadre had within a
+    year: the same programme again, or a second 主体班 of the same content — the 重复调训 the plans forbid and
+    officers avoid; left in, the demo's conflicts report would list hundreds. ``held``: programme → last start,
+    carried across years."""
+    from ganxun.callups.conflicts import topic_of
+
+    found = set()
+    for e in entries:
+        k = e.klass
+        if e.source != FT or k is None or e.kind != EntryKind.ENTRY:
+            continue
+        keys = [topic_of(k.title)]
+        if k.audience in CORE_AUDIENCES:
+            keys.append(("core", k.category))
+        if any((last := held.get(key)) is not None and (k.start - last).days <= REPEAT_DAYS for key in keys):
+            found.add(id(e))
+            continue
+        for key in keys:
+            held[key] = k.start
+    return frozenset(found)
 
 
 def _free(entries: list[Entry], klass: Klass) -> bool:
