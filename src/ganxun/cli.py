@@ -14,6 +14,7 @@
   ganxun plan list | export PLAN FILE | import FILE [--owner ORG] [--publish] | publish PLAN   规划 (plans)
   ganxun callups list|show CODE|notice CODE FILE|rates --year Y|plans|plan ID   调训通知、调训统计、年度计划 (call-ups)
   ganxun conflicts --from YYYY-MM-DD --to YYYY-MM-DD [--org ORG_CODE] [--format json|xlsx|table]   调训冲突 (conflicts)
+  ganxun verdicts rebuild [--plan P] [--as-of D] | check [--sample N] [--org ORG] | status   达标结论库 (verdict store)
   ganxun totals [--rebuild]                                 核对/重算年度学时汇总 (check/rebuild totals)
 """
 
@@ -33,6 +34,7 @@ COMMANDS = {
     "compliance": "compliance",
     "plan": "plan",
     "totals": "totals",
+    "verdicts": "verdicts",
     "conflicts": "conflicts",
     "callups": "callups",
     "check": "check",

@@ -53,3 +53,58 @@ class PlanVersion(models.Model):
 
     def __str__(self):
         return f"{self.document.code} 第 {self.number} 版"
+
+
+class SnapshotState(models.TextChoices):
+    BUILDING = "building", "计算中"
+    CURRENT = "current", "现行"
+    FAILED = "failed", "未完成"
+
+
+class VerdictSnapshot(models.Model):
+    """Every cadre's verdicts by one plan version at one evaluation date, as a rebuild wrote them.
+
+    A rebuild writes a new snapshot beside the current one and makes it current in one transaction at the end;
+    a rebuild that dies midway leaves its snapshot ``building`` (or ``failed``) and the old one serving.
+    """
+
+    plan_id = models.CharField("规划编号", max_length=64)
+    plan_version = models.PositiveIntegerField("规划版本")
+    as_of = models.DateField("评估日期")
+    state = models.CharField("状态", max_length=16, choices=SnapshotState.choices, default=SnapshotState.BUILDING)
+    cadres = models.PositiveIntegerField("干部数", default=0)
+    rows = models.PositiveIntegerField("结论数", default=0)
+    started_at = models.DateTimeField("开始时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "达标结论快照"
+        verbose_name_plural = "达标结论快照"
+        constraints = [models.UniqueConstraint(fields=["plan_id", "plan_version", "as_of"],
+                                               condition=models.Q(state="current"), name="one_current_snapshot")]
+        indexes = [models.Index(fields=["plan_id", "as_of", "state"])]
+
+    def __str__(self):
+        return f"{self.plan_id} 第 {self.plan_version} 版 {self.as_of}"
+
+
+class StoredVerdict(models.Model):
+    """One cadre indicator's verdict in a snapshot, with what it rests on (the evidence: ledger external ids)."""
+
+    snapshot = models.ForeignKey(VerdictSnapshot, on_delete=models.CASCADE, related_name="verdicts")
+    cadre = models.ForeignKey("cadres.Cadre", on_delete=models.CASCADE, related_name="+")
+    indicator = models.CharField("指标", max_length=64)
+    verdict = models.CharField("结论", max_length=16)
+    progress = models.FloatField("完成比例", default=0.0)
+    window_start = models.DateField("窗口开始")
+    window_end = models.DateField("窗口结束")
+    required = models.JSONField("要求", default=dict)
+    actual = models.JSONField("实际", default=dict)
+    gap = models.JSONField("差距", default=dict)
+    evidence = models.JSONField("证据", default=list)
+
+    class Meta:
+        verbose_name = "达标结论"
+        verbose_name_plural = "达标结论"
+        indexes = [models.Index(fields=["snapshot", "indicator", "verdict"]),
+                   models.Index(fields=["snapshot", "cadre"])]

@@ -1,0 +1,129 @@
+"""The verdict store: a rebuild holds what a fresh evaluation says, ``verdicts check`` finds a row that does not,
+and a rebuild that dies midway leaves the old snapshot serving."""
+
+from datetime import date
+
+import pytest
+
+from ganxun.core.roles import UNSCOPED_OPERATOR
+from ganxun.plans.catalog import load_plan
+from ganxun.plans.compliance import cadre_verdicts, compliance_scope
+from ganxun.plans.models import SnapshotState, StoredVerdict, VerdictSnapshot
+from ganxun.plans.store import check, current_snapshot, rebuild, reporting_dates
+from ganxun.records.services import record_append
+
+PLAN = "henan-2019-2022"
+END = date(2022, 12, 31)
+
+
+@pytest.fixture
+def ledger(world, schools):
+    for person, title, start, end, hours in (("C-CITY-1", "进修班", date(2022, 3, 1), date(2022, 3, 30), "180"),
+                                             ("C-DC-2", "科级干部班", date(2022, 5, 1), date(2022, 5, 12), "90"),
+                                             ("C-XC-1", "支部书记轮训班", date(2021, 6, 1), date(2021, 6, 5), "40")):
+        record_append(acting_user=world.users["admin"], person_code=person, institution_code="DX4199",
+                      external_id=f"EXT-{person}", values={"title": title, "source": "full_time", "start_date": start,
+                                                           "end_date": end, "hours": hours})
+
+
+def main(argv: list[str]) -> int:
+    """``ganxun …`` in this process, its exit code: through ``call_command``, which (unlike the command line)
+    leaves the test's database connection open."""
+    from django.core.management import call_command
+
+    try:
+        call_command(*argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+def _stored(plan, as_of):
+    snap = current_snapshot(plan, as_of)
+    return {(r.cadre.person_code, r.indicator): (r.verdict, r.actual, r.evidence)
+            for r in StoredVerdict.objects.filter(snapshot=snap).select_related("cadre")}
+
+
+def test_the_reporting_dates_are_the_year_ends_that_have_passed_the_plan_end_and_today():
+    plan = load_plan(PLAN)
+    assert reporting_dates(plan, date(2021, 7, 1)) == [date(2018, 12, 31), date(2019, 12, 31), date(2020, 12, 31),
+                                                       date(2021, 7, 1)]
+    assert reporting_dates(plan, date(2026, 12, 2))[-2:] == [END, date(2026, 12, 2)]
+
+
+def test_a_rebuild_stores_what_a_fresh_evaluation_says(world, ledger):
+    plan = load_plan(PLAN)
+    [result] = rebuild(plan_id=PLAN, dates=[END])
+    fresh = cadre_verdicts(plan, END, compliance_scope(UNSCOPED_OPERATOR))
+    assert result.rows == len(fresh) > 0 and result.cadres == compliance_scope(UNSCOPED_OPERATOR).count()
+    assert _stored(plan, END) == {(v.subject, v.indicator): (v.verdict, v.as_dict()["actual"], v.evidence) for v in fresh}
+    assert _stored(plan, END)[("C-CITY-1", "leader_hours_5y")] == ("unmet", {"days": 30, "hours": 180.0},
+                                                                  ["EXT-C-CITY-1"])
+    # a second rebuild replaces the snapshot: one current, the rows not doubled
+    rebuild(plan_id=PLAN, dates=[END])
+    assert VerdictSnapshot.objects.filter(state=SnapshotState.CURRENT).count() == 1
+    assert StoredVerdict.objects.count() == len(fresh)
+    assert check(plan_id=PLAN, sample=50, seed=1) == (compliance_scope(UNSCOPED_OPERATOR).count(), [])
+
+
+def test_check_finds_a_tampered_row_a_deleted_one_and_a_store_left_behind_by_the_ledger(world, ledger, capsys):
+    rebuild(plan_id=PLAN, dates=[END])
+    assert main(["verdicts", "check", "--plan", PLAN, "--org", "419901"]) == 0
+    assert "结论库与重新计算一致" in capsys.readouterr().out
+    row = StoredVerdict.objects.get(cadre__person_code="C-CITY-1", indicator="leader_hours_5y")
+    StoredVerdict.objects.filter(pk=row.pk).update(verdict="met")
+    assert main(["verdicts", "check", "--plan", PLAN, "--sample", "100"]) == 1
+    out = capsys.readouterr()
+    assert "C-CITY-1 leader_hours_5y verdict：库中 'met'，重新计算 'unmet'" in out.out and "不一致：1 处" in out.err
+    StoredVerdict.objects.filter(pk=row.pk).update(verdict="unmet")
+    StoredVerdict.objects.filter(cadre__person_code="C-DC-2").delete()
+    assert main(["verdicts", "check", "--plan", PLAN, "--sample", "100"]) == 1
+    assert "C-DC-2" in capsys.readouterr().out
+    # the store is a copy: a record written since makes it stale, which the check says
+    rebuild(plan_id=PLAN, dates=[END])
+    record_append(acting_user=world.users["admin"], person_code="C-CITY-1", institution_code="DX4199",
+                  values={"title": "专题班", "source": "full_time", "start_date": date(2022, 9, 1),
+                          "end_date": date(2022, 9, 30), "hours": "200"})
+    assert main(["verdicts", "check", "--plan", PLAN, "--org", "4199ZZB", "--sample", "100"]) == 1
+    assert "C-CITY-1 leader_hours_5y" in capsys.readouterr().out
+
+
+def test_a_rebuild_that_dies_midway_leaves_the_old_snapshot_serving(world, ledger, monkeypatch):
+    from ganxun.plans import store
+
+    plan = load_plan(PLAN)
+    rebuild(plan_id=PLAN, dates=[END])
+    before = _stored(plan, END)
+    record_append(acting_user=world.users["admin"], person_code="C-DC-1", institution_code="DX4199",
+                  values={"title": "专题班", "source": "full_time", "start_date": date(2022, 9, 1),
+                          "end_date": date(2022, 9, 10), "hours": "60"})
+    written = []
+
+    def dies_after_the_first_chunk(snapshot, plan, as_of, chunk):
+        if written:
+            raise KeyboardInterrupt("killed")
+        written.append(real(snapshot, plan, as_of, chunk))
+        return written[-1]
+
+    real = store._write
+    monkeypatch.setattr(store, "CHUNK", 2)
+    monkeypatch.setattr(store, "_write", dies_after_the_first_chunk)
+    with pytest.raises(KeyboardInterrupt):
+        rebuild(plan_id=PLAN, dates=[END])
+    assert written and StoredVerdict.objects.filter(snapshot__state=SnapshotState.FAILED).exists()
+    assert _stored(plan, END) == before   # the old snapshot still answers
+    monkeypatch.undo()
+    rebuild(plan_id=PLAN, dates=[END])     # and the next rebuild clears what the dead one left
+    assert set(VerdictSnapshot.objects.values_list("state", flat=True)) == {SnapshotState.CURRENT}
+    fresh = cadre_verdicts(plan, END, compliance_scope(UNSCOPED_OPERATOR))
+    assert _stored(plan, END) == {(v.subject, v.indicator): (v.verdict, v.as_dict()["actual"], v.evidence) for v in fresh} != before
+
+
+def test_verdicts_commands_refuse_bad_input(world, capsys):
+    assert main(["verdicts", "check"]) == 2
+    assert "达标结论库为空" in capsys.readouterr().err
+    assert main(["verdicts", "rebuild", "--plan", "no-such-plan"]) == 2
+    assert "规划 no-such-plan 不存在" in capsys.readouterr().err
+    assert main(["verdicts", "rebuild", "--plan", PLAN, "--as-of", "2022-13-01"]) == 2
+    assert "--as-of 应为 YYYY-MM-DD" in capsys.readouterr().err
+    assert not VerdictSnapshot.objects.exists()
