@@ -209,6 +209,9 @@ GANXUN_BACKGROUND_IMPORT_ROWS = int(env_str("GANXUN_BACKGROUND_IMPORT_ROWS", "20
 # A dashboard over this many cadres (never computed before) is evaluated by the worker; afterwards the time it
 # took decides (2 s or more: the worker).
 GANXUN_BACKGROUND_EVALUATION_CADRES = int(env_str("GANXUN_BACKGROUND_EVALUATION_CADRES", "50000"))
+# A write that moves up to this many cadres' verdicts re-evaluates them in the verdict store right after its commit
+# (a single entry: tens of milliseconds); a larger one (an import) leaves them to the worker (plans.store).
+GANXUN_VERDICTS_INLINE_CADRES = int(env_str("GANXUN_VERDICTS_INLINE_CADRES", "200"))
 # A running job rewrites its heartbeat every few seconds; one older than this has a dead worker.
 GANXUN_JOB_HEARTBEAT_SECONDS = float(env_str("GANXUN_JOB_HEARTBEAT_SECONDS", "2"))
 GANXUN_JOB_STALE_SECONDS = float(env_str("GANXUN_JOB_STALE_SECONDS", "30"))

@@ -10,6 +10,7 @@ from ganxun.cadres.models import Cadre
 from ganxun.cadres.ranks import tier_of
 from ganxun.cadres.selectors import access_cadre, can_reveal_id_number
 from ganxun.cadres.validation import LABELS, check_cadre_values
+from ganxun.core.changes import cadres_changed
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
 from ganxun.core.idnumbers import mask_id_number
 from ganxun.orgs.authority import default_managing_department
@@ -79,6 +80,7 @@ def cadre_create(*, acting_user, org_code: str, values: dict, person_code: str =
     cadre.save()
     record_event(actor=acting_user, event_type=EventType.CADRE_CREATED, subject_type="cadre",
                  subject_code=cadre.person_code, subject_label=cadre.name, extra={"after": snapshot(cadre)})
+    cadres_changed([cadre.pk], "registry")
     return cadre
 
 
@@ -115,6 +117,7 @@ def cadre_update(*, acting_user, person_code: str, values: dict, org_code: str |
     if change["after"]:
         record_event(actor=acting_user, event_type=EventType.CADRE_UPDATED, subject_type="cadre",
                      subject_code=cadre.person_code, subject_label=cadre.name, extra=change, reason=reason)
+        cadres_changed([cadre.pk], "registry")
     return cadre
 
 
@@ -161,6 +164,7 @@ def cadre_upsert_many(*, acting_user, created: Sequence[tuple[Cadre, dict]],
                for c, change, _ in updated]
     events.append(import_summary_event(actor=acting_user, subject_type="cadres", report=report))
     record_events(events)
+    cadres_changed([c.pk for c, _ in created] + [c.pk for c, _, _ in updated], "registry")
 
 
 __all__ = ["cadre_create", "cadre_update", "cadre_reveal_id_number", "cadre_upsert_many", "NotFound"]

@@ -49,7 +49,22 @@ def judged(plan: Plan, cadres: QuerySet[Cadre], who: Who, span: Span | None) -> 
 
 def cadre_verdicts(plan: Plan, as_of: date, cadres: QuerySet[Cadre], *, with_evidence: bool = True,
                    codes: list[str] | None = None, include_not_applicable: bool = False) -> list[Verdict]:
-    """Every applicable cadre indicator of ``plan`` for every cadre in ``cadres``; one query per indicator.
+    """Every applicable cadre indicator of ``plan`` for every cadre in ``cadres``: from the verdict store when it
+    holds this plan version at this date (``plans.store``; cadres a write has marked since are evaluated live),
+    else evaluated (``evaluate_cadre_verdicts``). The same verdicts either way; the store is only faster."""
+    from ganxun.plans.store import stored_cadre_verdicts
+
+    stored = stored_cadre_verdicts(plan, as_of, cadres, codes=codes, include_not_applicable=include_not_applicable)
+    if stored is not None:
+        return stored
+    return evaluate_cadre_verdicts(plan, as_of, cadres, with_evidence=with_evidence, codes=codes,
+                                   include_not_applicable=include_not_applicable)
+
+
+def evaluate_cadre_verdicts(plan: Plan, as_of: date, cadres: QuerySet[Cadre], *, with_evidence: bool = True,
+                            codes: list[str] | None = None, include_not_applicable: bool = False) -> list[Verdict]:
+    """Every applicable cadre indicator of ``plan`` for every cadre in ``cadres``, evaluated from the ledger; one
+    query per indicator.
 
     A cadre hired after the window's cut-off (``judged``) is not applicable, like one the indicator does
     not cover: left out, or ``not_applicable`` with ``include_not_applicable``.
@@ -78,6 +93,12 @@ def cadre_verdicts(plan: Plan, as_of: date, cadres: QuerySet[Cadre], *, with_evi
             for pk in sorted(set(names) - ids, key=lambda i: names[i][0]):
                 results.append(Verdict.not_applicable(ind, empty, subject_type="cadre", subject=names[pk][0],
                                                       subject_name=names[pk][1]))
+    results.sort(key=lambda v: (v.subject, _order(plan, v.indicator)))
+    return results
+
+
+def sort_cadre_verdicts(plan: Plan, results: list[Verdict]) -> list[Verdict]:
+    """In the order ``evaluate_cadre_verdicts`` gives: by person code, then the plan's order of indicators."""
     results.sort(key=lambda v: (v.subject, _order(plan, v.indicator)))
     return results
 

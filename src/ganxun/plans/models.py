@@ -108,3 +108,15 @@ class StoredVerdict(models.Model):
         verbose_name_plural = "达标结论"
         indexes = [models.Index(fields=["snapshot", "indicator", "verdict"]),
                    models.Index(fields=["snapshot", "cadre"])]
+
+
+class VerdictDirty(models.Model):
+    """A cadre whose stored verdicts a write has made stale: marked in the write's own transaction, cleared when
+    the store has re-evaluated them. Until then every reader evaluates that cadre live."""
+
+    cadre = models.OneToOneField("cadres.Cadre", on_delete=models.CASCADE, related_name="+", primary_key=True)
+    marked_at = models.DateTimeField("标记时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "待更新的达标结论"
+        verbose_name_plural = "待更新的达标结论"

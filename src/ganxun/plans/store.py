@@ -5,6 +5,13 @@ has passed, and today) for every cadre, in chunks, each chunk committed on its o
 last step makes the snapshot current and drops the one it replaces, in one transaction. A rebuild that dies
 midway leaves its snapshot ``building`` and the old one serving; the next rebuild clears what it left.
 
+Kept current incrementally: a write that moves verdicts (``core.changes.cadres_changed``: the ledger, the
+registry) marks its cadres in ``VerdictDirty`` inside its own transaction, so the mark commits or rolls back with
+the write; after the commit the marked cadres are re-evaluated in every current snapshot — at once for a few
+(a single entry, a correction: tens of milliseconds), in the worker for an import's thousands. A reader never
+depends on that having run: a marked cadre is evaluated live (``stored_cadre_verdicts``), so the store can
+only be slower for them, never wrong.
+
 ``check`` compares the store with a fresh evaluation of a random sample of cadres and of every cadre of a
 named unit: any difference (a verdict, its figures, its window or its evidence; a cadre missing or extra) is
 reported, and ``ganxun verdicts check`` exits 1 on it.
@@ -17,17 +24,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
-from django.db.models import Max
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from ganxun.cadres.models import Cadre
+from ganxun.core.changes import on_cadres_changed
 from ganxun.core.errors import DomainError
 from ganxun.core.roles import UNSCOPED_OPERATOR
 from ganxun.plans import catalog
-from ganxun.plans.compliance import cadre_verdicts, compliance_scope
-from ganxun.plans.models import SnapshotState, StoredVerdict, VerdictSnapshot
-from ganxun.plans.rules import Verdict
+from ganxun.plans.compliance import compliance_scope, evaluate_cadre_verdicts, sort_cadre_verdicts
+from ganxun.plans.models import SnapshotState, StoredVerdict, VerdictDirty, VerdictSnapshot
+from ganxun.plans.engine import Span, Verdict, span_for
 from ganxun.plans.spec import Plan
 
 CHUNK = 5_000        # cadres evaluated and written per transaction
@@ -84,6 +93,7 @@ def rebuild(*, plan_id: str | None = None, today: date | None = None, dates: lis
             if progress:
                 r = results[-1]
                 progress(f"{plan.id} 第 {plan.version} 版 {as_of}：{r.cadres} 名干部，{r.rows} 条结论")
+    refresh_marked()   # the writes made while it ran
     return results
 
 
@@ -108,7 +118,7 @@ def _rebuild_one(plan: Plan, as_of: date) -> RebuildResult:
 def _evaluate(plan: Plan, as_of: date, cadre_ids: list[int]) -> tuple[list[Verdict], dict[str, int]]:
     cadres = Cadre.objects.filter(pk__in=cadre_ids)
     pks = dict(cadres.values_list("person_code", "pk"))
-    return cadre_verdicts(plan, as_of, cadres, with_evidence=True), pks
+    return evaluate_cadre_verdicts(plan, as_of, cadres, with_evidence=True), pks
 
 
 def _write(snapshot: VerdictSnapshot, plan: Plan, as_of: date, cadre_ids: list[int]) -> int:
@@ -118,6 +128,64 @@ def _write(snapshot: VerdictSnapshot, plan: Plan, as_of: date, cadre_ids: list[i
     with transaction.atomic():
         StoredVerdict.objects.bulk_create(objs, batch_size=BATCH)
     return len(objs)
+
+
+# ---- kept current ------------------------------------------------------------------------------------------------
+
+def _store_in_use() -> bool:
+    return VerdictSnapshot.objects.exists()
+
+
+@on_cadres_changed
+def _mark(cadre_ids: set[int], why: str) -> None:
+    """A write moved these cadres' verdicts: mark them (in the write's transaction) and re-evaluate them after the
+    commit — at once when few, else in the worker."""
+    if not _store_in_use():
+        return
+    VerdictDirty.objects.bulk_create([VerdictDirty(cadre_id=i) for i in cadre_ids], batch_size=BATCH,
+                                     update_conflicts=True, unique_fields=["cadre"], update_fields=["marked_at"])
+    if len(cadre_ids) <= settings.GANXUN_VERDICTS_INLINE_CADRES:
+        ids = sorted(cadre_ids)
+        transaction.on_commit(lambda: refresh_marked(ids))
+    else:
+        transaction.on_commit(_queue_refresh)
+
+
+def _queue_refresh() -> None:
+    from ganxun.plans.background import queue_refresh
+
+    queue_refresh()
+
+
+def refresh_marked(cadre_ids: list[int] | None = None) -> int:
+    """Re-evaluate the marked cadres (of ``cadre_ids``, or all) in every current snapshot and clear their marks,
+    in one transaction. The marks are locked first (PostgreSQL; a mark another transaction holds is left for the
+    next run), so that a write that marks a cadre again while this runs is not lost. While a rebuild is writing,
+    the marks stay for the refresh it runs at its end. Returns the cadres re-evaluated."""
+    with transaction.atomic():
+        marks = VerdictDirty.objects.order_by("cadre_id")
+        if cadre_ids is not None:
+            marks = marks.filter(cadre_id__in=cadre_ids)
+        if connection.features.has_select_for_update_skip_locked:
+            marks = marks.select_for_update(skip_locked=True)
+        ids = list(marks.values_list("cadre_id", flat=True))
+        if not ids:
+            return 0
+        current = list(VerdictSnapshot.objects.filter(state=SnapshotState.CURRENT))
+        scope = set(compliance_scope(UNSCOPED_OPERATOR).filter(pk__in=ids).values_list("pk", flat=True))
+        plans: dict[tuple[str, int], Plan] = {}   # a version is parsed once (published versions never change)
+        for snap in current:
+            key = (snap.plan_id, snap.plan_version)
+            plan = plans.get(key) or plans.setdefault(key, catalog.load_plan(*key))
+            StoredVerdict.objects.filter(snapshot=snap, cadre_id__in=ids).delete()
+            for chunk in _chunks(sorted(scope)):
+                verdicts, pks = _evaluate(plan, snap.as_of, chunk)
+                StoredVerdict.objects.bulk_create(
+                    [StoredVerdict(snapshot=snap, cadre_id=pks[v.subject], indicator=v.indicator, **_fields(v))
+                     for v in verdicts], batch_size=BATCH)
+        if not VerdictSnapshot.objects.filter(state=SnapshotState.BUILDING).exists():
+            VerdictDirty.objects.filter(cadre_id__in=ids).delete()
+    return len(ids)
 
 
 # ---- reading ----------------------------------------------------------------------------------------------------
@@ -130,6 +198,53 @@ def current_snapshot(plan: Plan, as_of: date) -> VerdictSnapshot | None:
 
 def snapshots() -> list[VerdictSnapshot]:
     return list(VerdictSnapshot.objects.order_by("plan_id", "plan_version", "as_of", "state"))
+
+
+def pending() -> int:
+    """Cadres whose stored verdicts wait to be re-evaluated (read live meanwhile)."""
+    return VerdictDirty.objects.count()
+
+
+def stored_cadre_verdicts(plan: Plan, as_of: date, cadres: QuerySet[Cadre], *, codes: list[str] | None = None,
+                          include_not_applicable: bool = False) -> list[Verdict] | None:
+    """``evaluate_cadre_verdicts`` from the store: None when it has no current snapshot of this plan version at
+    this date. Cadres marked since are evaluated live; the others are read, with their evidence."""
+    snap = current_snapshot(plan, as_of)
+    if snap is None:
+        return None
+    cadres = cadres.order_by()
+    wanted = [i for i in plan.of_subject("cadre") if not codes or i.code in codes]
+    by_code = {i.code: i for i in wanted}
+    marked = VerdictDirty.objects.filter(cadre__in=cadres.values("pk"))
+    rows = (StoredVerdict.objects.filter(snapshot=snap, cadre__in=cadres.values("pk"), indicator__in=list(by_code))
+            .exclude(cadre__in=marked.values("cadre_id"))
+            .values_list("cadre__person_code", "cadre__name", "indicator", "verdict", "progress", "window_start",
+                         "window_end", "required", "actual", "gap", "evidence"))
+    results = []
+    for person, name, code, verdict, progress, start, end, required, actual, gap, evidence in rows:
+        ind = by_code[code]
+        results.append(Verdict(subject_type="cadre", subject=person, indicator=code, verdict=verdict,
+                               required=required, actual=actual, window=Span(start, end, as_of), gap=gap,
+                               evidence=list(evidence), advisory=ind.advisory, progress=progress, name=ind.name,
+                               source=ind.source, subject_name=name))
+    live_ids = list(marked.values_list("cadre_id", flat=True))
+    if live_ids:
+        results += evaluate_cadre_verdicts(plan, as_of, Cadre.objects.filter(pk__in=live_ids),
+                                           codes=list(by_code))
+    if include_not_applicable:
+        judged = {(v.subject, v.indicator) for v in results}
+        names = dict(cadres.values_list("person_code", "name"))
+        for ind in wanted:
+            span = _span(plan, ind, as_of)
+            for person in names:
+                if (person, ind.code) not in judged:
+                    results.append(Verdict.not_applicable(ind, span, subject_type="cadre", subject=person,
+                                                          subject_name=names[person]))
+    return sort_cadre_verdicts(plan, results)
+
+
+def _span(plan: Plan, ind, as_of: date) -> Span:
+    return span_for(plan, ind, as_of) or Span(plan.start, plan.end, as_of)
 
 
 # ---- checking ---------------------------------------------------------------------------------------------------
@@ -150,7 +265,8 @@ class Difference:
 def check(*, plan_id: str | None = None, sample: int = 200, org_code: str | None = None,
           seed: int | None = None) -> tuple[int, list[Difference]]:
     """Compare each current snapshot (of ``plan_id``) with a fresh evaluation of ``sample`` random cadres and every
-    cadre under ``org_code``. Returns (cadres checked, differences)."""
+    cadre under ``org_code``; the cadres marked for re-evaluation (``pending``) are left out, since every reader
+    evaluates them live. Returns (cadres checked, differences)."""
     from ganxun.orgs.models import Org
 
     current = VerdictSnapshot.objects.filter(state=SnapshotState.CURRENT).order_by("plan_id", "as_of")
@@ -174,7 +290,7 @@ def check(*, plan_id: str | None = None, sample: int = 200, org_code: str | None
         else:
             picks = {rng.randint(1, top) for _ in range(sample * 2)}
             chosen |= set(scope.filter(pk__in=picks).values_list("pk", flat=True)[:sample])
-    ids = sorted(chosen)
+    ids = sorted(chosen - set(VerdictDirty.objects.values_list("cadre_id", flat=True)))
     differences: list[Difference] = []
     for snap in current:
         plan = catalog.load_plan(snap.plan_id, snap.plan_version)

@@ -25,6 +25,7 @@ from ganxun.orgs.selectors import reviewing_department
 from ganxun.records.bulk import FAST_VENDORS, Columns, analyze_after_commit, insert_instances, insert_rows
 from ganxun.records.models import CadreYearTotal, EntryKind, LearningRecord, RecordOrigin, RecordSource, RecordStatus
 from ganxun.records.selectors import access_record, records_visible_to
+from ganxun.core.changes import cadres_changed
 from ganxun.records.totals import apply_entries
 from ganxun.records.validation import LABELS, check_record_values
 
@@ -34,6 +35,13 @@ RECORD_FIELDS = ("title", "source", "content_category", "start_date", "end_date"
 
 _REVERSAL, _APPROVED, _FULL_TIME = EntryKind.REVERSAL.value, RecordStatus.APPROVED.value, RecordSource.FULL_TIME.value
 _ZERO = Decimal("0.0")
+
+
+def _counted(records) -> None:
+    """New entries into the per-cadre-year totals, and their cadres' verdicts marked as changed (same transaction)."""
+    records = list(records)
+    apply_entries(records)
+    cadres_changed((r.cadre_id for r in records), "ledger")
 
 
 def set_credit(record: LearningRecord) -> LearningRecord:
@@ -136,7 +144,7 @@ def record_append(*, acting_user, person_code: str, values: dict, institution_co
     set_credit(record)
     record.full_clean(exclude=["cadre", "institution", "reverses", "recorded_by", "reviewed_by"])
     record.save()
-    apply_entries([record])
+    _counted([record])
     record_event(actor=acting_user, event_type=EventType.RECORD_ADDED, subject_type="cadre",
                  subject_code=cadre.person_code, subject_label=cadre.name, extra={"after": snapshot(record)})
     return record
@@ -152,7 +160,7 @@ def record_append_many(*, acting_user, records: Sequence[LearningRecord], reason
         set_credit(record)
         record.recorded_by_id = user_id
     insert_instances(records, LearningRecord)
-    apply_entries(records)
+    _counted(records)
     _write_batch_events(acting_user, reason, [(r, None) for r in records])
     analyze_after_commit(len(records), LearningRecord, CadreYearTotal)
     return len(records)
@@ -163,7 +171,7 @@ def record_reverse_many(*, acting_user, records: Sequence[LearningRecord], reaso
     and checked that none is reversed yet. One ``RECORD_REVERSED`` event per entry."""
     twins = [_reversal_of(original, acting_user, reason, save=False) for original in records]
     insert_instances(twins, LearningRecord)
-    apply_entries(twins)
+    _counted(twins)
     record_events(build_event(actor=acting_user, event_type=EventType.RECORD_REVERSED, subject_type="cadre",
                               subject_code=original.cadre.person_code, subject_label=original.cadre.name,
                               extra={"before": _masked(snapshot(original)), "after": {"reference": twin.reference}},
@@ -246,7 +254,7 @@ def _reversal_of(original: LearningRecord, acting_user, reason: str, *, save: bo
         recorded_by=_user_row(acting_user))
     if save:
         twin.save()
-        apply_entries([twin])
+        _counted([twin])
     return twin
 
 
@@ -318,7 +326,7 @@ def record_correct(*, acting_user, record_id: int, values: dict, reason: str,
     set_credit(corrected)
     _move_external_ids([(original, corrected)])
     corrected.save()
-    apply_entries([corrected])
+    _counted([corrected])
     record_event(actor=acting_user, event_type=EventType.RECORD_ADDED, subject_type="cadre",
                  subject_code=original.cadre.person_code, subject_label=original.cadre.name,
                  extra={"before": before, "after": snapshot(corrected)}, reason=reason)
@@ -353,7 +361,7 @@ def record_correct_many(*, acting_user, pairs: Sequence[tuple[LearningRecord, Le
     _move_external_ids(pairs)
     insert_instances(twins)
     insert_instances([c for _, c in pairs], LearningRecord)
-    apply_entries(twins + [c for _, c in pairs])
+    _counted(twins + [c for _, c in pairs])
     _write_batch_events(acting_user, reason, [(corrected, before) for before, (_, corrected) in zip(befores, pairs)])
     return len(pairs)
 
@@ -454,7 +462,7 @@ def _settle_claims(acting_user, records: Sequence[LearningRecord], *, approve: b
                                   subject_code=record.cadre.person_code, subject_label=record.cadre.name,
                                   extra={"before": before, "after": snapshot(record)}, reason=reason))
     LearningRecord.objects.bulk_update(records, REVIEW_FIELDS, batch_size=500)
-    apply_entries(records)
+    _counted(records)
     record_events(events)
 
 

@@ -47,6 +47,11 @@ class Command(GanxunCommand):
             raise DomainError("--sample 不能为负数", code="invalid")
         checked, differences = check(plan_id=opts["plan"], sample=opts["sample"], org_code=opts["org"],
                                      seed=opts["seed"])
+        from ganxun.plans.store import pending
+
+        waiting = pending()
+        if waiting:
+            self.stderr.write(f"另有 {waiting} 名干部的结论待更新（读取时按台账实时计算），未参加比对")
         for d in differences[:200]:
             self.stdout.write(str(d))
         if differences:
