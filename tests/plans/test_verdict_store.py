@@ -256,3 +256,43 @@ def test_the_store_equals_a_fresh_evaluation_after_every_kind_of_write(world, sc
     Ledger.TestCase.settings = settings(max_examples=12, stateful_step_count=6, deadline=None,
                                         suppress_health_check=[HealthCheck.function_scoped_fixture])
     Ledger.TestCase().runTest()
+
+
+def test_the_dashboard_reads_the_store_says_so_and_shows_the_same_numbers(client, world, ledger):
+    import re
+
+    client.force_login(world.users["city"])
+    url = f"/reports/dashboard/?plan={PLAN}&as_of={END}&org=4199&view=rates"
+    live = client.get(url).content.decode()
+    assert 'data-testid="dashboard-stored"' not in live
+    rebuild(plan_id=PLAN, dates=[END])
+    stored = client.get(url).content.decode()
+    assert "干部指标结论取自达标结论库" in stored
+
+    def numbers(html):
+        main = html.split('data-testid="figures"', 1)[1]
+        return re.findall(r">\s*([0-9]+(?:\.[0-9]+)?%?)\s*<", main)
+
+    assert numbers(stored) == numbers(live) and len(numbers(live)) > 10
+    record_append(acting_user=world.users["admin"], person_code="C-DC-2", institution_code="DX4199",
+                  values={"title": "专题班", "source": "full_time", "start_date": date(2022, 9, 1),
+                          "end_date": date(2022, 9, 20), "hours": "120"})
+    assert "另有 1 名干部的结论正在更新" in client.get(url).content.decode()
+
+
+def test_a_plan_published_anew_goes_into_the_store_as_a_job(world, ledger, django_capture_on_commit_callbacks):
+    from ganxun.jobs.models import Job
+    from ganxun.plans.services import plan_import, plan_publish
+    from ganxun.plans.spec import dump_yaml, file_plan_raw
+
+    rebuild(plan_id=PLAN, dates=[END])
+    raw = file_plan_raw("xuchang-2019-2022") | {"id": "shili-2019-2022", "title": "示例市2019—2022年干部教育培训规划"}
+    city = world.users["city"]
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_import(acting_user=city, text=dump_yaml(raw), filename="shili.yaml")
+        plan_publish(acting_user=city, code="shili-2019-2022")
+    job = Job.objects.get(kind="verdicts_rebuild")
+    assert job.status == "done" and job.owner == city and "已重算" in job.message
+    plan = load_plan("shili-2019-2022")
+    assert plan.version == 1 and current_snapshot(plan, END) is not None
+    assert _stored_rows(plan, END) == _fresh_rows(plan, END)

@@ -239,7 +239,14 @@ def plan_publish(*, acting_user, code: str, note: str = "") -> PlanVersion:
     _audit(acting_user, EventType.PLAN_PUBLISHED, doc,
            {"after": {"version": number, "indicators": len(plan.indicators), "period": f"{plan.start} 至 {plan.end}"}},
            note)
+    transaction.on_commit(lambda: _queue_rebuild(acting_user, doc.code))   # the new version into the verdict store
     return version
+
+
+def _queue_rebuild(user, code: str) -> None:
+    from ganxun.plans.background import queue_rebuild
+
+    queue_rebuild(user, code)
 
 
 @transaction.atomic(durable=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -27,6 +27,7 @@ from ganxun.plans.compliance import (CadreResults, Figure, cadre_verdicts, compl
                                      org_verdicts)
 from ganxun.plans.engine import AT_RISK, MET, ON_TRACK, UNMET, VERDICT_LABELS, Verdict, span_for
 from ganxun.plans.spec import Indicator, Plan
+from ganxun.plans.store import current_snapshot, pending
 
 # The verdicts a cadre indicator can give, in the order the dashboard shows them.
 COUNTED = (MET, ON_TRACK, AT_RISK, UNMET)
@@ -118,6 +119,8 @@ class Dashboard:
     at_risk_people: int = 0
     unmet: int = 0                      # unmet verdicts of indicators that count (not advisory)
     unmet_people: int = 0
+    stored_at: datetime | None = None   # the cadre verdicts came from the verdict store, rebuilt then (else live)
+    pending: int = 0                    # of them, cadres a write has marked since: evaluated live
 
     def chart(self) -> dict:
         """Met rate per child for every cadre indicator, for the bar chart (children with no subject left out)."""
@@ -203,12 +206,14 @@ def compliance_dashboard(user, plan: Plan, as_of: date, *, org_code: str | None 
             wanted[v.subject].org_verdicts[v.indicator] = v
 
     shown = rows + ([direct] if direct.cadres else [])
+    snapshot = current_snapshot(plan, as_of)
     return Dashboard(
         plan=plan, as_of=as_of, root=root, trail=org_trail(user, root),
         figures=org_figures(user, plan, as_of, org_code=root.code, known=known),
         cadre_indicators=cadre_inds, org_indicators=org_inds, total=total, rows=shown,
         makeup_codes=makeup_codes, makeup=len(makeup_people), at_risk=at_risk,
-        at_risk_people=len(at_risk_people), unmet=unmet, unmet_people=len(unmet_people))
+        at_risk_people=len(at_risk_people), unmet=unmet, unmet_people=len(unmet_people),
+        stored_at=snapshot.finished_at if snapshot else None, pending=pending() if snapshot else 0)
 
 
 # ---- a province's dashboard is kept for a while ----------------------------------------------------

@@ -36,6 +36,13 @@ class Command(GanxunCommand):
         except PlanFileError as exc:
             raise DomainError(str(exc), code="unknown_plan") from None
         as_of = _as_of(opts["as_of"])
+        from ganxun.plans.store import current_snapshot
+
+        if (snapshot := current_snapshot(plan, as_of)) is not None:
+            from django.utils import timezone
+
+            self.stderr.write(f"干部指标结论取自达标结论库（{timezone.localtime(snapshot.finished_at):%Y-%m-%d %H:%M} "
+                              "全量计算，此后的变动已随时更新）")
         verdicts, figures, known = [], [], None
         if opts["subject"] in ("cadres", "all"):
             cadres = compliance_scope(UNSCOPED_OPERATOR, org_code=opts["org"], person_code=opts["person"])
