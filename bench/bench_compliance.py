@@ -36,7 +36,7 @@ from ganxun.core.roles import UNSCOPED_OPERATOR
 
 def evaluate(plan, as_of: date, timer: Timer, suffix: str = "") -> dict:
     from ganxun.cadres.selectors import all_cadres_unscoped
-    from ganxun.plans.compliance import cadre_verdicts, org_figures, org_verdicts
+    from ganxun.plans.compliance import evaluate_cadre_verdicts as cadre_verdicts, org_figures, org_verdicts
 
     with timer(f"cadre_verdicts, no evidence{suffix}"):
         verdicts = cadre_verdicts(plan, as_of, all_cadres_unscoped(), with_evidence=False)
@@ -58,7 +58,7 @@ def explain_slowest(plan, as_of: date, count: int, target: str) -> Path:
     from django.test.utils import CaptureQueriesContext
 
     from ganxun.cadres.selectors import all_cadres_unscoped
-    from ganxun.plans.compliance import cadre_verdicts, org_figures, org_verdicts
+    from ganxun.plans.compliance import evaluate_cadre_verdicts as cadre_verdicts, org_figures, org_verdicts
 
     timed: list[tuple[float, str, tuple]] = []
 

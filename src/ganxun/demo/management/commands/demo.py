@@ -76,6 +76,7 @@ class Command(GanxunCommand):
                 f"{summary.records:,} 条学时记录"
                 f"（{FIRST_YEAR} 年 1 月 1 日至 {_day(summary.last_day)}）；用时 {summary.seconds:.1f} 秒。")
             accounts = summary.accounts
+            self._fill_verdict_store(summary.last_day)
             if cache and key.day == summary.last_day:
                 connections.close_all()  # the whole build on disk before the copy
                 stored = cache.store(key, database)
@@ -115,6 +116,16 @@ class Command(GanxunCommand):
         from ganxun.orgs.models import Org
 
         return Org.objects.filter(code=DEMO_CITY[0], name=DEMO_CITY[1]).exists()
+
+    def _fill_verdict_store(self, day) -> None:
+        """The plans in force on the demo's day, evaluated into the verdict store (the dashboard reads it)."""
+        from ganxun.plans.catalog import all_plans
+        from ganxun.plans.store import rebuild
+
+        started = time.perf_counter()
+        rows = sum(r.rows for plan in all_plans() if plan.start <= day <= plan.end
+                   for r in rebuild(plan_id=plan.id, dates=[day]))
+        self.stdout.write(f"已计算达标结论库：{rows:,} 条结论（{_day(day)}），用时 {time.perf_counter() - started:.1f} 秒。")
 
     def _drop_if_asked(self, refresh: bool) -> str:
         """Delete the demo database before rebuilding; refuse to touch a database that is not the demo's."""

@@ -1,0 +1,127 @@
+"""Time the verdict store on a city or a province, beside one bare SQL pass over the ledger in the same run.
+
+    .venv/bin/python bench/bench_verdicts.py city-sqlite
+    .venv/bin/python bench/bench_verdicts.py city-pg
+    .venv/bin/python bench/bench_verdicts.py province-pg --writes 10
+
+What is timed (plan henan-2019-2022 at 2022-12-31 unless given):
+- the bare pass: ``SELECT cadre_id, SUM(credit_hours) … GROUP BY cadre_id`` over the whole ledger (the limit);
+- ``verdicts rebuild`` of one snapshot (every cadre), and its ratio to the bare pass;
+- ``verdicts check`` of 200 random cadres;
+- one new record through ``record_append`` → its cadre re-evaluated in every current snapshot after the commit
+  (``--writes`` samples; p50/p95 of the after-commit step, and of the whole write);
+- the province's (the root's) dashboard board, evaluated live and then read from the store.
+The records the write step adds are deleted again at the end (and their cadres' totals rebuilt).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import TARGETS, Timer, database, percentiles, save, setup_django  # noqa: E402
+
+TITLE = "基准测试：结论库写入"
+
+
+def bare_pass() -> float:
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cadre_id, SUM(credit_hours), COUNT(*) FROM records_learningrecord GROUP BY cadre_id")
+        cursor.fetchall()
+    return time.perf_counter() - started
+
+
+def writes(n: int, plan, as_of: date) -> dict:
+    from ganxun.accounts.models import User
+    from ganxun.cadres.models import Cadre
+    from ganxun.plans import store
+    from ganxun.records.models import LearningRecord
+    from ganxun.records.services import record_append
+    from ganxun.records.totals import rebuild_totals
+
+    admin = User.objects.filter(is_superuser=True).first()
+    people = list(Cadre.objects.order_by("?").values_list("person_code", "pk")[:n])
+    after, whole = [], []
+    real = store.refresh_marked
+
+    def timed(ids=None):
+        started = time.perf_counter()
+        try:
+            return real(ids)
+        finally:
+            after.append(time.perf_counter() - started)
+
+    store.refresh_marked = timed
+    try:
+        for code, _ in people:
+            started = time.perf_counter()
+            record_append(acting_user=admin, person_code=code, values={
+                "title": TITLE, "source": "lecture", "start_date": as_of, "end_date": as_of, "hours": "3"})
+            whole.append(time.perf_counter() - started)
+    finally:
+        store.refresh_marked = real
+        LearningRecord.objects.filter(title=TITLE).delete()
+        rebuild_totals([pk for _, pk in people])
+        store.refresh_marked([pk for _, pk in people]) if store.pending() else None
+    return {"after_commit": percentiles(after), "whole_write": percentiles(whole)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("target", choices=TARGETS)
+    parser.add_argument("--plan", default="henan-2019-2022")
+    parser.add_argument("--as-of", default="2022-12-31")
+    parser.add_argument("--writes", type=int, default=20, help="single records written (after-commit latency)")
+    opts = parser.parse_args()
+    with database(opts.target) as url:
+        setup_django(url)
+        from django.db import connection
+
+        from ganxun.accounts.models import User
+        from ganxun.plans.catalog import load_plan
+        from ganxun.plans.models import VerdictSnapshot
+        from ganxun.plans.store import check, rebuild
+        from ganxun.reports.selectors import compliance_dashboard
+
+        plan, as_of = load_plan(opts.plan), date.fromisoformat(opts.as_of)
+        admin = User.objects.filter(is_superuser=True).first()
+        timer = Timer()
+        print(f"{opts.target} ({connection.vendor}): {opts.plan} at {as_of}")
+        VerdictSnapshot.objects.filter(plan_id=plan.id, as_of=as_of).delete()
+        bare = min(bare_pass() for _ in range(2))
+        print(f"  {'bare SQL pass over the ledger (best of 2)':58s} {bare:9.2f} s")
+        with timer("dashboard, live (no snapshot)"):
+            live = compliance_dashboard(admin, plan, as_of)
+        with timer("verdicts rebuild, one snapshot"):
+            [result] = rebuild(plan_id=plan.id, dates=[as_of])
+        with timer("dashboard, from the store"):
+            stored = compliance_dashboard(admin, plan, as_of)
+        assert stored.total.cells.keys() == live.total.cells.keys()
+        assert all(vars(stored.total.cells[k]) == vars(live.total.cells[k]) for k in live.total.cells)
+        with timer("verdicts check, 200 random cadres"):
+            checked, differences = check(plan_id=plan.id, sample=200, seed=1)
+        assert not differences, differences[:3]
+        write = writes(opts.writes, plan, as_of)
+        print(f"  one record → re-evaluated after the commit: p50 {write['after_commit']['p50_ms']} ms, "
+              f"p95 {write['after_commit']['p95_ms']} ms (whole write p50 {write['whole_write']['p50_ms']} ms)")
+        figures = {"bare_pass_s": round(bare, 3), **timer.figures, "rows": result.rows, "cadres": result.cadres,
+                   "rebuild_to_bare": round(timer.figures["verdicts rebuild, one snapshot"] / bare, 1),
+                   "snapshots": VerdictSnapshot.objects.filter(state="current").count(), **write}
+        print(f"  rebuild ÷ bare pass: {figures['rebuild_to_bare']}×; {result.rows} verdicts of {result.cadres} cadres")
+        save("verdicts", opts.target, figures)
+        import json
+
+        print(json.dumps(figures, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
