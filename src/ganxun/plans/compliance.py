@@ -54,7 +54,8 @@ def cadre_verdicts(plan: Plan, as_of: date, cadres: QuerySet[Cadre], *, with_evi
     else evaluated (``evaluate_cadre_verdicts``). The same verdicts either way; the store is only faster."""
     from ganxun.plans.store import stored_cadre_verdicts
 
-    stored = stored_cadre_verdicts(plan, as_of, cadres, codes=codes, include_not_applicable=include_not_applicable)
+    stored = stored_cadre_verdicts(plan, as_of, cadres, codes=codes, include_not_applicable=include_not_applicable,
+                                   with_evidence=with_evidence)
     if stored is not None:
         return stored
     return evaluate_cadre_verdicts(plan, as_of, cadres, with_evidence=with_evidence, codes=codes,

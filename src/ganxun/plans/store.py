@@ -206,9 +206,9 @@ def pending() -> int:
 
 
 def stored_cadre_verdicts(plan: Plan, as_of: date, cadres: QuerySet[Cadre], *, codes: list[str] | None = None,
-                          include_not_applicable: bool = False) -> list[Verdict] | None:
+                          include_not_applicable: bool = False, with_evidence: bool = True) -> list[Verdict] | None:
     """``evaluate_cadre_verdicts`` from the store: None when it has no current snapshot of this plan version at
-    this date. Cadres marked since are evaluated live; the others are read, with their evidence."""
+    this date. Cadres marked since are evaluated live; the others are read (their evidence when asked)."""
     snap = current_snapshot(plan, as_of)
     if snap is None:
         return None
@@ -219,18 +219,18 @@ def stored_cadre_verdicts(plan: Plan, as_of: date, cadres: QuerySet[Cadre], *, c
     rows = (StoredVerdict.objects.filter(snapshot=snap, cadre__in=cadres.values("pk"), indicator__in=list(by_code))
             .exclude(cadre__in=marked.values("cadre_id"))
             .values_list("cadre__person_code", "cadre__name", "indicator", "verdict", "progress", "window_start",
-                         "window_end", "required", "actual", "gap", "evidence"))
+                         "window_end", "required", "actual", "gap", *(("evidence",) if with_evidence else ())))
     results = []
-    for person, name, code, verdict, progress, start, end, required, actual, gap, evidence in rows:
+    for person, name, code, verdict, progress, start, end, required, actual, gap, *evidence in rows:
         ind = by_code[code]
         results.append(Verdict(subject_type="cadre", subject=person, indicator=code, verdict=verdict,
                                required=required, actual=actual, window=Span(start, end, as_of), gap=gap,
-                               evidence=list(evidence), advisory=ind.advisory, progress=progress, name=ind.name,
+                               evidence=list(evidence[0]) if evidence else [], advisory=ind.advisory, progress=progress, name=ind.name,
                                source=ind.source, subject_name=name))
     live_ids = list(marked.values_list("cadre_id", flat=True))
     if live_ids:
         results += evaluate_cadre_verdicts(plan, as_of, Cadre.objects.filter(pk__in=live_ids),
-                                           codes=list(by_code))
+                                           codes=list(by_code), with_evidence=with_evidence)
     if include_not_applicable:
         judged = {(v.subject, v.indicator) for v in results}
         names = dict(cadres.values_list("person_code", "name"))
