@@ -19,7 +19,7 @@ Writes and migrations never go to the replica: it is a read-only standby and wou
 import logging
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from functools import wraps
 
@@ -77,7 +77,7 @@ def _look_at_replica() -> tuple[str, str]:
     """``(state, why)``: one look at the replica, and at the primary for its position. ``state`` is ``ok``,
     ``down``, ``not_standby`` or ``lagging``."""
     replica = connections[REPLICA]
-    if replica.vendor != "postgresql":
+    if replica.vendor != "postgresql" or connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
         return "ok", ""  # a mirror of the primary (a test set-up): nothing can lag
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute("SELECT pg_current_wal_flush_lsn()")
@@ -87,7 +87,7 @@ def _look_at_replica() -> tuple[str, str]:
             cursor.execute(_STANDBY_LAG_SQL, [primary_lsn])
             in_recovery, lag = cursor.fetchone()
     except DatabaseError as exc:
-        replica.close()  # the next look connects afresh
+        _close(replica)  # the next look connects afresh
         first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         return "down", f"无法连接（{first_line}）"
     if not in_recovery:
@@ -98,6 +98,11 @@ def _look_at_replica() -> tuple[str, str]:
     if float(lag) > limit:
         return "lagging", f"它落后于主库 {float(lag):.1f} 秒，超过 GANXUN_REPLICA_MAX_LAG_SECONDS（{limit:g} 秒）"
     return "ok", ""
+
+
+def _close(connection):
+    with suppress(DatabaseError):
+        connection.close()
 
 
 def _record(state: str, why: str):
@@ -194,14 +199,16 @@ def reads_from_replica(view):
         replica = connections[REPLICA] if REPLICA in connections.settings else None
         if replica is not None:
             replica.errors_occurred = False
+        scope = None
         try:
             with replica_reads(request):
                 scope = _scope.get()
                 return view(request, *args, **kwargs)
         except DatabaseError as exc:
-            if replica is None or not (scope.use_replica and not scope.wrote and replica.errors_occurred):
+            if replica is None or scope is None or not (scope.use_replica and not scope.wrote
+                                                         and replica.errors_occurred):
                 raise
-            replica.close()
+            _close(replica)
             with _health.lock:
                 _record("down", f"查询失败（{(str(exc).strip().splitlines() or [type(exc).__name__])[0]}）")
         token = _scope.set(_Scope(False))
