@@ -4,6 +4,7 @@ Everything that differs between deployments comes from environment variables:
 
 - ``GANXUN_DATABASE_URL``: ``sqlite:///ABSOLUTE/PATH`` or ``postgres://USER:PASS@HOST:PORT/NAME``;
   without it, a SQLite file under ``var/`` in the working directory.
+- ``GANXUN_REPLICA_URL``: a streaming replica of that PostgreSQL, in the same form; the reports read there.
 - ``GANXUN_SECRET_KEY``: required in production; the demo and tests make one up.
 - ``GANXUN_MODE``: ``production`` (default), ``demo`` or ``test``. The demo relaxes only what a
   laptop without TLS needs (secure cookies, HSTS, DEBUG stays off).
@@ -111,15 +112,15 @@ TEMPLATES = [
 ]
 
 
-def _database_from_env():
-    url = env_str("GANXUN_DATABASE_URL", "")
+def _database_from_env(name: str = "GANXUN_DATABASE_URL"):
+    url = env_str(name, "")
     if not url:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{VAR_DIR / 'ganxun.sqlite3'}"
     try:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     except Exception as exc:  # dj_database_url raises several kinds
-        raise ImproperlyConfigured(f"GANXUN_DATABASE_URL 无法识别：{exc}") from exc
+        raise ImproperlyConfigured(f"{name} 无法识别：{exc}") from exc
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = {
@@ -131,6 +132,31 @@ def _database_from_env():
 
 
 DATABASES = {"default": _database_from_env()}
+
+# A streaming replica of the primary for the reports (docs/operations.md, "只读副本"): with
+# ``GANXUN_REPLICA_URL`` set, the report pages and the compliance API read there (``ganxun.core.dbrouting``);
+# every write, every other read and every migration stay on the primary.
+GANXUN_REPLICA_URL = env_str("GANXUN_REPLICA_URL", "")
+# A replica further behind than this is not read from (the primary answers, and the log says so).
+GANXUN_REPLICA_MAX_LAG_SECONDS = float(env_str("GANXUN_REPLICA_MAX_LAG_SECONDS", "10"))
+# How long a process trusts one look at the replica's health and lag before looking again.
+GANXUN_REPLICA_CHECK_SECONDS = float(env_str("GANXUN_REPLICA_CHECK_SECONDS", "2"))
+# After a browser's POST (or other write request) its report pages read from the primary this long. The
+# default is what makes reading one's own write certain: a replica that has not replayed a commit this old
+# lags more than the limit above, and is not read from anyway.
+GANXUN_READ_YOUR_WRITES_SECONDS = float(env_str(
+    "GANXUN_READ_YOUR_WRITES_SECONDS", str(GANXUN_REPLICA_MAX_LAG_SECONDS + GANXUN_REPLICA_CHECK_SECONDS)))
+if GANXUN_REPLICA_URL:
+    DATABASES["replica"] = _database_from_env("GANXUN_REPLICA_URL")
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.sqlite3":
+        # an unreachable replica host must cost seconds, not the operating system's TCP timeout
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    # The tests see one database: the replica's alias is the primary's connection there.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["ganxun.core.dbrouting.ReplicaRouter"]
+    # Before the session and user middleware, so it also marks a login's POST.
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+                      "ganxun.core.dbrouting.ReadYourWritesMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

@@ -15,6 +15,7 @@ from ganxun.archive.selectors import (archive_of, default_plan_id, filter_record
 from ganxun.archive.services import archive_issue, new_issue_code
 from ganxun.cadres.selectors import access_cadre
 from ganxun.core.errors import NotFound
+from ganxun.core.dbrouting import reads_from_replica
 from ganxun.core.roles import is_cadre
 from ganxun.plans.catalog import all_plans, plan_ids
 from ganxun.records.models import RecordSource
@@ -57,6 +58,7 @@ def my_archive(request):
 
 @_scoped
 @require_GET
+@reads_from_replica
 def cadre_archive(request, person_code):
     plan_id, as_of, problems = _params(request, access_cadre(request.user, person_code).org)
     archive = archive_of(request.user, person_code, plan_id=plan_id, as_of=as_of)
@@ -81,6 +83,7 @@ def cadre_archive(request, person_code):
 
 @_scoped
 @require_GET
+@reads_from_replica
 def cadre_archive_pdf(request, person_code):
     """Issue the archive as a PDF: render it, then register it (code, digest) with an audit entry."""
     plan_id, as_of, problems = _params(request, access_cadre(request.user, person_code).org)
@@ -100,6 +103,7 @@ def cadre_archive_pdf(request, person_code):
 
 @_scoped
 @require_GET
+@reads_from_replica
 def cadre_archive_xlsx(request, person_code):
     plan_id, as_of, problems = _params(request, access_cadre(request.user, person_code).org)
     if problems:

@@ -8,6 +8,7 @@ from datetime import date
 from ninja import Field, Query, Router, Schema
 
 from ganxun.core.errors import DomainError
+from ganxun.core.dbrouting import reads_from_replica
 from ganxun.plans.compliance import cadre_verdicts, compliance_scope, org_report
 from ganxun.plans.catalog import load_plan
 from ganxun.plans.spec import PlanFileError
@@ -66,6 +67,7 @@ def plan_or_400(plan_id: str):
 
 
 @cadres_router.get("{person_code}/compliance", response=ComplianceOut, summary="干部的规划指标达标情况")
+@reads_from_replica
 def cadre_compliance(request, person_code: str, query: Query[ComplianceQuery]):
     plan = plan_or_400(query.plan)
     cadres = compliance_scope(request.auth, person_code=person_code)
@@ -75,6 +77,7 @@ def cadre_compliance(request, person_code: str, query: Query[ComplianceQuery]):
 
 @orgs_router.get("{org_code}/compliance", response=OrgComplianceOut,
                  summary="单位或地区的指标达标情况与报告数据（调训率、参训率、人均学时等）")
+@reads_from_replica
 def org_compliance(request, org_code: str, query: Query[ComplianceQuery], subtree: bool = False):
     plan = plan_or_400(query.plan)
     verdicts, figures = org_report(request.auth, plan, query.as_of, org_code=org_code, subtree=subtree)

@@ -19,6 +19,7 @@ from ganxun.web.tables import Column
 from ganxun.plans.engine import VERDICT_LABELS, span_for
 from ganxun.plans.output import amount
 from ganxun.core.errors import NotFound
+from ganxun.core.dbrouting import reads_from_replica
 from ganxun.plans.catalog import all_plans, current_plan_for, load_plan, plan_ids
 from ganxun.reports.background import queue_board, queue_export, queue_list
 from ganxun.reports.exporters import export_verdicts_response
@@ -167,6 +168,7 @@ def _kept_or_queued(request, kept, *, slow, queue, compute, title, plan, as_of, 
 
 
 @_scoped
+@reads_from_replica
 def dashboard(request):
     plan, as_of, warnings = _params(request)
     root = dashboard_root(request.user, request.GET.get("org", "").strip() or None)
@@ -259,24 +261,28 @@ def _verdict_page(request, *, list_name: str = ""):
 
 
 @_scoped
+@reads_from_replica
 def cadre_list(request):
     """The cadres behind one count: ?org=&plan=&as_of=&indicator=&verdict=."""
     return _verdict_page(request)
 
 
 @_scoped
+@reads_from_replica
 def makeup_list(request):
     """补训名单: leaders without the system training an indicator marked ``makeup_list`` asks for."""
     return _verdict_page(request, list_name="makeup")
 
 
 @_scoped
+@reads_from_replica
 def at_risk_list(request):
     """Every cadre verdict behind pace in an open window."""
     return _verdict_page(request, list_name="at_risk")
 
 
 @_scoped
+@reads_from_replica
 def export(request):
     """The verdicts of the dashboard or of one list as a workbook; a province's is made by the worker and
     downloaded from its job's page."""
