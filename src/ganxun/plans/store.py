@@ -22,7 +22,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -85,7 +85,8 @@ def rebuild(*, plan_id: str | None = None, today: date | None = None, dates: lis
             progress: Callable[[str], None] | None = None) -> list[RebuildResult]:
     """Evaluate each published plan (or ``plan_id``) at its reporting dates (or ``dates``) into new snapshots."""
     today = today or timezone.localdate()
-    VerdictSnapshot.objects.exclude(state=SnapshotState.CURRENT).delete()   # what a dead rebuild left
+    # what a dead rebuild left (one still running elsewhere — the nightly one beside a publication's — is left be)
+    VerdictSnapshot.objects.exclude(state=SnapshotState.CURRENT).exclude(pk__in=_building()).delete()
     results = []
     for plan in _plans(plan_id):
         for as_of in dates or reporting_dates(plan, today):
@@ -95,6 +96,15 @@ def rebuild(*, plan_id: str | None = None, today: date | None = None, dates: lis
                 progress(f"{plan.id} 第 {plan.version} 版 {as_of}：{r.cadres} 名干部，{r.rows} 条结论")
     refresh_marked()   # the writes made while it ran
     return results
+
+
+BUILDING_HOURS = 12   # a snapshot still "building" after this long was left by a rebuild that died
+
+
+def _building() -> QuerySet[VerdictSnapshot]:
+    """The snapshots a rebuild is writing now."""
+    since = timezone.now() - timedelta(hours=BUILDING_HOURS)
+    return VerdictSnapshot.objects.filter(state=SnapshotState.BUILDING, started_at__gte=since).values("pk")
 
 
 def _rebuild_one(plan: Plan, as_of: date) -> RebuildResult:
@@ -183,7 +193,7 @@ def refresh_marked(cadre_ids: list[int] | None = None) -> int:
                 StoredVerdict.objects.bulk_create(
                     [StoredVerdict(snapshot=snap, cadre_id=pks[v.subject], indicator=v.indicator, **_fields(v))
                      for v in verdicts], batch_size=BATCH)
-        if not VerdictSnapshot.objects.filter(state=SnapshotState.BUILDING).exists():
+        if not _building().exists():
             VerdictDirty.objects.filter(cadre_id__in=ids).delete()
     return len(ids)
 
