@@ -126,6 +126,19 @@ class ImportReport:
         if self.sink is not None:
             self.sink.row(row)
 
+    def wants(self, action: str) -> bool:
+        """Would ``add`` keep a row of ``action`` (a sink, or a sample still missing)? If not, ``tally`` counts it
+        without the ``ReportRow`` (an import of millions of rows builds none)."""
+        return self.sink is not None or (action != "unchanged" and len(self.samples) < self.SAMPLE_SIZE)
+
+    def tally(self, action: str) -> None:
+        if action == "created":
+            self.created += 1
+        elif action == "updated":
+            self.updated += 1
+        else:
+            self.unchanged += 1
+
     def note_errors(self, errors: Iterable[RowError]) -> None:
         """Problems found on the way (a streaming import lists only the first ones in its refusal)."""
         if self.sink is not None:
@@ -291,11 +304,20 @@ class TableStream:
         unnamed = [i for i, name in enumerate(headers) if not name]
         stray: set[int] = set()
         max_rows = self.max_rows
+        names = [name for _, name in named]
+        plain = not unnamed  # every column named: a full row maps by position (``dict(zip(…))``)
         count = 0
         for number, raw in self._grid:
             # ``_clean_value`` inlined: this loop runs once per cell of a file of millions of rows
             cells = [v.strip() if type(v) is str else v for v in raw]
             if not any(cells) and all(_is_empty(v) for v in cells):
+                continue
+            if plain and len(cells) == width:
+                count += 1
+                if max_rows is not None and count > max_rows:
+                    raise _too_many_rows(source, count)
+                self.rows_read, self._last_number = count, number
+                yield TableRow(number, dict(zip(names, cells)))
                 continue
             if len(cells) > width:
                 for i in range(width, len(cells)):

@@ -160,10 +160,100 @@ def import_records(*, acting_user, table, dry_run: bool = False, progress=None) 
                 if run.seen is not None:
                     run.seen.drop()
             return report
-        with conflicts_rejected(table, "导入期间学习记录已被他人修改（外部编号重复或记录已被冲销），未导入任何数据，请重新导入",
-                                IntegrityError, DomainError):
-            record_upsert_many(acting_user=acting_user, batches=run.batches(), report=report)
+        if _overlap_possible():
+            _write_alongside(run, acting_user, table, report)
+        else:
+            with conflicts_rejected(table, CONFLICT_MESSAGE, IntegrityError, DomainError):
+                record_upsert_many(acting_user=acting_user, batches=run.batches(), report=report)
     return report
+
+
+CONFLICT_MESSAGE = "导入期间学习记录已被他人修改（外部编号重复或记录已被冲销），未导入任何数据，请重新导入"
+# Batches checked ahead of the writer: two in flight at most, so memory stays that of a few chunks.
+QUEUE_BATCHES = 2
+_END = object()
+
+
+def _overlap_possible() -> bool:
+    """Check and write at the same time? On PostgreSQL, when the caller holds no transaction of its own.
+
+    The writer then runs in a thread with its own connection (its own transaction), so a caller's
+    transaction would not hold the import: such a caller gets the one-connection path, as does SQLite
+    (one writer at a time, and a reader beside a long write transaction would wait on it).
+    """
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def _write_alongside(run: "_Run", acting_user, table, report: ImportReport) -> None:
+    """Check the file in this thread while a second one writes the checked batches, in one transaction.
+
+    The profile of a 125,000-row import showed the two halves the same size and never at the same time:
+    the Python checks (reading, cadre lookups, matching) on one core, then PostgreSQL inserting, keeping
+    the indexes and the totals and checking the foreign keys on the other, while the first waited.
+    Here the writer (``record_upsert_many`` in its own thread, so with its own connection and transaction)
+    takes batches from a short queue while the checks go on; this thread's reads (the registry, the ledger
+    as it was, the keys already seen) go over its own connection, outside the writer's transaction, and see
+    nothing of it until it commits, as the matching wants. Any bad row, here or a conflict in the writer,
+    stops both: the writer's generator raises, its transaction rolls back, and nothing is written.
+    """
+    import queue
+    import threading
+
+    from django.db import connection as reader
+
+    batches: queue.Queue = queue.Queue(maxsize=QUEUE_BATCHES)
+    outcome: dict = {}
+
+    def fed():
+        while True:
+            item = batches.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def write():
+        from django.db import connection as writer
+
+        try:
+            with conflicts_rejected(table, CONFLICT_MESSAGE, IntegrityError, DomainError):
+                record_upsert_many(acting_user=acting_user, batches=fed(), report=report)
+        except BaseException as exc:  # handed to the checking thread, which raises it
+            outcome["error"] = exc
+        finally:
+            writer.close()
+
+    thread = threading.Thread(target=write, name="ganxun-import-writer", daemon=True)
+    thread.start()
+
+    def hand_over(item) -> bool:
+        """Queue ``item`` for the writer; ``False`` if the writer stopped (its error is in ``outcome``)."""
+        while thread.is_alive():
+            try:
+                batches.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    try:
+        for batch in run.batches():
+            if not hand_over(batch):
+                break
+        else:
+            hand_over(_END)
+    except BaseException as exc:
+        hand_over(exc)  # the writer rolls back
+        thread.join()
+        if run.seen is not None and not reader.in_atomic_block:
+            run.seen.drop()
+        raise
+    thread.join()
+    if run.seen is not None:
+        run.seen.drop()
+    if "error" in outcome:
+        raise outcome["error"]
 
 
 class _Run:
@@ -198,10 +288,15 @@ class _Run:
             valid, errors = check_rows(chunk, lambda row, errs, ctx=ctx: _check_row(ctx, row, errs, today))
             errors += _match(valid, seen, watermark)
             errored = {e.row for e in errors}
+            report = self.report
             for r in valid:
-                if r.number not in errored:
-                    self.report.add(ReportRow(r.number, r.action, r.external_id or "—",
-                                              f"{r.cadre.name}（{r.cadre.person_code}）：{r.values['title']}", r.changes))
+                if r.number in errored:
+                    continue
+                if report.wants(r.action):
+                    report.add(ReportRow(r.number, r.action, r.external_id or "—",
+                                         f"{r.cadre.name}（{r.cadre.person_code}）：{r.values['title']}", r.changes))
+                else:
+                    report.tally(r.action)
             if errors:
                 self._add_errors(errors)
             elif not self.error_count and not self.dry_run:
@@ -273,14 +368,16 @@ def _check_row(ctx: _Context, row, errs: list, today: date) -> _Row | None:
     institution, institution_name = _institution_of(ctx, _text(get("培训机构")), errs)
 
     clean, problems = check_record_values(values, today=today)
-    flagged = {c for c, _ in errs}
-    for f, message in problems:
-        column = LABELS.get(f, f)
-        if column not in flagged:
-            errs.append((column, message))
+    if problems:
+        flagged = {c for c, _ in errs}
+        for f, message in problems:
+            column = LABELS.get(f, f)
+            if column not in flagged:
+                errs.append((column, message))
     if errs or cadre is None:
         return None
-    return _Row(row.number, cadre, external_id, {f: clean[f] for f in RECORD_FIELDS}, institution, institution_name)
+    # ``clean`` holds exactly the ``RECORD_FIELDS`` (those of ``values``, cleaned)
+    return _Row(row.number, cadre, external_id, clean, institution, institution_name)
 
 
 YES_NO = {"是": True, "否": False}
@@ -507,7 +604,8 @@ def _batch(rows: list[_Row]) -> RecordBatch:
     """The rows to write as one batch: new entries, and corrections of the entries they matched."""
     # The replacement gets the original's 外部编号 from the service (a row matched without one has none).
     return RecordBatch(appends=[_entry_of(r, r.external_id) for r in rows if r.action == "created"],
-                       corrections=[(r.original_pk, _entry_of(r, None)) for r in rows if r.action == "updated"])
+                       corrections=[(r.original_pk, _entry_of(r, None)) for r in rows if r.action == "updated"],
+                       typed=True)
 
 
 # --- the registry of import kinds (the 数据导入 page, ``ganxun import records``) ---------------------------
