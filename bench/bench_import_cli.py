@@ -176,12 +176,18 @@ def main() -> int:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     OUT.mkdir(parents=True, exist_ok=True)
-    parts = split_csv(source / "records.csv", work / "files", opts.rows, opts.parts)
+    # the files are kept between runs (made again when the source is newer)
+    kept = DATA / f"import-cli-files-{source.name}-{opts.rows}"
+    csvs = [kept / f"records-{n}.csv" for n in range(1, opts.parts + 1)]
+    if not all(p.exists() and p.stat().st_mtime >= (source / "records.csv").stat().st_mtime for p in csvs):
+        csvs = split_csv(source / "records.csv", kept, opts.rows, opts.parts)
+    parts = csvs
     files = {"csv": parts}
     if "xlsx" in formats:
         started = time.perf_counter()
-        files["xlsx"] = [to_xlsx(p) for p in parts]
-        print(f"wrote {len(parts)} workbooks in {time.perf_counter() - started:.1f} s", flush=True)
+        files["xlsx"] = [p.with_suffix(".xlsx") if p.with_suffix(".xlsx").exists()
+                         and p.with_suffix(".xlsx").stat().st_mtime >= p.stat().st_mtime else to_xlsx(p) for p in parts]
+        print(f"workbooks ready in {time.perf_counter() - started:.1f} s", flush=True)
 
     from pg import postgres, url_for
 
@@ -207,7 +213,7 @@ def main() -> int:
             for n, path in enumerate(files[fmt], start=1):
                 first = top_id(db_url)
                 prof = work / "import.prof" if opts.profile and n == 1 else None
-                step = timed_import(db_env, "records", path, profile=prof)
+                step = timed_import(db_env, "records", path, profile=prof, rows=opts.rows)
                 if prof:
                     step["profile"] = str(write_profile(prof, f"records-{fmt}").relative_to(ROOT))
                 step.update(copy_limits(db_url, parts[n - 1], first))

@@ -105,11 +105,11 @@ class _Context:
 
     def __init__(self, scope, rows: list):
         self.scope = scope
-        codes = {cell_text(r.get("人员编码")) for r in rows} - {""}
+        codes = {_text(r.values.get("人员编码")) for r in rows} - {""}
         ids = set()
         for r in rows:
-            raw = r.get("身份证号")
-            if not is_blank(raw):
+            raw = r.values.get("身份证号")
+            if raw != "" and not is_blank(raw):
                 try:
                     ids.add(normalise_id_number(raw))
                 except InvalidIdNumber:
@@ -123,7 +123,7 @@ class _Context:
         for chunk in in_chunks(ids - set(self.by_id)):
             for c in cadres.filter(id_number__in=chunk):
                 self.by_id[c.id_number] = self.by_code.setdefault(c.person_code, c)
-        self.inst_by_code, self.inst_by_name = institutions_named(cell_text(r.get("培训机构")) for r in rows)
+        self.inst_by_code, self.inst_by_name = institutions_named({_text(r.values.get("培训机构")) for r in rows})
         self._in_scope: dict[int, bool] = {}
 
     def visible(self, cadre: Cadre | None) -> Cadre | None:
@@ -397,7 +397,7 @@ def _cadre_of(ctx: _Context, row, errs: list) -> Cadre | None:
     """By 人员编码, else by 身份证号; the other column and 姓名 must agree with the registry."""
     code = _text(row.values.get("人员编码"))
     raw_id = row.values.get("身份证号")
-    id_text = "" if is_blank(raw_id) else cell_text(raw_id).upper()
+    id_text = "" if raw_id == "" or is_blank(raw_id) else cell_text(raw_id).upper()
     masked = bool(MASKED_ID.match(id_text))
     full_id = None
     if id_text and not masked:
@@ -434,6 +434,8 @@ def _cadre_of(ctx: _Context, row, errs: list) -> Cadre | None:
 
 def _parse_days(value) -> int | None:
     """Empty: the form's default (the length of a full-time course, else 0)."""
+    if type(value) is str and value.isdigit():  # the common case, a CSV's digits (already trimmed)
+        return int(value)
     if is_blank(value):
         return None
     if isinstance(value, bool):
@@ -479,6 +481,16 @@ def _existing_entries(field: str, values, watermark: int, **narrowing) -> list[d
     reversed_ = Exists(LearningRecord.objects.filter(reverses=OuterRef("pk"), pk__lte=watermark))
     entries = (all_records_unscoped().filter(kind=EntryKind.ENTRY, pk__lte=watermark, **narrowing)
                .annotate(is_reversed=reversed_).order_by().values_list(*EXISTING_FIELDS))
+    if field == "external_id" and connection.vendor == "postgresql":
+        # 10,000 keys as one text the server splits (psycopg dumps a list of strings one by one in
+        # Python); no 外部编号 holds a line break (whitespace is refused before matching)
+        values = list(values)
+        if not values:
+            return []
+        quote = connection.ops.quote_name
+        column = f'{quote(LearningRecord._meta.db_table)}.{quote(LearningRecord._meta.get_field("external_id").column)}'
+        entries = entries.extra(where=[f"{column} = ANY(string_to_array(%s, E'\\n'))"], params=["\n".join(values)])
+        return [dict(zip(EXISTING_FIELDS, row)) for row in entries]
     return [dict(zip(EXISTING_FIELDS, row)) for qs in filter_any(entries, field, values) for row in qs]
 
 
