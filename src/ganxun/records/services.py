@@ -507,9 +507,10 @@ def record_upsert_many(*, acting_user, batches: Iterable[RecordBatch], report) -
         raise PermissionDenied("您的角色不能登记学时")
     reason = f"批量导入 {report.source}"[:200]
     written = 0
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and len(connection.atomic_blocks) == 1:
         # Each batch's foreign keys are checked as it is written rather than all at the commit: the same
-        # work, but done while the importer checks the next batch (``importers._write_alongside``).
+        # work, but done while the importer checks the next batch (``importers._write_alongside``). Only
+        # in a transaction of our own (the setting lasts until its end; a test's outer one goes on after).
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     # The appends' credits go into the totals by one set-based statement per batch over the new entries
