@@ -55,7 +55,7 @@ def rows_in(path: Path) -> int:
         return sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b"")) - 1
 
 
-def timed_import(env: dict, kind: str, path: Path, *, profile: Path | None = None) -> dict:
+def timed_import(env: dict, kind: str, path: Path, *, profile: Path | None = None, rows: int | None = None) -> dict:
     """One ``ganxun import`` under ``/usr/bin/time -v``: wall seconds, peak RSS, its output."""
     if profile is not None:
         cmd = [str(PYTHON), "-m", "cProfile", "-o", str(profile), "-m", "ganxun.cli", "import", kind, str(path), "--quiet"]
@@ -67,7 +67,7 @@ def timed_import(env: dict, kind: str, path: Path, *, profile: Path | None = Non
     if done.returncode != 0:
         raise SystemExit(f"ganxun import {kind} failed:\n{done.stdout}\n{done.stderr[-3000:]}")
     rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr).group(1))
-    rows = rows_in(path)
+    rows = rows if rows is not None else rows_in(path)  # a workbook's rows are not its lines
     figures = {"kind": kind, "rows": rows, "mb": round(path.stat().st_size / 1048576, 1), "seconds": round(wall, 2),
                "rows_per_s": round(rows / wall), "peak_rss_mb": round(rss_kb / 1024), "output": done.stdout.strip()}
     print(f"  import {kind:12s} {rows:>10,} rows {figures['mb']:>7} MB {wall:9.1f} s {figures['rows_per_s']:>9,} rows/s "

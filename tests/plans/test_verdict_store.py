@@ -296,3 +296,20 @@ def test_a_plan_published_anew_goes_into_the_store_as_a_job(world, ledger, djang
     plan = load_plan("shili-2019-2022")
     assert plan.version == 1 and current_snapshot(plan, END) is not None
     assert _stored_rows(plan, END) == _fresh_rows(plan, END)
+
+
+def test_an_import_of_records_goes_into_the_store(world, ledger, django_capture_on_commit_callbacks, settings):
+    from ganxun.records.importers import import_records
+    from tests.records.test_record_import import rec, table_of
+
+    plan = load_plan(PLAN)
+    rebuild(plan_id=PLAN, dates=[END])
+    settings.GANXUN_VERDICTS_INLINE_CADRES = 1   # two cadres: more than "a few", so the worker's task takes them
+    rows = [rec(外部编号="IMP-1", 人员编码="C-DC-1", 开始日期=date(2022, 4, 1), 结束日期=date(2022, 4, 12), 学时=90),
+            rec(外部编号="IMP-2", 人员编码="C-XC-1", 姓名="刘洋", 开始日期=date(2022, 6, 1), 结束日期=date(2022, 6, 12),
+                学时=90)]
+    with django_capture_on_commit_callbacks(execute=True):
+        import_records(acting_user=world.users["admin"], table=table_of(rows))
+    assert not VerdictDirty.objects.exists()
+    assert _stored_rows(plan, END) == _fresh_rows(plan, END)
+    assert _stored_rows(plan, END)[("C-DC-1", "staff_hours_annual")][2] == ["IMP-1"]

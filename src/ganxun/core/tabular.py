@@ -126,6 +126,19 @@ class ImportReport:
         if self.sink is not None:
             self.sink.row(row)
 
+    def wants(self, action: str) -> bool:
+        """Would ``add`` keep a row of ``action`` (a sink, or a sample still missing)? If not, ``tally`` counts it
+        without the ``ReportRow`` (an import of millions of rows builds none)."""
+        return self.sink is not None or (action != "unchanged" and len(self.samples) < self.SAMPLE_SIZE)
+
+    def tally(self, action: str) -> None:
+        if action == "created":
+            self.created += 1
+        elif action == "updated":
+            self.updated += 1
+        else:
+            self.unchanged += 1
+
     def note_errors(self, errors: Iterable[RowError]) -> None:
         """Problems found on the way (a streaming import lists only the first ones in its refusal)."""
         if self.sink is not None:
@@ -256,11 +269,12 @@ class TableStream:
     """
 
     def __init__(self, source: str, headers: list[str], header_row: int, grid, width: int, fh, size: int,
-                 max_rows: int | None, total_rows: int | None = None, closer=None):
+                 max_rows: int | None, total_rows: int | None = None, closer=None, texts: bool = False):
         self.source, self.headers, self.header_row = source, [h for h in headers if h], header_row
         self._all_headers, self._grid, self._width = headers, grid, width
         self._fh, self.size, self.max_rows, self.total_rows = fh, size, max_rows, total_rows
         self._closer = closer
+        self.texts = texts  # every cell is a ``str`` (CSV)
         self.rows_read = 0
         self._last_number = header_row
         self._used = self._done = False
@@ -291,11 +305,22 @@ class TableStream:
         unnamed = [i for i, name in enumerate(headers) if not name]
         stray: set[int] = set()
         max_rows = self.max_rows
+        names = [name for _, name in named]
+        texts = self.texts
+        plain = not unnamed  # every column named: a full row maps by position (``dict(zip(…))``)
         count = 0
         for number, raw in self._grid:
-            # ``_clean_value`` inlined: this loop runs once per cell of a file of millions of rows
-            cells = [v.strip() if type(v) is str else v for v in raw]
+            # ``_clean_value`` inlined: this loop runs once per cell of a file of millions of rows (a CSV's
+            # cells are all text: ``str.strip`` mapped over them in C)
+            cells = list(map(str.strip, raw)) if texts else [v.strip() if type(v) is str else v for v in raw]
             if not any(cells) and all(_is_empty(v) for v in cells):
+                continue
+            if plain and len(cells) == width:
+                count += 1
+                if max_rows is not None and count > max_rows:
+                    raise _too_many_rows(source, count)
+                self.rows_read, self._last_number = count, number
+                yield TableRow(number, dict(zip(names, cells)))
                 continue
             if len(cells) > width:
                 for i in range(width, len(cells)):
@@ -353,12 +378,14 @@ def _open(fh, size: int, filename: str, source: str, *, limited: bool) -> TableS
     fh.seek(0)
     if head[:4] in ZIP_MAGIC:
         grid, total, closer = _xlsx_grid(fh, source, limited=limited)
+        texts = False
     elif head.startswith(OLE_MAGIC):
         raise _reject(source, "这是旧版 Excel（.xls）或加密的工作簿，请在 Excel 中另存为 .xlsx 后再导入")
     else:
         if filename.lower().endswith((".xlsx", ".xlsm")):
             raise _reject(source, "扩展名是 .xlsx，但内容不是 Excel 文件（可能已损坏或被改了扩展名）")
         grid, total, closer = _csv_grid(fh, head, source), None, None
+        texts = True
     max_rows = settings.GANXUN_MAX_IMPORT_ROWS if limited else None
     headers, header_row = None, 0
     for number, raw in grid:
@@ -381,7 +408,8 @@ def _open(fh, size: int, filename: str, source: str, *, limited: bool) -> TableS
             seen[name] = i
     if errors:
         raise ImportRejected(errors=errors, source=source)
-    return TableStream(source, headers, header_row, grid, len(headers), fh, size, max_rows, total, closer)
+    return TableStream(source, headers, header_row, grid, len(headers), fh, size, max_rows, total, closer,
+                       texts=texts)
 
 
 def _xlsx_grid(fh, source: str, *, limited: bool):
@@ -456,7 +484,10 @@ def _csv_grid(fh, head: bytes, source: str):
         number = 0
         try:
             for number, cells in enumerate(reader, start=1):
-                yield number, [c[1:] if c[:1] == "'" and c[1:2] in _GUARDED else c for c in cells]
+                # most rows hold no quote at all: one join finds out (the comprehension costs a cell each)
+                if "'" in "".join(cells):
+                    cells = [c[1:] if c[:1] == "'" and c[1:2] in _GUARDED else c for c in cells]
+                yield number, cells
         except UnicodeDecodeError:
             raise _reject(source, f"第 {number + 1} 行附近不是 UTF-8 编码的文字；" + not_utf8) from None
         except csv.Error as exc:

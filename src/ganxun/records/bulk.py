@@ -25,6 +25,13 @@ from django.utils import timezone
 
 ID_BLOCK = 200_000
 FAST_VENDORS = ("postgresql", "sqlite")
+# Django field types written by binary COPY on PostgreSQL, and the type each is sent as.
+_PG_TYPES = {
+    "CharField": "text", "TextField": "text", "BooleanField": "bool", "DateField": "date",
+    "DateTimeField": "timestamptz", "IntegerField": "int4", "PositiveIntegerField": "int4",
+    "SmallIntegerField": "int2", "PositiveSmallIntegerField": "int2", "BigIntegerField": "int8",
+    "BigAutoField": "int8", "AutoField": "int4", "DecimalField": "numeric",
+}
 
 
 class Columns:
@@ -51,6 +58,17 @@ class Columns:
         stamp = {f.attname: f.get_db_prep_save(self.now, connection) for f in self.fields if f.attname in self.stamped}
         self._stamps = [(i, stamp[f.attname]) for i, f in enumerate(self.fields) if f.attname in stamp]
 
+    def pg_types(self) -> list[str] | None:
+        """The PostgreSQL type of every column, for binary ``COPY`` (``None`` if a field has no plain type)."""
+        types = []
+        for field in self.fields:
+            target = field.target_field if field.is_relation else field
+            name = _PG_TYPES.get(target.get_internal_type())
+            if name is None:
+                return None
+            types.append(name)
+        return types
+
     def index(self, attname: str) -> int:
         return next(i for i, f in enumerate(self.fields) if f.attname == attname)
 
@@ -66,10 +84,13 @@ class Columns:
         return cells
 
 
-def insert_instances(objs: Sequence, model: type[models.Model] | None = None) -> None:
+def insert_instances(objs: Sequence, model: type[models.Model] | None = None, *, typed: bool = False) -> None:
     """Insert unsaved instances of one model and set their primary keys (like ``bulk_create``).
 
-    ``objs`` may also be plain objects with the model's attributes (``model`` says which).
+    ``objs`` may also be plain objects with the model's attributes (``model`` says which). ``typed``: every
+    value already has its column's Python type (``Decimal`` for decimals, ``date`` for dates, ``bool``…), as
+    an import's checked rows have; PostgreSQL then gets them by binary ``COPY`` (a third cheaper to send and
+    to parse than text, and it refuses a value of the wrong type instead of guessing).
     """
     if not objs:
         return
@@ -82,7 +103,8 @@ def insert_instances(objs: Sequence, model: type[models.Model] | None = None) ->
             obj.pk = instance.pk
         return
     columns = Columns(model)
-    ids = insert_rows(model, columns.names, map(columns.row, objs), count=len(objs), returning_ids=True)
+    ids = insert_rows(model, columns.names, map(columns.row, objs), count=len(objs), returning_ids=True,
+                      types=columns.pg_types() if typed else None)
     is_model = isinstance(objs[0], models.Model)
     for obj, pk in zip(objs, ids):
         obj.pk = pk
@@ -92,8 +114,12 @@ def insert_instances(objs: Sequence, model: type[models.Model] | None = None) ->
 
 
 def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence], *, count: int,
-                returning_ids: bool = False) -> list[int]:
-    """Write ``count`` prepared rows of ``columns``; with ``returning_ids``, their new ids in order."""
+                returning_ids: bool = False, types: Sequence[str] | None = None) -> list[int]:
+    """Write ``count`` prepared rows of ``columns``; with ``returning_ids``, their new ids in order.
+
+    ``types`` (PostgreSQL type names of ``columns``, from ``Columns.pg_types``): send the rows by binary
+    ``COPY``; every value must then be of its column's Python type.
+    """
     if not count:
         return []
     quote = connection.ops.quote_name
@@ -110,12 +136,19 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence], *, coun
                 cursor.execute("SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)",
                                [sequence, min(ID_BLOCK, count - len(ids))])
                 ids += cursor.fetchone()[0]
+            binary = " (FORMAT BINARY)" if types else ""
             if returning_ids:
-                with cursor.cursor.copy(f"COPY {quote(table)} ({quote(pk)}, {names}) FROM STDIN") as copy:
+                pk_type = _PG_TYPES[model._meta.pk.get_internal_type()]
+                with cursor.cursor.copy(f"COPY {quote(table)} ({quote(pk)}, {names}) FROM STDIN{binary}") as copy:
+                    if types:
+                        copy.set_types([pk_type, *types])
+                    write = copy.write_row
                     for pk_value, row in zip(ids, rows):
-                        copy.write_row((pk_value, *row))
+                        write((pk_value, *row))
             else:
-                with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+                with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN{binary}") as copy:
+                    if types:
+                        copy.set_types(list(types))
                     for row in rows:
                         copy.write_row(row)
             return ids
@@ -192,7 +225,10 @@ class SeenKeys:
             return found
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute(f"SELECT k, row_number FROM {self.TABLE} WHERE k = ANY(%s)", [keys])
+                # one text parameter split by the server: psycopg dumps a list of 10,000 strings element
+                # by element in Python. No key holds a line break (an 外部编号 with whitespace is refused).
+                cursor.execute(f"SELECT k, row_number FROM {self.TABLE} WHERE k = ANY(string_to_array(%s, E'\\n'))",
+                               ["\n".join(keys)])
                 found.update(cursor.fetchall())
             else:
                 for part in in_chunks(keys):

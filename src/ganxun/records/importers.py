@@ -105,11 +105,11 @@ class _Context:
 
     def __init__(self, scope, rows: list):
         self.scope = scope
-        codes = {cell_text(r.get("人员编码")) for r in rows} - {""}
+        codes = {_text(r.values.get("人员编码")) for r in rows} - {""}
         ids = set()
         for r in rows:
-            raw = r.get("身份证号")
-            if not is_blank(raw):
+            raw = r.values.get("身份证号")
+            if raw != "" and not is_blank(raw):
                 try:
                     ids.add(normalise_id_number(raw))
                 except InvalidIdNumber:
@@ -123,7 +123,7 @@ class _Context:
         for chunk in in_chunks(ids - set(self.by_id)):
             for c in cadres.filter(id_number__in=chunk):
                 self.by_id[c.id_number] = self.by_code.setdefault(c.person_code, c)
-        self.inst_by_code, self.inst_by_name = institutions_named(cell_text(r.get("培训机构")) for r in rows)
+        self.inst_by_code, self.inst_by_name = institutions_named({_text(r.values.get("培训机构")) for r in rows})
         self._in_scope: dict[int, bool] = {}
 
     def visible(self, cadre: Cadre | None) -> Cadre | None:
@@ -160,10 +160,100 @@ def import_records(*, acting_user, table, dry_run: bool = False, progress=None) 
                 if run.seen is not None:
                     run.seen.drop()
             return report
-        with conflicts_rejected(table, "导入期间学习记录已被他人修改（外部编号重复或记录已被冲销），未导入任何数据，请重新导入",
-                                IntegrityError, DomainError):
-            record_upsert_many(acting_user=acting_user, batches=run.batches(), report=report)
+        if _overlap_possible():
+            _write_alongside(run, acting_user, table, report)
+        else:
+            with conflicts_rejected(table, CONFLICT_MESSAGE, IntegrityError, DomainError):
+                record_upsert_many(acting_user=acting_user, batches=run.batches(), report=report)
     return report
+
+
+CONFLICT_MESSAGE = "导入期间学习记录已被他人修改（外部编号重复或记录已被冲销），未导入任何数据，请重新导入"
+# Batches checked ahead of the writer: two in flight at most, so memory stays that of a few chunks.
+QUEUE_BATCHES = 2
+_END = object()
+
+
+def _overlap_possible() -> bool:
+    """Check and write at the same time? On PostgreSQL, when the caller holds no transaction of its own.
+
+    The writer then runs in a thread with its own connection (its own transaction), so a caller's
+    transaction would not hold the import: such a caller gets the one-connection path, as does SQLite
+    (one writer at a time, and a reader beside a long write transaction would wait on it).
+    """
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def _write_alongside(run: "_Run", acting_user, table, report: ImportReport) -> None:
+    """Check the file in this thread while a second one writes the checked batches, in one transaction.
+
+    The profile of a 125,000-row import showed the two halves the same size and never at the same time:
+    the Python checks (reading, cadre lookups, matching) on one core, then PostgreSQL inserting, keeping
+    the indexes and the totals and checking the foreign keys on the other, while the first waited.
+    Here the writer (``record_upsert_many`` in its own thread, so with its own connection and transaction)
+    takes batches from a short queue while the checks go on; this thread's reads (the registry, the ledger
+    as it was, the keys already seen) go over its own connection, outside the writer's transaction, and see
+    nothing of it until it commits, as the matching wants. Any bad row, here or a conflict in the writer,
+    stops both: the writer's generator raises, its transaction rolls back, and nothing is written.
+    """
+    import queue
+    import threading
+
+    from django.db import connection as reader
+
+    batches: queue.Queue = queue.Queue(maxsize=QUEUE_BATCHES)
+    outcome: dict = {}
+
+    def fed():
+        while True:
+            item = batches.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def write():
+        from django.db import connection as writer
+
+        try:
+            with conflicts_rejected(table, CONFLICT_MESSAGE, IntegrityError, DomainError):
+                record_upsert_many(acting_user=acting_user, batches=fed(), report=report)
+        except BaseException as exc:  # handed to the checking thread, which raises it
+            outcome["error"] = exc
+        finally:
+            writer.close()
+
+    thread = threading.Thread(target=write, name="ganxun-import-writer", daemon=True)
+    thread.start()
+
+    def hand_over(item) -> bool:
+        """Queue ``item`` for the writer; ``False`` if the writer stopped (its error is in ``outcome``)."""
+        while thread.is_alive():
+            try:
+                batches.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    try:
+        for batch in run.batches():
+            if not hand_over(batch):
+                break
+        else:
+            hand_over(_END)
+    except BaseException as exc:
+        hand_over(exc)  # the writer rolls back
+        thread.join()
+        if run.seen is not None and not reader.in_atomic_block:
+            run.seen.drop()
+        raise
+    thread.join()
+    if run.seen is not None:
+        run.seen.drop()
+    if "error" in outcome:
+        raise outcome["error"]
 
 
 class _Run:
@@ -198,10 +288,15 @@ class _Run:
             valid, errors = check_rows(chunk, lambda row, errs, ctx=ctx: _check_row(ctx, row, errs, today))
             errors += _match(valid, seen, watermark)
             errored = {e.row for e in errors}
+            report = self.report
             for r in valid:
-                if r.number not in errored:
-                    self.report.add(ReportRow(r.number, r.action, r.external_id or "—",
-                                              f"{r.cadre.name}（{r.cadre.person_code}）：{r.values['title']}", r.changes))
+                if r.number in errored:
+                    continue
+                if report.wants(r.action):
+                    report.add(ReportRow(r.number, r.action, r.external_id or "—",
+                                         f"{r.cadre.name}（{r.cadre.person_code}）：{r.values['title']}", r.changes))
+                else:
+                    report.tally(r.action)
             if errors:
                 self._add_errors(errors)
             elif not self.error_count and not self.dry_run:
@@ -273,14 +368,16 @@ def _check_row(ctx: _Context, row, errs: list, today: date) -> _Row | None:
     institution, institution_name = _institution_of(ctx, _text(get("培训机构")), errs)
 
     clean, problems = check_record_values(values, today=today)
-    flagged = {c for c, _ in errs}
-    for f, message in problems:
-        column = LABELS.get(f, f)
-        if column not in flagged:
-            errs.append((column, message))
+    if problems:
+        flagged = {c for c, _ in errs}
+        for f, message in problems:
+            column = LABELS.get(f, f)
+            if column not in flagged:
+                errs.append((column, message))
     if errs or cadre is None:
         return None
-    return _Row(row.number, cadre, external_id, {f: clean[f] for f in RECORD_FIELDS}, institution, institution_name)
+    # ``clean`` holds exactly the ``RECORD_FIELDS`` (those of ``values``, cleaned)
+    return _Row(row.number, cadre, external_id, clean, institution, institution_name)
 
 
 YES_NO = {"是": True, "否": False}
@@ -300,7 +397,7 @@ def _cadre_of(ctx: _Context, row, errs: list) -> Cadre | None:
     """By 人员编码, else by 身份证号; the other column and 姓名 must agree with the registry."""
     code = _text(row.values.get("人员编码"))
     raw_id = row.values.get("身份证号")
-    id_text = "" if is_blank(raw_id) else cell_text(raw_id).upper()
+    id_text = "" if raw_id == "" or is_blank(raw_id) else cell_text(raw_id).upper()
     masked = bool(MASKED_ID.match(id_text))
     full_id = None
     if id_text and not masked:
@@ -337,6 +434,8 @@ def _cadre_of(ctx: _Context, row, errs: list) -> Cadre | None:
 
 def _parse_days(value) -> int | None:
     """Empty: the form's default (the length of a full-time course, else 0)."""
+    if type(value) is str and value.isdigit():  # the common case, a CSV's digits (already trimmed)
+        return int(value)
     if is_blank(value):
         return None
     if isinstance(value, bool):
@@ -382,6 +481,16 @@ def _existing_entries(field: str, values, watermark: int, **narrowing) -> list[d
     reversed_ = Exists(LearningRecord.objects.filter(reverses=OuterRef("pk"), pk__lte=watermark))
     entries = (all_records_unscoped().filter(kind=EntryKind.ENTRY, pk__lte=watermark, **narrowing)
                .annotate(is_reversed=reversed_).order_by().values_list(*EXISTING_FIELDS))
+    if field == "external_id" and connection.vendor == "postgresql":
+        # 10,000 keys as one text the server splits (psycopg dumps a list of strings one by one in
+        # Python); no 外部编号 holds a line break (whitespace is refused before matching)
+        values = list(values)
+        if not values:
+            return []
+        quote = connection.ops.quote_name
+        column = f'{quote(LearningRecord._meta.db_table)}.{quote(LearningRecord._meta.get_field("external_id").column)}'
+        entries = entries.extra(where=[f"{column} = ANY(string_to_array(%s, E'\\n'))"], params=["\n".join(values)])
+        return [dict(zip(EXISTING_FIELDS, row)) for row in entries]
     return [dict(zip(EXISTING_FIELDS, row)) for qs in filter_any(entries, field, values) for row in qs]
 
 
@@ -507,7 +616,8 @@ def _batch(rows: list[_Row]) -> RecordBatch:
     """The rows to write as one batch: new entries, and corrections of the entries they matched."""
     # The replacement gets the original's 外部编号 from the service (a row matched without one has none).
     return RecordBatch(appends=[_entry_of(r, r.external_id) for r in rows if r.action == "created"],
-                       corrections=[(r.original_pk, _entry_of(r, None)) for r in rows if r.action == "updated"])
+                       corrections=[(r.original_pk, _entry_of(r, None)) for r in rows if r.action == "updated"],
+                       typed=True)
 
 
 # --- the registry of import kinds (the 数据导入 page, ``ganxun import records``) ---------------------------

@@ -118,6 +118,57 @@ def _upsert(deltas: dict[tuple, list]) -> None:
                                       deltas=_DELTAS_TABLE))
 
 
+_FROM_LEDGER = """
+INSERT INTO {table} AS t ({columns})
+SELECT l.cadre_id, EXTRACT(YEAR FROM l.end_date)::integer, l.source, l.content_category, l.institution_kind,
+       l.institution_recognised, l.is_system_training, SUM(l.credit_hours), SUM(l.credit_days),
+       SUM(CASE WHEN l.kind = %s THEN 1 ELSE -1 END)
+FROM {ledger} l JOIN unnest(%s::bigint[], %s::bigint[]) AS r(lo, hi) ON l.id BETWEEN r.lo AND r.hi
+WHERE l.credit_hours <> 0 OR l.credit_days <> 0
+GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7
+ON CONFLICT ({key}) DO UPDATE
+SET hours = t.hours + EXCLUDED.hours, days = t.days + EXCLUDED.days, records = t.records + EXCLUDED.records
+"""
+
+
+class LedgerTotals:
+    """The credits of entries a bulk write appends, added to the totals once at its end (``flush``).
+
+    On PostgreSQL only the new entries' id ranges are kept (an import's ids come from the sequence in
+    blocks, a few ranges for a whole file), and ``flush`` sums those entries inside the database: one
+    ``INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE`` with the same buckets and the same counting as
+    ``apply_entries`` (an entry that credits nothing is left out; a reversal counts −1), in key order like
+    ``_upsert``. No Python objects per entry or per bucket, and memory does not grow with the file.
+    Elsewhere ``add`` applies the entries at once (``apply_entries``). The caller flushes inside its
+    transaction, before anything reads the totals.
+    """
+
+    def __init__(self):
+        self.ranges: list[list[int]] = []
+
+    def add(self, records) -> None:
+        if connection.vendor != "postgresql":
+            apply_entries(records)
+            return
+        ranges = self.ranges
+        for pk in sorted(r.pk for r in records):
+            if ranges and ranges[-1][1] + 1 == pk:
+                ranges[-1][1] = pk
+            else:
+                ranges.append([pk, pk])
+
+    def flush(self) -> None:
+        if not self.ranges:
+            return
+        quote = connection.ops.quote_name
+        sql = _FROM_LEDGER.format(table=quote(CadreYearTotal._meta.db_table), ledger=quote(LearningRecord._meta.db_table),
+                                  columns=", ".join(quote(c) for c in NEW_ROW_COLUMNS),
+                                  key=", ".join(quote(c) for c in NEW_ROW_COLUMNS[:7]))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [_ENTRY, [lo for lo, _ in self.ranges], [hi for _, hi in self.ranges]])
+        self.ranges = []
+
+
 def _update_sums(rows: list[CadreYearTotal]) -> None:
     """One prepared UPDATE for many rows (``bulk_update`` builds a CASE per row and is slow at scale)."""
     table = connection.ops.quote_name(CadreYearTotal._meta.db_table)

@@ -29,16 +29,17 @@ def parse_hours(value) -> Decimal:
     if isinstance(value, float):
         value = repr(value)
     try:
-        number = Decimal(str(value).strip())
+        number = Decimal(value.strip() if type(value) is str else str(value).strip())
     except InvalidOperation:
         raise ValueError(f"应为数字（最多一位小数），而不是“{str(value)[:20]}”") from None
     if not number.is_finite() or number < 0:
         raise ValueError("应为不小于 0 的数字")
-    if number != number.quantize(TENTH):
+    tenths = number.quantize(TENTH)
+    if number != tenths:
         raise ValueError("最多保留一位小数")
     if number > MAX_HOURS:
         raise ValueError(f"不能超过 {MAX_HOURS} 学时")
-    return number.quantize(TENTH)
+    return tenths
 
 
 def check_record_values(values: dict, *, today: date | None = None) -> tuple[dict, list[tuple[str, str]]]:
