@@ -95,7 +95,7 @@ class StoredVerdict(models.Model):
     cadre = models.ForeignKey("cadres.Cadre", on_delete=models.CASCADE, related_name="+")
     indicator = models.CharField("指标", max_length=64)
     verdict = models.CharField("结论", max_length=16)
-    progress = models.FloatField("完成比例", default=0.0)
+    progress = models.DecimalField("完成比例", max_digits=9, decimal_places=6, default=0)
     window_start = models.DateField("窗口开始")
     window_end = models.DateField("窗口结束")
     required = models.JSONField("要求", default=dict)

@@ -20,6 +20,7 @@ reported, and ``ganxun verdicts check`` exits 1 on it.
 from __future__ import annotations
 
 import random
+from decimal import Decimal
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -51,10 +52,15 @@ def reporting_dates(plan: Plan, today: date) -> list[date]:
     return sorted(found | {today})
 
 
+def _progress(value) -> Decimal:
+    """A verdict's share of the way done, at the store's precision (six places)."""
+    return Decimal(str(value)).quantize(Decimal("0.000001"))
+
+
 def _fields(v: Verdict) -> dict:
     """A verdict's columns in the store, its figures in the JSON of the compliance output (``Verdict.as_dict``)."""
     shape = v.as_dict()
-    return {"verdict": v.verdict, "progress": round(float(v.progress), 6), "window_start": v.window.start,
+    return {"verdict": v.verdict, "progress": _progress(v.progress), "window_start": v.window.start,
             "window_end": v.window.end, "required": shape["required"], "actual": shape["actual"],
             "gap": shape["gap"], "evidence": sorted(shape["evidence"])}
 
@@ -235,7 +241,8 @@ def stored_cadre_verdicts(plan: Plan, as_of: date, cadres: QuerySet[Cadre], *, c
         ind = by_code[code]
         results.append(Verdict(subject_type="cadre", subject=person, indicator=code, verdict=verdict,
                                required=required, actual=actual, window=Span(start, end, as_of), gap=gap,
-                               evidence=list(evidence[0]) if evidence else [], advisory=ind.advisory, progress=progress, name=ind.name,
+                               evidence=list(evidence[0]) if evidence else [], advisory=ind.advisory,
+                               progress=float(progress), name=ind.name,
                                source=ind.source, subject_name=name))
     live_ids = list(marked.values_list("cadre_id", flat=True))
     if live_ids:
@@ -312,7 +319,7 @@ def check(*, plan_id: str | None = None, sample: int = 200, org_code: str | None
             stored = {}
             for row in StoredVerdict.objects.filter(snapshot=snap, cadre_id__in=chunk):
                 stored[(codes.get(row.cadre_id, str(row.cadre_id)), row.indicator)] = {
-                    "verdict": row.verdict, "progress": round(row.progress, 6), "window_start": row.window_start,
+                    "verdict": row.verdict, "progress": _progress(row.progress), "window_start": row.window_start,
                     "window_end": row.window_end, "required": row.required, "actual": row.actual, "gap": row.gap,
                     "evidence": sorted(row.evidence)}
             for key in sorted(set(fresh) | set(stored)):
