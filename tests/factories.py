@@ -46,3 +46,15 @@ def add_institution(code: str, name: str, kind: str, *, level: str = "city", rec
 
     return Institution.objects.create(code=code, name=name, kind=kind, level=level, recognised=recognised,
                                       owner_org=owner)
+
+
+def run_command(*argv: str) -> int:
+    """``ganxun …`` in this process, its exit code: through ``call_command``, which (unlike the command line,
+    whose ``run_from_argv`` closes every connection) leaves the test's database connection open."""
+    from django.core.management import call_command
+
+    try:
+        call_command(*argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0

@@ -9,18 +9,12 @@ from openpyxl import load_workbook
 from ganxun.audit.models import AuditEvent
 from ganxun.callups.services import TargetLine, annual_plan_save, nominate, nominations_audit
 from tests.callups.test_callups import TODAY, issued
+from tests.factories import run_command
 
 
 def _run(capsys, *argv):
-    """``ganxun callups …`` in this process: through ``call_command``, which (unlike the command line) leaves the
-    test's database connection open; its exit code and output."""
-    from django.core.management import call_command
-
-    try:
-        call_command("callups", *argv)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
+    """``ganxun callups …`` in this process: its exit code and output."""
+    code = run_command("callups", *argv)
     out = capsys.readouterr()
     return code, out.out, out.err
 

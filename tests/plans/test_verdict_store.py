@@ -11,6 +11,7 @@ from ganxun.plans.compliance import cadre_verdicts, compliance_scope, evaluate_c
 from ganxun.plans.models import SnapshotState, StoredVerdict, VerdictDirty, VerdictSnapshot
 from ganxun.plans.store import check, current_snapshot, rebuild, reporting_dates
 from ganxun.records.services import record_append
+from tests.factories import run_command
 
 PLAN = "henan-2019-2022"
 END = date(2022, 12, 31)
@@ -27,15 +28,7 @@ def ledger(world, schools):
 
 
 def main(argv: list[str]) -> int:
-    """``ganxun …`` in this process, its exit code: through ``call_command``, which (unlike the command line)
-    leaves the test's database connection open."""
-    from django.core.management import call_command
-
-    try:
-        call_command(*argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
+    return run_command(*argv)
 
 
 def _stored(plan, as_of):
