@@ -116,13 +116,19 @@ def window_tallies(cadres: QuerySet, counts: Counts, span: Span, *, need_dates: 
             entries = entries.filter(days__gte=counts.min_days)
         dates: dict[int, list] = defaultdict(list)
         refs: dict[int, list] = defaultdict(list)
-        for cadre_id, end, ext, pk in entries.values_list("cadre_id", "end_date", "external_id", "pk").order_by(
-                "cadre_id", "end_date", "pk"):
-            dates[cadre_id].append(end)
-            refs[cadre_id].append(ext or f"R{pk}")
-        for cadre_id in set(dates):
+        if need_dates:
+            for cadre_id, end, ext, pk in entries.values_list("cadre_id", "end_date", "external_id", "pk").order_by(
+                    "cadre_id", "end_date", "pk"):
+                dates[cadre_id].append(end)
+                refs[cadre_id].append(ext or f"R{pk}")
+        else:   # the evidence alone: no dates to convert (a third of the time of reading them)
+            for cadre_id, ext, pk in entries.values_list("cadre_id", "external_id", "pk").order_by(
+                    "cadre_id", "end_date", "pk"):
+                refs[cadre_id].append(ext or f"R{pk}")
+        for cadre_id in set(dates) | set(refs):
             t = tallies.setdefault(cadre_id, Tally())
-            t.dates = tuple(dates[cadre_id])
+            if need_dates:
+                t.dates = tuple(dates[cadre_id])
             if need_evidence:
                 t.evidence = tuple(refs[cadre_id])
     return tallies
