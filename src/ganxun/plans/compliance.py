@@ -48,14 +48,18 @@ def judged(plan: Plan, cadres: QuerySet[Cadre], who: Who, span: Span | None) -> 
 
 
 def cadre_verdicts(plan: Plan, as_of: date, cadres: QuerySet[Cadre], *, with_evidence: bool = True,
-                   codes: list[str] | None = None, include_not_applicable: bool = False) -> list[Verdict]:
+                   codes: list[str] | None = None, include_not_applicable: bool = False,
+                   with_figures: bool = True) -> list[Verdict]:
     """Every applicable cadre indicator of ``plan`` for every cadre in ``cadres``: from the verdict store when it
     holds this plan version at this date (``plans.store``; cadres a write has marked since are evaluated live),
-    else evaluated (``evaluate_cadre_verdicts``). The same verdicts either way; the store is only faster."""
+    else evaluated (``evaluate_cadre_verdicts``). The same verdicts either way; the store is only faster.
+
+    ``with_figures=False``: the caller only counts verdicts (a dashboard, a rate), so the store may leave a stored
+    verdict's required, actual and gap out (empty) rather than read them."""
     from ganxun.plans.store import stored_cadre_verdicts
 
     stored = stored_cadre_verdicts(plan, as_of, cadres, codes=codes, include_not_applicable=include_not_applicable,
-                                   with_evidence=with_evidence)
+                                   with_evidence=with_evidence, with_figures=with_figures)
     if stored is not None:
         return stored
     return evaluate_cadre_verdicts(plan, as_of, cadres, with_evidence=with_evidence, codes=codes,
@@ -145,7 +149,7 @@ def _verdicts_of(plan: Plan, code: str, as_of: date, cadres: QuerySet[Cadre],
     """The applicable verdicts of one cadre indicator: from ``known`` when it has them, else evaluated."""
     found = known.get(plan, as_of, code) if known is not None else None
     if found is None:
-        found = cadre_verdicts(plan, as_of, cadres, with_evidence=False, codes=[code])
+        found = cadre_verdicts(plan, as_of, cadres, with_evidence=False, codes=[code], with_figures=False)
     return found
 
 
@@ -340,8 +344,8 @@ def org_report(user, plan: Plan, as_of: date, *, org_code: str | None = None, su
         cadres = compliance_scope(user).filter(org__path__startswith=root.path)
         codes = sorted(set(plan.hours_indicators)
                        | {i.of_indicator for i in plan.of_subject("org") if i.measure.rests_on_indicator})
-        known = CadreResults.of(plan, as_of, cadre_verdicts(plan, as_of, cadres, with_evidence=False, codes=codes),
-                                codes)
+        known = CadreResults.of(plan, as_of, cadre_verdicts(plan, as_of, cadres, with_evidence=False, codes=codes,
+                                                            with_figures=False), codes)
     verdicts = org_verdicts(user, plan, as_of, org_code=org_code, subtree=subtree,
                             include_not_applicable=include_not_applicable, known=known)
     return verdicts, org_figures(user, plan, as_of, org_code=org_code, known=known)

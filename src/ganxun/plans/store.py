@@ -240,7 +240,8 @@ def pending() -> int:
 
 
 def stored_cadre_verdicts(plan: Plan, as_of: date, cadres: QuerySet[Cadre], *, codes: list[str] | None = None,
-                          include_not_applicable: bool = False, with_evidence: bool = True) -> list[Verdict] | None:
+                          include_not_applicable: bool = False, with_evidence: bool = True,
+                          with_figures: bool = True) -> list[Verdict] | None:
     """``evaluate_cadre_verdicts`` from the store: None when it has no current snapshot of this plan version at
     this date. Cadres marked since are evaluated live; the others are read (their evidence when asked)."""
     snap = current_snapshot(plan, as_of)
@@ -253,9 +254,12 @@ def stored_cadre_verdicts(plan: Plan, as_of: date, cadres: QuerySet[Cadre], *, c
     rows = (StoredVerdict.objects.filter(snapshot=snap, cadre__in=cadres.values("pk"), indicator__in=list(by_code))
             .exclude(cadre__in=marked.values("cadre_id"))
             .values_list("cadre__person_code", "cadre__name", "indicator", "verdict", "progress", "window_start",
-                         "window_end", "required", "actual", "gap", *(("evidence",) if with_evidence else ())))
+                         "window_end", *(("required", "actual", "gap") if with_figures else ()),
+                         *(("evidence",) if with_evidence else ())))
     results = []
-    for person, name, code, verdict, progress, start, end, required, actual, gap, *evidence in rows:
+    for person, name, code, verdict, progress, start, end, *rest in rows:
+        required, actual, gap = rest[:3] if with_figures else ({}, {}, {})
+        evidence = rest[3:] if with_figures else rest
         ind = by_code[code]
         results.append(Verdict(subject_type="cadre", subject=person, indicator=code, verdict=verdict,
                                required=required, actual=actual, window=Span(start, end, as_of), gap=gap,

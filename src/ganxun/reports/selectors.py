@@ -178,7 +178,7 @@ def compliance_dashboard(user, plan: Plan, as_of: date, *, org_code: str | None 
         row.cadres += 1
     total.cadres = len(paths)
 
-    verdicts = cadre_verdicts(plan, as_of, cadres, with_evidence=False)
+    verdicts = cadre_verdicts(plan, as_of, cadres, with_evidence=False, with_figures=False)
     known = CadreResults.of(plan, as_of, verdicts)
     advisory = {ind.code for ind in cadre_inds if ind.advisory}
     makeup_codes = [ind.code for ind in cadre_inds if ind.makeup_list]
