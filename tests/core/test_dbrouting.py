@@ -174,3 +174,30 @@ def test_the_report_pages_and_the_compliance_api_read_from_the_replica():
         return False
 
     assert [v.__name__ for v in decorated if not marked(v)] == []
+
+
+def test_a_report_job_reads_from_the_replica_and_other_jobs_do_not(replica, transactional_db):
+    """The worker runs a report (a board, a list, its export) with replica reads; an import or a rebuild reads the
+    primary."""
+    from ganxun.jobs.models import Job
+    from ganxun.jobs.registry import JobKind, JobOutcome, register_job_kind
+    from ganxun.jobs.runner import execute
+    import ganxun.dataio.background  # noqa: F401 (registers the import kinds)
+    import ganxun.reports.background  # noqa: F401 (registers the report kinds)
+    from ganxun.jobs.registry import _kinds, job_kind
+
+    seen = {}
+
+    def run(job, reporter):
+        seen[job.kind] = router.db_for_read(Cadre)
+        return JobOutcome(message="ok")
+
+    register_job_kind(JobKind("test_report", "报表", run, reads_replica=True))
+    register_job_kind(JobKind("test_write", "写入", run))
+    owner = User.objects.create_user(username="job_owner", password="Ganxun@2026-jobs")
+    for kind in ("test_report", "test_write"):
+        execute(Job.objects.create(kind=kind, title=kind, params={}, owner=owner).pk)
+    assert seen == {"test_report": "replica", "test_write": "default"}
+    assert all(job_kind(k).reads_replica for k in ("dashboard", "verdict_list", "verdict_export"))
+    assert not job_kind("import_write").reads_replica
+    del _kinds["test_report"], _kinds["test_write"]

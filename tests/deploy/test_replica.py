@@ -372,3 +372,23 @@ def test_a_stopped_replica_falls_back_to_the_primary(replicated):
     replicated.wait_for_replay()
     assert title in archive_titles(readers["main"])
     assert "只读副本恢复可用" in replicated.log("main")
+
+
+def test_the_compliance_command_reads_the_replica(replicated):
+    """``ganxun compliance`` is a report too: run beside a deployment with a replica, it reads there."""
+    env = _app_env(Path(tempfile.mkdtemp(prefix="ganxun-replica-cli-")), replicated.primary, replicated.standby,
+                   GANXUN_REPLICA_MAX_LAG_SECONDS="600", GANXUN_REPLICA_CHECK_SECONDS="0")
+
+    def cli_hours() -> float:
+        done = subprocess.run([*ganxun_command(), "compliance", "--plan", PLAN, "--as-of", AS_OF, "--person", CADRE,
+                               "--subject", "cadres", "--no-evidence"], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return sum((r["actual"] or {}).get("hours", 0) for r in json.loads(done.stdout)["results"])
+
+    before = cli_hours()
+    assert before == api_hours(replicated)
+    with replicated.replay_paused():
+        add_record(log_in(replicated, WRITER), unique("命令行副本专题班"), hours=12)
+        assert cli_hours() == before          # the replica has not applied the write
+    replicated.wait_for_replay()
+    assert cli_hours() == before + 12

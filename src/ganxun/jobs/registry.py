@@ -29,6 +29,8 @@ class JobKind:
     rerunnable: bool = True
     # where the owner follows it (a URL for the job), if not the jobs app's own page
     page: Callable | None = None
+    # a report: its reads may be answered by the read replica (``core.dbrouting``); its writes still go to the primary
+    reads_replica: bool = False
 
 
 _kinds: dict[str, JobKind] = {}

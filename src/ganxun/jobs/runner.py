@@ -2,7 +2,9 @@
 
 import logging
 import traceback
+from contextlib import nullcontext
 
+from ganxun.core.dbrouting import replica_reads
 from ganxun.core.errors import DomainError
 from ganxun.jobs import progress
 from ganxun.jobs.registry import JobOutcome, job_kind
@@ -21,7 +23,8 @@ def execute(job_id: int) -> str:
         try:
             if kind is None:
                 raise DomainError(f"未知的后台任务类型 {job.kind}")
-            outcome = kind.run(job, reporter)
+            with replica_reads() if kind.reads_replica else nullcontext():
+                outcome = kind.run(job, reporter)
         except DomainError as exc:
             outcome = JobOutcome(message=exc.message, failed=True)
         except Exception:  # a bug: the owner sees that it failed; the operator sees why in the log

@@ -108,6 +108,6 @@ def _page(job: Job) -> str:
     return reverse(names.get(p.get("list"), "reports:cadres")) + "?" + urlencode({**base, **extra})
 
 
-register_job_kind(JobKind("dashboard", "达标评估统计", run_board, page=_page))
-register_job_kind(JobKind("verdict_list", "达标名单统计", run_list, page=_page))
-register_job_kind(JobKind("verdict_export", "导出达标明细", run_export))
+register_job_kind(JobKind("dashboard", "达标评估统计", run_board, page=_page, reads_replica=True))
+register_job_kind(JobKind("verdict_list", "达标名单统计", run_list, page=_page, reads_replica=True))
+register_job_kind(JobKind("verdict_export", "导出达标明细", run_export, reads_replica=True))

@@ -1,6 +1,7 @@
 import json
 from datetime import date
 
+from ganxun.core.dbrouting import replica_reads
 from ganxun.core.errors import DomainError
 from ganxun.core.management.base import GanxunCommand, parse_day
 from ganxun.plans.compliance import CadreResults, cadre_verdicts, compliance_scope, org_report
@@ -31,6 +32,11 @@ class Command(GanxunCommand):
         parser.add_argument("--no-evidence", action="store_true", help="不列出证据记录（更快）")
 
     def handle(self, *args, **opts):
+        # a report: with a read replica configured (GANXUN_REPLICA_URL) it reads there, like the report pages
+        with replica_reads():
+            self._report(opts)
+
+    def _report(self, opts):
         try:
             plan = load_plan(opts["plan"])
         except PlanFileError as exc:
