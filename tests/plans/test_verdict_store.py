@@ -86,6 +86,20 @@ def test_check_finds_a_tampered_row_a_deleted_one_and_a_store_left_behind_by_the
     Cadre.objects.filter(person_code="C-DC-2").update(rank="division_chief", tier="division")
     assert main(["verdicts", "check", "--plan", PLAN, "--org", "419901", "--sample", "0"]) == 1
     assert "C-DC-2 staff_hours_annual" in capsys.readouterr().out
+    # a unit's count changed by hand, and a cadre's fact: both found
+    from ganxun.plans.models import StoredFact, StoredOrgFact
+
+    rebuild(plan_id=PLAN, dates=[END])
+    assert main(["verdicts", "check", "--plan", PLAN, "--sample", "100"]) == 0
+    StoredOrgFact.objects.filter(org__code="419901CZJ", key="cadres").update(value=7)
+    assert main(["verdicts", "check", "--plan", PLAN, "--sample", "100"]) == 1
+    assert "419901CZJ 单位统计 cadres：库中 7，重新计算 2" in capsys.readouterr().out
+    rebuild(plan_id=PLAN, dates=[END])
+    fact = StoredFact.objects.get(cadre__person_code="C-XC-1")
+    del fact.facts["cadres"]
+    fact.save()
+    assert main(["verdicts", "check", "--plan", PLAN, "--org", "419902"]) == 1
+    assert "C-XC-1 统计项 cadres：库中 None，重新计算 1" in capsys.readouterr().out
 
 
 def test_a_rebuild_that_dies_midway_leaves_the_old_snapshot_serving(world, ledger, monkeypatch):
@@ -170,6 +184,50 @@ def test_after_the_commit_a_write_is_in_the_store(world, ledger, django_capture_
         assert _stored_rows(plan, as_of) == _fresh_rows(plan, as_of)
 
 
+def _board(user, as_of, org=None):
+    """What the dashboard shows, as plain data: every row's counts and unit verdicts, the lists, the figures."""
+    from ganxun.reports.selectors import compliance_dashboard
+
+    b = compliance_dashboard(user, load_plan(PLAN), as_of, org_code=org)
+    rows = [(r.code, r.cadres, {k: vars(c) for k, c in r.cells.items()},
+             {k: v.as_dict() for k, v in r.org_verdicts.items()}) for r in (b.total, *b.rows)]
+    return {"rows": rows, "lists": (b.makeup, b.at_risk, b.at_risk_people, b.unmet, b.unmet_people),
+            "figures": [f.as_dict() for f in b.figures], "stored": b.stored_at is not None}
+
+
+def _boards_agree(user, as_of, org=None):
+    """The board from the store's unit counts equals the board evaluated afresh (the snapshots set aside)."""
+    from django.db import transaction
+
+    stored = _board(user, as_of, org)
+    with transaction.atomic():
+        VerdictSnapshot.objects.all().delete()
+        live = _board(user, as_of, org)
+        transaction.set_rollback(True)
+    assert stored.pop("stored") and not live.pop("stored")
+    assert stored == live
+    return stored
+
+
+def test_the_dashboard_from_the_units_counts_equals_a_fresh_one_also_with_a_write_not_yet_taken_in(world, ledger):
+    rebuild(plan_id=PLAN, dates=[END, date(2021, 6, 30)])
+    for user, org in (("admin", None), ("city", "4199"), ("city", "419901"), ("dc", None)):
+        for as_of in (END, date(2021, 6, 30)):
+            board = _boards_agree(world.users[user], as_of, org)
+    assert board["rows"][0][1] > 0
+    # a record the store has not taken in yet, and a cadre moved to another unit: taken out and put back live
+    from ganxun.cadres.services import cadre_update
+
+    record_append(acting_user=world.users["admin"], person_code="C-DC-2", institution_code="DX4199",
+                  values={"title": "专题班", "source": "full_time", "start_date": date(2022, 9, 1),
+                          "end_date": date(2022, 9, 20), "hours": "120"})
+    cadre_update(acting_user=world.users["admin"], person_code="C-CITY-1", values={}, org_code="419901CZJ",
+                 reason="调动")
+    assert VerdictDirty.objects.count() == 2
+    for user, org in (("admin", None), ("city", "4199"), ("city", "419901")):
+        _boards_agree(world.users[user], END, org)
+
+
 RANKS = ["division_chief", "division_deputy", "section_chief", "section_deputy", "clerk_1", "principal_clerk_2"]
 UNITS = ["4199JYJ", "419901CZJ", "419902NYJ"]
 
@@ -245,6 +303,8 @@ def test_the_store_equals_a_fresh_evaluation_after_every_kind_of_write(world, sc
             assert not VerdictDirty.objects.exists()
             for as_of in dates:
                 assert _stored_rows(plan, as_of) == _fresh_rows(plan, as_of)
+            _boards_agree(admin, END)
+            _boards_agree(admin, END, "4199")
 
     Ledger.TestCase.settings = settings(max_examples=12, stateful_step_count=6, deadline=None,
                                         suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -24,7 +24,7 @@ from ganxun.plans.rules import Who
 from ganxun.plans.spec import Counts, Indicator, Plan
 
 __all__ = ["cadre_verdicts", "org_verdicts", "org_figures", "org_report", "Figure", "compliance_scope",
-           "CadreResults"]
+           "CadreResults", "Members", "Numbers", "figures_of", "year_judged"]
 
 
 def compliance_scope(user, *, org_code: str | None = None, person_code: str | None = None) -> QuerySet[Cadre]:
@@ -196,7 +196,7 @@ def _met(plan: Plan, code: str, as_of: date, cadres: QuerySet[Cadre],
 
 
 @dataclass(frozen=True)
-class _Members:
+class Members:
     """What an org indicator's measure asks for its members (``Measure.members``): per cadre of the
     population, ``(org path, 1 or 0)`` — trained in the window, or meeting a cadre indicator."""
 
@@ -221,7 +221,7 @@ def org_verdicts(user, plan: Plan, as_of: date, *, org_code: str | None = None, 
     root, nodes = _org_nodes(user, org_code)
     cadres = compliance_scope(user).filter(org__path__startswith=root.path)
     targets = nodes if subtree else [root]
-    members = _Members(plan, as_of, cadres, known)
+    members = Members(plan, as_of, cadres, known)
     results: list[Verdict] = []
     for ind in plan.of_subject("org"):
         span = span_for(plan, ind, as_of)
@@ -261,6 +261,21 @@ class Figure:
                 "window": [d.isoformat() for d in self.window] if self.window else None}
 
 
+@dataclass(frozen=True)
+class Numbers:
+    """The parts of the report figures, for one subtree: counted from the ledger (``org_figures``) or added up from
+    the verdict store's per-cadre facts (``plans.facts``)."""
+
+    judged: int                 # cadres judged in the year of as_of
+    trained: int                # of them, with a completed training that is not self-study
+    full_time_hours: Decimal
+    online_hours: Decimal
+    hours_met: int              # verdicts of the hours indicators: met …
+    hours_all: int              # … of all
+    rotation_done: int          # leaders judged in the plan period with a rotation record
+    rotation_whole: int
+
+
 def org_figures(user, plan: Plan, as_of: date, *, org_code: str | None = None,
                 known: CadreResults | None = None) -> list[Figure]:
     """The figures every report quotes, for one org's subtree in the calendar year of ``as_of``.
@@ -272,51 +287,69 @@ def org_figures(user, plan: Plan, as_of: date, *, org_code: str | None = None,
     """
     root, _ = _org_nodes(user, org_code)
     cadres = compliance_scope(user).filter(org__path__startswith=root.path)
-    year = Span(date(as_of.year, 1, 1), date(as_of.year, 12, 31), as_of)
+    year = _year(as_of)
     in_year = judged(plan, cadres, Who(), year)
-    total = in_year.count()
     any_training = window_tallies(in_year, Counts(exclude_sources=("self_study",)), year)
-    participants = sum(1 for t in any_training.values() if t.count > 0)
     full_time = window_tallies(in_year, Counts(sources=("full_time",)), year)
     online = window_tallies(in_year, Counts(sources=("online",)), year)
-    ft_hours = sum((t.hours for t in full_time.values()), Decimal("0"))
-    online_hours = sum((t.hours for t in online.values()), Decimal("0"))
-
-    def rate(part, whole):
-        return round(part / whole, 4) if whole else None
-
     hours_met = hours_all = 0
-    hours_spans = []
     for code in plan.hours_indicators:
         verdicts = _verdicts_of(plan, code, as_of, cadres, known)
         hours_all += len(verdicts)
         hours_met += sum(1 for v in verdicts if v.verdict == MET)
-        if (span := span_for(plan, plan.indicator(code), as_of)) is not None:
-            hours_spans.append(span)
-    in_the_year = (year.start, year.end)
-    hours_window = (min(s.start for s in hours_spans), max(s.end for s in hours_spans)) if hours_spans else None
-    figures = [
-        _from_source("call_up_rate", "调训率", in_year, total, year, in_the_year),
-        _from_source("participation_rate", "参训率", in_year, total, year, in_the_year),
-        Figure("training_coverage", "培训覆盖率", rate(participants, total), "share", numerator=participants,
-               denominator=total, note=f"{as_of.year} 年内有结业培训记录（不含在职自学）的干部占比",
-               window=in_the_year),
-        Figure("avg_full_time_hours", "人均脱产培训学时", round(float(ft_hours) / total, 1) if total else None,
-               "hours", numerator=float(ft_hours), denominator=total, window=in_the_year),
-        Figure("avg_online_hours", "人均网络培训学时", round(float(online_hours) / total, 1) if total else None,
-               "hours", numerator=float(online_hours), denominator=total, window=in_the_year),
-        Figure("hours_compliance_rate", "学时达标率", rate(hours_met, hours_all), "share", numerator=hours_met,
-               denominator=hours_all, note="学时指标（" + "、".join(plan.hours_indicators) + "）达标的干部占比",
-               window=hours_window),
-    ]
+    done = whole = 0
     if plan.rotation_indicator and plan.hours_indicators:
         rot = plan.indicator(plan.rotation_indicator)
         period = Span(plan.start, plan.end, as_of)
         leaders = judged(plan, cadres, plan.indicator(plan.hours_indicators[0]).who, period)
         tallies = window_tallies(leaders, rot.counts, period) if as_of >= plan.start else {}
         done, whole = sum(1 for t in tallies.values() if t.count > 0), leaders.count()
-        figures.append(Figure("rotation_progress", "五年轮训完成率", rate(done, whole), "share", target="100%",
-                              numerator=done, denominator=whole,
+    numbers = Numbers(judged=in_year.count(), trained=sum(1 for t in any_training.values() if t.count > 0),
+                      full_time_hours=sum((t.hours for t in full_time.values()), Decimal("0")),
+                      online_hours=sum((t.hours for t in online.values()), Decimal("0")),
+                      hours_met=hours_met, hours_all=hours_all, rotation_done=done, rotation_whole=whole)
+    return figures_of(plan, as_of, numbers, in_year)
+
+
+def _year(as_of: date) -> Span:
+    return Span(date(as_of.year, 1, 1), date(as_of.year, 12, 31), as_of)
+
+
+def year_judged(plan: Plan, cadres: QuerySet[Cadre], as_of: date) -> QuerySet[Cadre]:
+    """The cadres of ``cadres`` the yearly figures count (judged in the calendar year of ``as_of``)."""
+    return judged(plan, cadres, Who(), _year(as_of))
+
+
+def figures_of(plan: Plan, as_of: date, n: Numbers, in_year: QuerySet[Cadre]) -> list[Figure]:
+    """The report figures from their parts; ``in_year``: the cadres judged in the year, for the figures another
+    module counts (调训率, 参训率)."""
+    year, total = _year(as_of), n.judged
+
+    def rate(part, whole):
+        return round(part / whole, 4) if whole else None
+
+    hours_spans = [s for code in plan.hours_indicators if (s := span_for(plan, plan.indicator(code), as_of))]
+    in_the_year = (year.start, year.end)
+    hours_window = (min(s.start for s in hours_spans), max(s.end for s in hours_spans)) if hours_spans else None
+    figures = [
+        _from_source("call_up_rate", "调训率", in_year, total, year, in_the_year),
+        _from_source("participation_rate", "参训率", in_year, total, year, in_the_year),
+        Figure("training_coverage", "培训覆盖率", rate(n.trained, total), "share", numerator=n.trained,
+               denominator=total, note=f"{as_of.year} 年内有结业培训记录（不含在职自学）的干部占比",
+               window=in_the_year),
+        Figure("avg_full_time_hours", "人均脱产培训学时",
+               round(float(n.full_time_hours) / total, 1) if total else None, "hours",
+               numerator=float(n.full_time_hours), denominator=total, window=in_the_year),
+        Figure("avg_online_hours", "人均网络培训学时", round(float(n.online_hours) / total, 1) if total else None,
+               "hours", numerator=float(n.online_hours), denominator=total, window=in_the_year),
+        Figure("hours_compliance_rate", "学时达标率", rate(n.hours_met, n.hours_all), "share", numerator=n.hours_met,
+               denominator=n.hours_all, note="学时指标（" + "、".join(plan.hours_indicators) + "）达标的干部占比",
+               window=hours_window),
+    ]
+    if plan.rotation_indicator and plan.hours_indicators:
+        period = Span(plan.start, plan.end, as_of)
+        figures.append(Figure("rotation_progress", "五年轮训完成率", rate(n.rotation_done, n.rotation_whole), "share",
+                              target="100%", numerator=n.rotation_done, denominator=n.rotation_whole,
                               note="规划期内接受过系统理论教育和严格党性教育的县处级以上领导干部占比",
                               window=(period.start, period.end)))
     return figures

@@ -110,6 +110,38 @@ class StoredVerdict(models.Model):
                    models.Index(fields=["snapshot", "cadre"])]
 
 
+class StoredFact(models.Model):
+    """The numbers a report adds up, for one cadre in a snapshot (``plans.facts``: its verdicts, membership of the
+    unit indicators' populations, hours in the year …) as ``{key: number}``, under the org the cadre sat in when it
+    was evaluated."""
+
+    snapshot = models.ForeignKey(VerdictSnapshot, on_delete=models.CASCADE, related_name="facts")
+    cadre = models.ForeignKey("cadres.Cadre", on_delete=models.CASCADE, related_name="+")
+    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
+    facts = models.JSONField("统计项", default=dict)
+
+    class Meta:
+        verbose_name = "干部统计项"
+        verbose_name_plural = "干部统计项"
+        constraints = [models.UniqueConstraint(fields=["snapshot", "cadre"], name="one_cadre_fact")]
+        indexes = [models.Index(fields=["snapshot", "org"])]
+
+
+class StoredOrgFact(models.Model):
+    """A unit's count: the sum of one ``StoredFact`` key over the cadres sitting directly in that org. A report on
+    a subtree adds up the rows of its orgs (one row per org and key, never one per cadre)."""
+
+    snapshot = models.ForeignKey(VerdictSnapshot, on_delete=models.CASCADE, related_name="org_facts")
+    org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField("项目", max_length=96)
+    value = models.DecimalField("数值", max_digits=16, decimal_places=2)
+
+    class Meta:
+        verbose_name = "单位统计项"
+        verbose_name_plural = "单位统计项"
+        constraints = [models.UniqueConstraint(fields=["snapshot", "org", "key"], name="one_org_fact")]
+
+
 class VerdictDirty(models.Model):
     """A cadre whose stored verdicts a write has made stale: marked in the write's own transaction, cleared when
     the store has re-evaluated them. Until then every reader evaluates that cadre live."""

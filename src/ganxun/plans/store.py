@@ -28,7 +28,8 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max, QuerySet, Sum
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from ganxun.cadres.models import Cadre
@@ -37,7 +38,9 @@ from ganxun.core.errors import DomainError
 from ganxun.core.roles import UNSCOPED_OPERATOR
 from ganxun.plans import catalog
 from ganxun.plans.compliance import compliance_scope, evaluate_cadre_verdicts, sort_cadre_verdicts
-from ganxun.plans.models import SnapshotState, StoredVerdict, VerdictDirty, VerdictSnapshot
+from ganxun.plans.facts import add_facts, cadre_facts
+from ganxun.plans.models import (SnapshotState, StoredFact, StoredOrgFact, StoredVerdict, VerdictDirty,
+                                 VerdictSnapshot)
 from ganxun.records.bulk import insert_rows
 from ganxun.plans.engine import Span, Verdict, span_for
 from ganxun.plans.spec import Plan
@@ -133,6 +136,7 @@ def _rebuild_one(plan: Plan, as_of: date) -> RebuildResult:
             with transaction.atomic():
                 rows += _write(snapshot, plan, as_of, scope.filter(pk__gte=lo, pk__lte=hi))
         with transaction.atomic():
+            _sum_orgs(snapshot)
             VerdictSnapshot.objects.filter(plan_id=plan.id, plan_version=plan.version, as_of=as_of,
                                            state=SnapshotState.CURRENT).delete()
             VerdictSnapshot.objects.filter(pk=snapshot.pk).update(
@@ -159,12 +163,55 @@ def _row(snapshot_id: int, cadre_id: int, v: Verdict) -> tuple:
             *(json.dumps(f[k], ensure_ascii=False) for k in ("required", "actual", "gap", "evidence")))
 
 
+_FACT_COLUMNS = ("snapshot_id", "cadre_id", "org_id", "facts")
+
+
 def _write(snapshot: VerdictSnapshot, plan: Plan, as_of: date, cadres: QuerySet[Cadre]) -> int:
-    """Evaluate ``cadres`` and write their verdicts into ``snapshot`` (in the caller's transaction)."""
+    """Evaluate ``cadres`` and write their verdicts and their facts (``plans.facts``) into ``snapshot`` (in the
+    caller's transaction). Returns the verdicts written."""
     verdicts, pks = _evaluate(plan, as_of, cadres)
     rows = [_row(snapshot.pk, pks[v.subject], v) for v in verdicts]
     insert_rows(StoredVerdict, _COLUMNS, rows, count=len(rows))
+    facts = [(snapshot.pk, pk, org_id, json.dumps({k: _jsonable(v) for k, v in found.items()}))
+             for pk, (org_id, found) in cadre_facts(plan, as_of, cadres, verdicts).items()]
+    insert_rows(StoredFact, _FACT_COLUMNS, facts, count=len(facts))
     return len(rows)
+
+
+def _jsonable(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _facts_of(stored: dict) -> dict[str, Decimal]:
+    return {k: Decimal(str(v)) for k, v in stored.items()}
+
+
+def _sum_orgs(snapshot: VerdictSnapshot, org_ids: set[int] | None = None) -> None:
+    """(Re)write the unit counts of ``snapshot`` (of ``org_ids``, or every org) from its cadres' facts: one
+    statement over the facts table, each cadre's facts opened by the database's JSON functions, grouped by org
+    and key."""
+    counts = StoredOrgFact.objects.filter(snapshot=snapshot)
+    if org_ids is not None:
+        if not org_ids:
+            return
+        counts = counts.filter(org_id__in=org_ids)
+    counts.delete()
+    q = connection.ops.quote_name
+    facts, into = q(StoredFact._meta.db_table), q(StoredOrgFact._meta.db_table)
+    if connection.vendor == "postgresql":
+        each, value = "jsonb_each_text(f.facts) AS j(key, value)", "j.value::numeric"
+    else:
+        each, value = "json_each(f.facts) AS j", "j.value"
+    sql = (f"INSERT INTO {into} (snapshot_id, org_id, {q('key')}, value) "
+           f"SELECT f.snapshot_id, f.org_id, j.key, SUM({value}) FROM {facts} AS f, {each} "
+           "WHERE f.snapshot_id = %s{orgs} GROUP BY f.snapshot_id, f.org_id, j.key")
+    with connection.cursor() as cursor:
+        if org_ids is None:
+            cursor.execute(sql.format(orgs=""), [snapshot.pk])
+            return
+        for chunk in _chunks(sorted(org_ids)):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(sql.format(orgs=f" AND f.org_id IN ({marks})"), [snapshot.pk, *chunk])
 
 
 # ---- kept current ------------------------------------------------------------------------------------------------
@@ -215,8 +262,13 @@ def refresh_marked(cadre_ids: list[int] | None = None) -> int:
             key = (snap.plan_id, snap.plan_version)
             plan = plans.get(key) or plans.setdefault(key, catalog.load_plan(*key))
             StoredVerdict.objects.filter(snapshot=snap, cadre_id__in=ids).delete()
+            old_facts = StoredFact.objects.filter(snapshot=snap, cadre_id__in=ids)
+            orgs = set(old_facts.values_list("org_id", flat=True).distinct())   # where they were counted …
+            old_facts.delete()
             for chunk in _chunks(sorted(scope)):
                 _write(snap, plan, snap.as_of, Cadre.objects.filter(pk__in=chunk))
+            orgs |= set(Cadre.objects.filter(pk__in=scope).values_list("org_id", flat=True).distinct())   # … and are
+            _sum_orgs(snap, orgs)
         if not _building().exists():
             VerdictDirty.objects.filter(cadre_id__in=ids).delete()
     return len(ids)
@@ -352,4 +404,89 @@ def check(*, plan_id: str | None = None, sample: int = 200, org_code: str | None
                 for name in a:
                     if a[name] != b[name]:
                         differences.append(Difference(label, *key, name, a[name], b[name]))
+            differences += _check_facts(snap, plan, label, Cadre.objects.filter(pk__in=chunk), fresh_list, codes)
     return len(ids), differences
+
+
+def _check_facts(snap: VerdictSnapshot, plan: Plan, label: str, cadres: QuerySet[Cadre], verdicts: list[Verdict],
+                 codes: dict[int, str]) -> list[Difference]:
+    """The facts of ``cadres`` in the snapshot against fresh ones, and the counts of their units against the sum
+    of the facts of those units' cadres."""
+    from ganxun.orgs.models import Org
+
+    found = []
+    fresh = {pk: (org_id, facts) for pk, (org_id, facts) in cadre_facts(plan, snap.as_of, cadres, verdicts).items()}
+    stored = {pk: (org_id, _facts_of(facts)) for pk, org_id, facts in
+              StoredFact.objects.filter(snapshot=snap, cadre__in=cadres).values_list("cadre_id", "org_id", "facts")}
+    for pk in sorted(set(fresh) | set(stored)):
+        org_id, now = fresh.get(pk, (None, {}))
+        was, then = stored.get(pk, (None, {}))
+        if was is not None and was != org_id:
+            found.append(Difference(label, codes.get(pk, str(pk)), "统计项", "所在单位", was, org_id))
+        for key in sorted(set(now) | set(then)):
+            if then.get(key, 0) != now.get(key, 0):
+                found.append(Difference(label, codes.get(pk, str(pk)), "统计项", key, _num(then.get(key)),
+                                        _num(now.get(key))))
+    orgs = {org_id for org_id, _ in fresh.values()}
+    org_codes = dict(Org.objects.filter(pk__in=orgs).values_list("pk", "code"))
+    sums: dict[tuple[int, str], Decimal] = {}
+    for org_id, facts in StoredFact.objects.filter(snapshot=snap, org_id__in=orgs).values_list("org_id", "facts"):
+        for key, value in _facts_of(facts).items():
+            sums[org_id, key] = sums.get((org_id, key), Decimal(0)) + value
+    counts = dict((((o, k), v) for o, k, v in StoredOrgFact.objects.filter(snapshot=snap, org_id__in=orgs)
+                   .values_list("org_id", "key", "value")))
+    for org_id, key in sorted(set(sums) | set(counts)):
+        if sums.get((org_id, key), 0) != counts.get((org_id, key), 0):
+            found.append(Difference(label, org_codes.get(org_id, str(org_id)), "单位统计", key,
+                                    _num(counts.get((org_id, key))), _num(sums.get((org_id, key)))))
+    return found
+
+
+def _num(value: Decimal | None) -> int | float | None:
+    """A count or a sum as the check prints it (7, 12.5)."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+# ---- a subtree's counts (the dashboard) ---------------------------------------------------------------------
+
+DIRECT = ""   # the group of the cadres sitting in the root org itself
+
+
+def stored_subtree_sums(plan: Plan, as_of: date, root_path: str, width: int,
+                        cadres: QuerySet[Cadre]) -> dict[str, dict[str, Decimal]] | None:
+    """The facts (``plans.facts``) of the cadres under ``root_path``, added up per child: keyed by the first
+    ``width`` characters of the org path (``DIRECT`` for the root org itself). None when the store has no current
+    snapshot of this plan version at this date.
+
+    Read from the units' counts, one row per org and key; the cadres a write has marked since are taken out as
+    they were counted and put back as they are now (``cadres``: who is in the report now), so that the sums are
+    those of a fresh evaluation.
+    """
+    snap = current_snapshot(plan, as_of)
+    if snap is None:
+        return None
+
+    def group(path: str) -> str:
+        return path[:width] if len(path) >= width else DIRECT
+
+    sums: dict[str, dict[str, Decimal]] = {}
+    rows = (StoredOrgFact.objects.filter(snapshot=snap, org__path__startswith=root_path)
+            .annotate(prefix=Substr("org__path", 1, width)).values("prefix", "key").annotate(total=Sum("value"))
+            .values_list("prefix", "key", "total").order_by())
+    for prefix, key, total in rows:
+        into = sums.setdefault(group(prefix), {})
+        into[key] = into.get(key, Decimal(0)) + total
+    marked = list(VerdictDirty.objects.values_list("cadre_id", flat=True))
+    if marked:
+        for path, facts in (StoredFact.objects.filter(snapshot=snap, cadre_id__in=marked,
+                                                      org__path__startswith=root_path)
+                            .values_list("org__path", "facts")):
+            add_facts(sums.setdefault(group(path), {}), _facts_of(facts), -1)
+        now = cadres.filter(pk__in=marked)
+        verdicts = evaluate_cadre_verdicts(plan, as_of, now, with_evidence=False)
+        paths = dict(now.values_list("pk", "org__path"))
+        for pk, (_, found) in cadre_facts(plan, as_of, now, verdicts).items():
+            add_facts(sums.setdefault(group(paths[pk]), {}), found)
+    return sums

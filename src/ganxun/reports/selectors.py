@@ -13,6 +13,7 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,11 +24,12 @@ from ganxun.core.errors import NotFound
 from ganxun.orgs.models import Org, OrgKind, OrgType
 from ganxun.core.roles import role_of
 from ganxun.orgs.selectors import access_org, orgs_visible_to, root_org_of, scope_of
-from ganxun.plans.compliance import (CadreResults, Figure, cadre_verdicts, compliance_scope, org_figures,
-                                     org_verdicts)
-from ganxun.plans.engine import AT_RISK, MET, ON_TRACK, UNMET, VERDICT_LABELS, Verdict, span_for
+from ganxun.plans.compliance import (CadreResults, Figure, Numbers, cadre_verdicts, compliance_scope, figures_of,
+                                     org_figures, org_verdicts, year_judged)
+from ganxun.plans.engine import AT_RISK, MET, NOT_APPLICABLE, ON_TRACK, UNMET, VERDICT_LABELS, Share, Verdict, span_for
+from ganxun.plans.facts import FIGURE_KEYS, add_facts, member_keys, verdict_key
 from ganxun.plans.spec import Indicator, Plan
-from ganxun.plans.store import current_snapshot, pending
+from ganxun.plans.store import DIRECT, current_snapshot, pending, stored_subtree_sums
 
 # The verdicts a cadre indicator can give, in the order the dashboard shows them.
 COUNTED = (MET, ON_TRACK, AT_RISK, UNMET)
@@ -169,8 +171,14 @@ def compliance_dashboard(user, plan: Plan, as_of: date, *, org_code: str | None 
         for ind in cadre_inds:
             r.cell(ind.code)
 
-    # One evaluation for the whole subtree, one query for every cadre's org path.
     cadres = compliance_scope(user, org_code=root.code)
+    scope = scope_of(user)
+    if scope.everything or any(root.path.startswith(p) for p in scope.paths):   # the whole subtree is theirs
+        sums = stored_subtree_sums(plan, as_of, root.path, width, cadres)
+        if sums is not None:
+            return _board_from_sums(user, plan, as_of, root, sums, total, direct, rows, by_prefix, cadres)
+
+    # One evaluation for the whole subtree, one query for every cadre's org path.
     paths = dict(cadres.order_by().values_list("person_code", "org__path"))
     row_of = {code: by_prefix.get(path[:width], direct) if len(path) >= width else direct
               for code, path in paths.items()}
@@ -214,6 +222,62 @@ def compliance_dashboard(user, plan: Plan, as_of: date, *, org_code: str | None 
         makeup_codes=makeup_codes, makeup=len(makeup_people), at_risk=at_risk,
         at_risk_people=len(at_risk_people), unmet=unmet, unmet_people=len(unmet_people),
         stored_at=snapshot.finished_at if snapshot else None, pending=pending() if snapshot else 0)
+
+
+def _board_from_sums(user, plan: Plan, as_of: date, root: Org, sums: dict[str, dict[str, Decimal]], total: OrgRow,
+                     direct: OrgRow, rows: list[OrgRow], by_prefix: dict[str, OrgRow], cadres) -> Dashboard:
+    """The dashboard from the verdict store's unit counts (``plans.facts``): the same board as the evaluation
+    below gives, read from one row per org and key."""
+    cadre_inds, org_inds = plan.of_subject("cadre"), plan.of_subject("org")
+    whole: dict[str, Decimal] = {}
+    at_child: dict[str, dict[str, Decimal]] = {}
+    for prefix, facts in sums.items():
+        row = by_prefix.get(prefix, direct) if prefix != DIRECT else direct
+        add_facts(at_child.setdefault(row.code if row is not direct else DIRECT, {}), facts)
+        add_facts(whole, facts)
+        _add_to_row(row, cadre_inds, facts)
+    _add_to_row(total, cadre_inds, whole)
+
+    def n(facts: dict[str, Decimal], key: str) -> int:
+        return int(facts.get(key, 0))
+
+    for ind in org_inds:
+        span = span_for(plan, ind, as_of)
+        if span is None:
+            continue
+        w, p = member_keys(ind.code)
+        for row, facts in ((total, whole), *((r, at_child.get(r.code, {})) for r in rows)):
+            v = ind.evaluate(span, Share(n(facts, p), n(facts, w)), subject=row.code,
+                             subject_name=row.org.name if row.org else row.name)
+            if v.verdict != NOT_APPLICABLE:
+                row.org_verdicts[ind.code] = v
+    hours = [k for k in whole if k.startswith("v|") and k.split("|")[1] in plan.hours_indicators]
+    numbers = Numbers(judged=n(whole, FIGURE_KEYS["judged"]), trained=n(whole, FIGURE_KEYS["trained"]),
+                      full_time_hours=whole.get(FIGURE_KEYS["full_time_hours"], Decimal(0)),
+                      online_hours=whole.get(FIGURE_KEYS["online_hours"], Decimal(0)),
+                      hours_met=sum(n(whole, k) for k in hours if k.endswith(f"|{MET}")),
+                      hours_all=sum(n(whole, k) for k in hours),
+                      rotation_done=n(whole, FIGURE_KEYS["rotation_done"]),
+                      rotation_whole=n(whole, FIGURE_KEYS["rotation_whole"]))
+    snapshot = current_snapshot(plan, as_of)
+    return Dashboard(
+        plan=plan, as_of=as_of, root=root, trail=org_trail(user, root),
+        figures=figures_of(plan, as_of, numbers, year_judged(plan, cadres, as_of)),
+        cadre_indicators=cadre_inds, org_indicators=org_inds, total=total,
+        rows=rows + ([direct] if direct.cadres else []),
+        makeup_codes=[ind.code for ind in cadre_inds if ind.makeup_list], makeup=n(whole, "p|makeup"),
+        at_risk=n(whole, "n|at_risk"), at_risk_people=n(whole, "p|at_risk"), unmet=n(whole, "n|unmet"),
+        unmet_people=n(whole, "p|unmet"), stored_at=snapshot.finished_at if snapshot else None,
+        pending=pending() if snapshot else 0)
+
+
+def _add_to_row(row: OrgRow, cadre_inds: list[Indicator], facts: dict[str, Decimal]) -> None:
+    row.cadres += int(facts.get("cadres", 0))
+    for ind in cadre_inds:
+        cell = row.cell(ind.code)
+        for verdict in COUNTED:
+            if count := int(facts.get(verdict_key(ind.code, verdict), 0)):
+                setattr(cell, verdict, getattr(cell, verdict) + count)
 
 
 # ---- a province's dashboard is kept for a while ----------------------------------------------------
