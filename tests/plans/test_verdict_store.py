@@ -366,3 +366,31 @@ def test_an_import_of_records_goes_into_the_store(world, ledger, django_capture_
     assert not VerdictDirty.objects.exists()
     assert _stored_rows(plan, END) == _fresh_rows(plan, END)
     assert _stored_rows(plan, END)[("C-DC-1", "staff_hours_annual")][2] == ["IMP-1"]
+
+
+def test_the_dashboards_tables_are_rendered_again_when_the_numbers_change(client, world, ledger,
+                                                                          django_capture_on_commit_callbacks):
+    """The tables are cached under a digest of what they show: a write that moves a count shows at once, and the
+    tables equal those of a fresh evaluation."""
+    from django.db import transaction
+
+    client.force_login(world.users["city"])
+    url = f"/reports/dashboard/?plan={PLAN}&as_of={END}&org=4199"
+
+    def tables():
+        html = client.get(url).content.decode()
+        return html[html.index('<div class="gx-pane'):html.index("结论说明")]
+
+    rebuild(plan_id=PLAN, dates=[END])
+    before = tables()
+    assert tables() == before
+    with django_capture_on_commit_callbacks(execute=True):
+        record_append(acting_user=world.users["admin"], person_code="C-DC-1", institution_code="DX4199",
+                      values={"title": "专题班", "source": "full_time", "start_date": date(2022, 9, 1),
+                              "end_date": date(2022, 9, 30), "hours": "120"})
+    after = tables()
+    assert after != before
+    with transaction.atomic():
+        VerdictSnapshot.objects.all().delete()
+        assert tables() == after
+        transaction.set_rollback(True)

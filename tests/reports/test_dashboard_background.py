@@ -169,3 +169,28 @@ def test_a_large_export_is_made_by_the_worker_and_downloaded_from_its_job(client
     # and the export is audited as the owner's, like one made in the request
     event = AuditEvent.objects.get(event_type=EventType.EXPORTED, subject_type="compliance")
     assert event.actor_name == "city_admin" and event.extra["filter"] == {"list": "makeup"}
+
+
+def test_a_board_the_verdict_store_holds_is_shown_at_once_whatever_its_size(client, world, ledger):  # noqa: F811
+    """With a snapshot of the plan at the date, even a 'province-sized' board is read from the units' counts in the
+    request: no job, no kept copy, and the same numbers as the evaluation."""
+    from datetime import date
+
+    from ganxun.plans.catalog import load_plan
+    from ganxun.plans.store import rebuild
+
+    client.force_login(world.users["city"])
+    rebuild(plan_id="henan-2019-2022", dates=[date(2022, 12, 31)])
+    response = client.get(URL)
+    html = page_text(response)
+    assert 'data-testid="dashboard-stored"' in html and 'data-testid="dashboard-pending"' not in html
+    assert "dashboard-cached" not in html and not Job.objects.filter(kind="dashboard").exists()
+    from django.db import transaction
+
+    with transaction.atomic():
+        from ganxun.plans.models import VerdictSnapshot
+
+        VerdictSnapshot.objects.all().delete()
+        live = selectors.compliance_dashboard(world.users["city"], load_plan("henan-2019-2022"), date(2022, 12, 31))
+        transaction.set_rollback(True)
+    assert figures(response) == [f.as_dict() for f in live.figures]

@@ -172,8 +172,7 @@ def compliance_dashboard(user, plan: Plan, as_of: date, *, org_code: str | None 
             r.cell(ind.code)
 
     cadres = compliance_scope(user, org_code=root.code)
-    scope = scope_of(user)
-    if scope.everything or any(root.path.startswith(p) for p in scope.paths):   # the whole subtree is theirs
+    if _whole_subtree(user, root):
         sums = stored_subtree_sums(plan, as_of, root.path, width, cadres)
         if sums is not None:
             return _board_from_sums(user, plan, as_of, root, sums, total, direct, rows, by_prefix, cadres)
@@ -222,6 +221,20 @@ def compliance_dashboard(user, plan: Plan, as_of: date, *, org_code: str | None 
         makeup_codes=makeup_codes, makeup=len(makeup_people), at_risk=at_risk,
         at_risk_people=len(at_risk_people), unmet=unmet, unmet_people=len(unmet_people),
         stored_at=snapshot.finished_at if snapshot else None, pending=pending() if snapshot else 0)
+
+
+def _whole_subtree(user, root: Org) -> bool:
+    """Whether the user sees every cadre under ``root`` (the store's unit counts are of whole subtrees)."""
+    scope = scope_of(user)
+    return scope.everything or any(root.path.startswith(p) for p in scope.paths)
+
+
+def stored_board(user, plan: Plan, as_of: date, root: Org) -> Dashboard | None:
+    """The board from the verdict store's unit counts, when the store holds this plan version at this date: a read
+    of one row per org and key at any size, so never kept in the cache nor sent to the worker. Else None."""
+    if not _whole_subtree(user, root) or current_snapshot(plan, as_of) is None:
+        return None
+    return compliance_dashboard(user, plan, as_of, org_code=root.code)
 
 
 def _board_from_sums(user, plan: Plan, as_of: date, root: Org, sums: dict[str, dict[str, Decimal]], total: OrgRow,

@@ -4,7 +4,9 @@ Views parse the query string, call one selector and render. Out of scope is 404,
 without an org scope (cadre, institution) get 404 too.
 """
 
+import hashlib
 from datetime import date
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -25,7 +27,7 @@ from ganxun.reports.background import queue_board, queue_export, queue_list
 from ganxun.reports.exporters import export_verdicts_response
 from ganxun.reports.selectors import (COUNTED, LISTS, VerdictQuery, board_is_slow, board_kept, cadres_by_code,
                                       check_query, compute_board, compute_list, dashboard_root, list_is_slow, list_kept,
-                                      region_choices)
+                                      region_choices, stored_board)
 from ganxun.reports.windows import distinct_labels, window_dates, window_label
 
 VERDICT_STYLES = {"met": "success", "on_track": "primary", "at_risk": "warning", "unmet": "danger",
@@ -173,7 +175,8 @@ def dashboard(request):
     plan, as_of, warnings = _params(request)
     root = dashboard_root(request.user, request.GET.get("org", "").strip() or None)
     user = request.user
-    found = _kept_or_queued(
+    stored = stored_board(user, plan, as_of, root)
+    found = (stored, None) if stored is not None else _kept_or_queued(
         request, board_kept(user, plan, as_of, root), slow=lambda: board_is_slow(user, plan, as_of, root),
         queue=lambda again: queue_board(user, plan, as_of, root, again=again),
         compute=lambda: compute_board(user, plan, as_of, root),
@@ -215,7 +218,26 @@ def dashboard(request):
         "verdict_labels": VERDICT_LABELS, "styles": VERDICT_STYLES,
         "parent": board.trail[-2] if len(board.trail) > 1 else None,
         "export_query": urlencode({"plan": plan.id, "as_of": as_of.isoformat(), "org": board.root.code}),
+        "tables_key": _tables_key(board, base, view or chosen, chosen, group),
     })
+
+
+_TEMPLATES = hashlib.sha256(b"".join(
+    (Path(__file__).parent / "templates" / "reports" / name).read_bytes() for name in ("dashboard.html", "_counts.html")
+)).hexdigest()
+
+
+def _tables_key(board, base: str, view: str, chosen: str, group: str) -> str:
+    """What the dashboard's tables show, as a digest: their rendering (a city's 200 units × every indicator, most of
+    the page's time) is cached under it, so that a board that has not changed is not rendered again, and one that
+    has can never be served from the cache."""
+    rows = [(r.code, r.name, r.kind, r.is_total, r.is_direct, r.org.code if r.org else "", r.cadres,
+             sorted((k, vars(c)) for k, c in r.cells.items()),
+             sorted((k, v.verdict, v.label, v.actual) for k, v in r.org_verdicts.items()))
+            for r in (board.total, *board.rows)]
+    content = repr((_TEMPLATES, board.plan.id, board.plan.version, board.as_of, board.root.code, board.root.name,
+                    base, view, chosen, group, rows))
+    return hashlib.sha256(content.encode()).hexdigest()
 
 
 def _verdict_page(request, *, list_name: str = ""):
