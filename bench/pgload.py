@@ -33,12 +33,19 @@ def drop_indexes(cursor, table: str) -> list[str]:
         "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
         "WHERE x.indrelid = %s::regclass AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)",
         [table]).fetchall()
+    # other tables' foreign keys onto this one (a class enrolment's record) hang on its primary key: off first
+    referencing = cur.execute(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE confrelid = %s::regclass AND conrelid <> confrelid AND contype = 'f'", [table]).fetchall()
+    for other, name, _ in referencing:
+        cur.execute(f'ALTER TABLE {other} DROP CONSTRAINT "{name}"')
     for name, _ in reversed(constraints):
         cur.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
     for name, _ in indexes:
         cur.execute(f'DROP INDEX "{name}"')
     return ([f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}' for name, definition in constraints]
-            + [definition for _, definition in indexes])
+            + [definition for _, definition in indexes]
+            + [f'ALTER TABLE {other} ADD CONSTRAINT "{name}" {definition}' for other, name, definition in referencing])
 
 
 def restore(cursor, statements: list[str]) -> None:
