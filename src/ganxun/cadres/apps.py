@@ -17,8 +17,13 @@ def _keys_ready(sender, using="default", **kwargs):
     what the database holds. A fresh installation gets its key file; an existing one without its keys is
     refused (making new keys would leave every stored number unreadable)."""
     from django.core.management.base import CommandError
+    from django.db import connections
+    from django.db.migrations.recorder import MigrationRecorder
 
     from ganxun.cadres.keys import check_keys_for_database
+
+    if ("cadres", "0002_id_number_encrypted") not in MigrationRecorder(connections[using]).applied_migrations():
+        return  # migrated back to the clear column (or not that far yet): nothing sealed to open
     from ganxun.core.crypto import KeysMissing
 
     try:
