@@ -176,3 +176,20 @@ def test_a_fresh_database_gets_a_0600_key_file(db, tmp_path, monkeypatch, settin
         assert crypto.keyring().data_keys == ring.data_keys
     finally:
         crypto.reset_keyring()
+
+
+def test_a_cached_demo_database_travels_with_its_keys(tmp_path, key_file, settings):
+    from datetime import date as day
+
+    from ganxun.demo.cache import DemoCache, DemoKey, keys_of
+    from tests.demo.test_demo_cache import _fake_database
+
+    cache = DemoCache(tmp_path / "cache")
+    key = DemoKey("small", 2026, day(2026, 12, 2), "c" * 64)
+    stored = cache.store(key, _fake_database(tmp_path / "built.sqlite3", rows=3))
+    assert stat.S_IMODE(os.stat(keys_of(stored)).st_mode) == 0o600
+    # a fresh checkout (another VAR_DIR, no key file) restoring the entry gets the keys its numbers need
+    settings.GANXUN_KEY_FILE = tmp_path / "fresh-var" / "data-keys.json"
+    crypto.reset_keyring()
+    assert cache.restore(key, tmp_path / "fresh-var" / "ganxun.sqlite3")
+    assert settings.GANXUN_KEY_FILE.read_text() == key_file.read_text()
