@@ -193,3 +193,13 @@ def test_a_cached_demo_database_travels_with_its_keys(tmp_path, key_file, settin
     crypto.reset_keyring()
     assert cache.restore(key, tmp_path / "fresh-var" / "ganxun.sqlite3")
     assert settings.GANXUN_KEY_FILE.read_text() == key_file.read_text()
+
+
+def test_a_pickled_cadre_carries_no_clear_number(world):
+    import pickle
+
+    cadre = Cadre.objects.get(person_code="C-DC-2")
+    number = cadre.id_number  # decrypted and kept on the instance
+    data = pickle.dumps(cadre)
+    assert number.encode() not in data and not FULL_ID.search(data.decode("latin-1"))
+    assert pickle.loads(data).id_number == number

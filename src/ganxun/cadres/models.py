@@ -119,6 +119,12 @@ class Cadre(models.Model):
     def id_number_masked(self) -> str:
         return self.id_masked
 
+    def __getstate__(self):
+        """A pickled cadre (the file cache) never carries the decrypted number."""
+        state = super().__getstate__()
+        state.pop("_id_clear", None)
+        return state
+
     def refresh_from_db(self, *args, **kwargs):
         self.__dict__.pop("_id_clear", None)
         super().refresh_from_db(*args, **kwargs)
