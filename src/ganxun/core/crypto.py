@@ -89,8 +89,8 @@ def parse_keyring(text: str, source: str) -> KeyRing:
         raise KeysMissing(f"{label}格式不正确：应为 JSON，含 current、data_keys、hash_key（见 docs/security.md）") from None
     if current not in data_keys:
         raise KeysMissing(f"{label}中没有当前密钥（current = {current}）")
-    if any(len(k) != KEY_LEN for k in data_keys.values()) or not all(0 < k < 65536 for k in data_keys):
-        raise KeysMissing(f"{label}中的数据密钥应为 32 位十六进制（SM4 的 128 位密钥），编号 1–65535")
+    if any(len(k) != KEY_LEN for k in data_keys.values()) or not all(0 < k < 32768 for k in data_keys):
+        raise KeysMissing(f"{label}中的数据密钥应为 32 位十六进制（SM4 的 128 位密钥），编号 1–32767")
     if len(hash_key) < 16:
         raise KeysMissing(f"{label}中的 hash_key 太短：至少 32 位十六进制")
     return KeyRing(current, data_keys, hash_key, source)
