@@ -75,23 +75,26 @@ def clone_cadres(cursor, copies: int) -> int:
 
     Person codes continue the demo's numbering (GB + 8 digits). An ID number's first digit (the
     province, 4 for 河南) is swapped for another digit per copy, so every number stays unique; they are
-    placeholders for a benchmark, not valid numbers.
+    placeholders for a benchmark, not valid numbers. The number is stored sealed (``core.crypto``): a copy
+    keeps the original's ciphertext (it decrypts to the original number) and gets a distinct keyed hash and
+    masked form by the same first-character swap, which is all a benchmark's lookups and lists need.
     """
     if copies > 9:
         raise ValueError("at most 9 copies (one per replacement digit)")
     cur = _raw(cursor)
     columns = [r[0] for r in cur.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'cadres_cadre' "
-        "AND column_name NOT IN ('id', 'person_code', 'id_number') ORDER BY ordinal_position").fetchall()]
+        "AND column_name NOT IN ('id', 'person_code', 'id_hash', 'id_masked') ORDER BY ordinal_position").fetchall()]
     base = cur.execute("SELECT MAX(substr(person_code, 3)::bigint) FROM cadres_cadre").fetchone()[0]
     names = ", ".join(f'"{c}"' for c in columns)
     digits = "1235678909"
     cur.execute(
-        f"INSERT INTO cadres_cadre (person_code, id_number, {names}) "
+        f"INSERT INTO cadres_cadre (person_code, id_hash, id_masked, {names}) "
         f"SELECT 'GB' || lpad((substr(c.person_code, 3)::bigint + k * %s)::text, 8, '0'), "
-        f"       substr(%s, k, 1) || substr(c.id_number, 2), {', '.join(f'c.{n}' for n in names.split(', '))} "
+        f"       substr(%s, k, 1) || substr(c.id_hash, 2), substr(%s, k, 1) || substr(c.id_masked, 2), "
+        f"       {', '.join(f'c.{n}' for n in names.split(', '))} "
         f"FROM cadres_cadre c CROSS JOIN generate_series(1, %s) AS k ORDER BY k, c.person_code",
-        [base, digits, copies])
+        [base, digits, digits, copies])
     return cur.rowcount
 
 

@@ -16,6 +16,7 @@
   ganxun conflicts --from YYYY-MM-DD --to YYYY-MM-DD [--org ORG_CODE] [--format json|xlsx|table]   调训冲突 (conflicts)
   ganxun verdicts rebuild [--plan P] [--as-of D] | check [--sample N] [--org ORG] | status   达标结论库 (verdict store)
   ganxun totals [--rebuild]                                 核对/重算年度学时汇总 (check/rebuild totals)
+  ganxun keys status | rotate [--resume] [--batch N] | retire KEY_ID   身份证号加密密钥、轮换 (data keys)
 """
 
 import os
@@ -37,6 +38,7 @@ COMMANDS = {
     "verdicts": "verdicts",
     "conflicts": "conflicts",
     "callups": "callups",
+    "keys": "keys",
     "check": "check",
     "shell": "shell",
     "dbshell": "dbshell",

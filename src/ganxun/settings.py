@@ -12,6 +12,8 @@ Everything that differs between deployments comes from environment variables:
 - ``GANXUN_TRUSTED_PROXY``: the one address whose ``X-Forwarded-Proto``/``X-Forwarded-For`` ``ganxun serve``
   believes (default ``127.0.0.1``, the reverse proxy on the same machine); empty trusts no one.
 - ``GANXUN_SSL_REDIRECT``: production redirects plain http to https unless ``false``.
+- ``GANXUN_DATA_KEYS`` / ``GANXUN_KEY_FILE``: the 身份证号 encryption keys (JSON), from the environment or a
+  0600 file (default ``VAR_DIR/data-keys.json``, made by the first ``ganxun migrate``); see ``core.crypto``.
 """
 
 import ipaddress
@@ -241,6 +243,11 @@ GANXUN_VERDICTS_INLINE_CADRES = int(env_str("GANXUN_VERDICTS_INLINE_CADRES", "20
 # A running job rewrites its heartbeat every few seconds; one older than this has a dead worker.
 GANXUN_JOB_HEARTBEAT_SECONDS = float(env_str("GANXUN_JOB_HEARTBEAT_SECONDS", "2"))
 GANXUN_JOB_STALE_SECONDS = float(env_str("GANXUN_JOB_STALE_SECONDS", "30"))
+
+# 身份证号 at rest (``ganxun.core.crypto``): the key file, unless ``GANXUN_DATA_KEYS`` holds the keys; and how
+# many full numbers one user may reveal per hour before the detail page refuses (and audits the refusal).
+GANXUN_KEY_FILE = Path(env_str("GANXUN_KEY_FILE", str(VAR_DIR / "data-keys.json")))
+GANXUN_REVEAL_LIMIT_PER_HOUR = int(env_str("GANXUN_REVEAL_LIMIT_PER_HOUR", "10"))
 
 # Background jobs: django-tasks with its database backend; ``ganxun worker`` runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -3,6 +3,9 @@
 import os
 
 os.environ.setdefault("GANXUN_MODE", "test")
+# Fixed keys for the tests (and the servers and workers they start): never used outside the test suite.
+os.environ.setdefault("GANXUN_DATA_KEYS", '{"current": 1, "data_keys": {"1": "%s"}, "hash_key": "%s"}'
+                      % ("5a" * 16, "7e" * 32))
 
 from ganxun.settings import *  # noqa: E402,F403
 

@@ -61,14 +61,14 @@ def test_list_and_detail_pages_never_show_a_full_id_number(client, world):
 
 def test_reveal_by_the_managing_department_shows_the_number_and_is_audited(client, world):
     client.force_login(world.users["dc"])
-    response = client.post("/cadres/C-DC-2/reveal/")
+    response = client.post("/cadres/C-DC-2/reveal/", {"reason": "核对身份信息"})
     assert world.cadres["dc2"].id_number in response.content.decode()
     assert AuditEvent.objects.filter(event_type="id_revealed", actor=world.users["dc"]).count() == 1
 
 
 def test_reveal_by_a_unit_hr_is_refused(client, world):
     client.force_login(world.users["dc_hr"])
-    response = client.post("/cadres/C-DC-2/reveal/")
+    response = client.post("/cadres/C-DC-2/reveal/", {"reason": "核对身份信息"})
     assert response.status_code == 403 and world.cadres["dc2"].id_number not in response.content.decode()
 
 

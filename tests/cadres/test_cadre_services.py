@@ -67,13 +67,13 @@ def test_update_records_before_and_after_and_moves_tier(world):
 
 def test_only_the_managing_department_may_reveal_the_id_number(world):
     # C-DC-2 (一级科员) is managed by the county department.
-    full = cadre_reveal_id_number(acting_user=world.users["dc"], person_code="C-DC-2")
+    full = cadre_reveal_id_number(acting_user=world.users["dc"], person_code="C-DC-2", reason="核对身份信息")
     assert full == world.cadres["dc2"].id_number
     assert AuditEvent.objects.filter(event_type="id_revealed", subject_code="C-DC-2").count() == 1
     with pytest.raises(PermissionDenied):
-        cadre_reveal_id_number(acting_user=world.users["city"], person_code="C-DC-2")
+        cadre_reveal_id_number(acting_user=world.users["city"], person_code="C-DC-2", reason="核对身份信息")
     with pytest.raises(PermissionDenied):
-        cadre_reveal_id_number(acting_user=world.users["dc_hr"], person_code="C-DC-2")
+        cadre_reveal_id_number(acting_user=world.users["dc_hr"], person_code="C-DC-2", reason="核对身份信息")
 
 
 def test_managing_department_can_be_set_per_cadre_and_survives_a_rank_change(world):

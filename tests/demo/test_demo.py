@@ -43,7 +43,7 @@ def _login(client, username, password=DEMO_PASSWORD):
 
 def _fingerprint() -> str:
     rows = Cadre.objects.order_by("person_code").values_list(
-        "person_code", "id_number", "name", "org__code", "rank", "birth_date", "is_young_talent")
+        "person_code", "id_hash", "name", "org__code", "rank", "birth_date", "is_young_talent")
     orgs = Org.objects.order_by("path").values_list("path", "code", "name")
     text = repr(list(rows)) + repr(list(orgs))
     return hashlib.sha256(text.encode()).hexdigest()
@@ -171,7 +171,7 @@ def test_every_unit_has_a_leader_and_at_most_one_principal(demo):
 
 
 def test_every_id_number_is_valid_unique_and_agrees_with_birth_date_and_gender(demo):
-    rows = list(Cadre.objects.values_list("id_number", "birth_date", "gender"))
+    rows = [(c.id_number, c.birth_date, c.gender) for c in Cadre.objects.only("id_cipher", "birth_date", "gender")]
     assert len({r[0] for r in rows}) == len(rows)
     for number, born, gender in rows:
         assert normalise_id_number(number) == number

@@ -20,10 +20,11 @@ from ganxun.audit.events import diff
 from ganxun.cadres.columns import COLUMNS
 from ganxun.cadres.models import POLITICAL_STATUSES, Cadre, CadreCategory, Gender, LocalTeam
 from ganxun.cadres.ranks import RANK_BY_LABEL, Rank, tier_of
-from ganxun.cadres.selectors import all_cadres_unscoped
+from ganxun.cadres.selectors import all_cadres_unscoped, cadres_by_id_numbers
 from ganxun.cadres.services import EDITABLE_FIELDS, cadre_upsert_many, next_person_code, snapshot
 from ganxun.cadres.validation import LABELS, check_cadre_values
-from ganxun.core.idnumbers import InvalidIdNumber, mask_id_number, normalise_id_number
+from ganxun.core import crypto
+from ganxun.core.idnumbers import InvalidIdNumber, normalise_id_number
 from ganxun.core.parsing import cell_text, is_blank, parse_bool, parse_choice, parse_date, shown
 from ganxun.core.tabular import ImportReport, ReportRow, Table, check_rows, conflicts_rejected, reject_errors
 from ganxun.orgs.authority import AuthorityIndex
@@ -88,16 +89,19 @@ class _Context:
         self.by_person_code: dict[str, Cadre] = {}
         for chunk in in_chunks(person_codes):
             self.by_person_code.update({c.person_code: c for c in cadres.filter(person_code__in=chunk)})
-        self.by_id: dict[str, Cadre] = {}
-        for c in self.by_person_code.values():
-            self.by_id[c.id_number] = c
-        for chunk in in_chunks(ids - set(self.by_id)):
-            for c in cadres.filter(id_number__in=chunk):
-                self.by_id[c.id_number] = self.by_person_code.setdefault(c.person_code, c)
+        # Cadres by the keyed hash of their 身份证号 (core.crypto): the file's numbers are hashed, nothing decrypted.
+        self.hash_of = {i: crypto.id_hash(i) for i in ids}
+        self.by_hash: dict[str, Cadre] = {c.id_hash: c for c in self.by_person_code.values()}
+        for chunk in in_chunks([i for i in ids if self.hash_of[i] not in self.by_hash]):
+            for c in cadres_by_id_numbers(cadres, chunk).values():
+                self.by_hash[c.id_hash] = self.by_person_code.setdefault(c.person_code, c)
         self.authority = AuthorityIndex(all_orgs_unscoped().only("id", "path", "depth", "org_type", "level", "code",
                                                                  "name"))
         self._next_number: int | None = None
         self.reserved_codes = set(person_codes)
+
+    def by_id(self, number: str) -> Cadre | None:
+        return self.by_hash.get(self.hash_of.get(number) or crypto.id_hash(number))
 
     def in_scope(self, cadre: Cadre) -> bool:
         return org_in_scope(self.scope, cadre.org)
@@ -149,8 +153,8 @@ def _check_row(ctx: _Context, table: Table, row, errs: list, seen_codes: dict, s
 
     # Who is this row? By 人员编码, else by the 身份证号 already registered.
     existing = ctx.by_person_code.get(person_code) if person_code else None
-    if existing is None and not person_code and full_id and full_id in ctx.by_id:
-        existing = ctx.by_id[full_id]
+    if existing is None and not person_code and full_id and ctx.by_id(full_id) is not None:
+        existing = ctx.by_id(full_id)
         person_code = existing.person_code
     if existing is not None and not ctx.in_scope(existing):
         errs.append(("人员编码", f"人员编码 {person_code} 不在您的管理范围内"))
@@ -165,10 +169,10 @@ def _check_row(ctx: _Context, table: Table, row, errs: list, seen_codes: dict, s
     if MASKED_ID.match(id_text):
         if existing is None:
             errs.append(("身份证号", "是脱敏后的号码（中间有 *），新增干部须填写完整的 18 位号码"))
-        elif mask_id_number(existing.id_number) != id_text:
+        elif existing.id_number_masked != id_text:
             errs.append(("身份证号", f"与人员编码 {person_code} 已登记的身份证号不符（脱敏号码对不上）"))
         else:
-            raw_id = full_id = existing.id_number
+            raw_id = full_id = existing.id_number  # decrypted: the checks compare it with 出生日期 and 性别
 
     values, own_errors = _values_from_row(ctx, table, row, existing)
     values["id_number"] = raw_id
@@ -187,7 +191,7 @@ def _check_row(ctx: _Context, table: Table, row, errs: list, seen_codes: dict, s
             errs.append(("身份证号", f"与第 {seen_ids[full_id]} 行的身份证号重复"))
         else:
             seen_ids[full_id] = n
-        owner = ctx.by_id.get(full_id)
+        owner = ctx.by_id(full_id)
         if owner is not None and (existing is None or owner.pk != existing.pk):
             visible = ctx.in_scope(owner)
             errs.append(("身份证号", ID_TAKEN + (f"（人员编码 {owner.person_code}）" if visible else "")))
@@ -201,7 +205,7 @@ def _check_row(ctx: _Context, table: Table, row, errs: list, seen_codes: dict, s
         action, before = "created", None
     else:
         cadre = existing
-        before, old_id = snapshot(cadre), cadre.id_number
+        before, old_hash = snapshot(cadre), cadre.id_hash
         cadre.org = org
         for f in EDITABLE_FIELDS:
             if f in clean:
@@ -220,7 +224,7 @@ def _check_row(ctx: _Context, table: Table, row, errs: list, seen_codes: dict, s
         return _Resolved(n, cadre, action, {"after": snapshot(cadre)})
     after = snapshot(cadre)
     change = diff(before, after)
-    if cadre.id_number != old_id and "id_number" not in change["after"]:
+    if cadre.id_hash != old_hash and "id_number" not in change["after"]:
         # A corrected middle digit leaves the masked form alike; the change is still real and audited.
         change["before"]["id_number"], change["after"]["id_number"] = before["id_number"], after["id_number"]
     if not change["after"]:
@@ -233,7 +237,8 @@ def _values_from_row(ctx: _Context, table: Table, row, existing: Cadre | None) -
     """Model values from the cells present; absent columns keep the stored (or default) values."""
     errs: list[tuple[str, str]] = []
     if existing is not None:
-        values = {f: getattr(existing, f) for f in EDITABLE_FIELDS}
+        # not the stored 身份证号: the row's own cell replaces it (and decrypting every row would cost time)
+        values = {f: getattr(existing, f) for f in EDITABLE_FIELDS if f != "id_number"}
         values["org"] = existing.org
     else:
         values = {"ethnicity": "汉族", "political_status": "", "post_title": "", "local_team": "",

@@ -1,7 +1,7 @@
 from django.db import models
 
 from ganxun.cadres.ranks import Rank, Tier
-from ganxun.core.idnumbers import mask_id_number
+from ganxun.core import crypto
 
 
 class Gender(models.TextChoices):
@@ -37,7 +37,12 @@ class Cadre(models.Model):
     """A cadre in the registry. ``person_code`` is the stable key other systems use."""
 
     person_code = models.CharField("人员编码", max_length=32, unique=True)
-    id_number = models.CharField("身份证号", max_length=18, unique=True)
+    # 身份证号, never in clear (core.crypto): SM4-GCM blob, its key id, the keyed hash (search, uniqueness) and
+    # the masked form the lists show. ``id_number`` (below) reads and writes them.
+    id_cipher = models.BinaryField("身份证号（密文）", max_length=64, editable=False)
+    id_key = models.PositiveSmallIntegerField("身份证号密钥版本", db_index=True, editable=False)
+    id_hash = models.CharField("身份证号（检索摘要）", max_length=43, unique=True, editable=False)
+    id_masked = models.CharField("身份证号（脱敏）", max_length=18, editable=False)
     name = models.CharField("姓名", max_length=50)
     gender = models.CharField("性别", max_length=8, choices=Gender.choices)
     birth_date = models.DateField("出生日期")
@@ -75,9 +80,54 @@ class Cadre(models.Model):
     def __str__(self):
         return f"{self.name}（{self.person_code}）"
 
+    @staticmethod
+    def stored_fields(fields) -> list[str]:
+        """Model field names for a write: ``id_number`` stands for its four stored columns."""
+        out = [f for f in fields if f != "id_number"]
+        if "id_number" in fields:
+            out += list(crypto.ID_COLUMNS)
+        return out
+
+    @property
+    def id_number(self) -> str:
+        """The full number, decrypted on first use. Lists and exports use ``id_number_masked`` instead."""
+        clear = self.__dict__.get("_id_clear")
+        if clear is None:
+            clear = crypto.decrypt(self.id_cipher) if self.id_cipher else ""
+            self.__dict__["_id_clear"] = clear
+        return clear
+
+    @id_number.setter
+    def id_number(self, value: str | None) -> None:
+        """Seal a normalised number; the same number again leaves the stored blob alone."""
+        if not value:
+            self.id_cipher, self.id_key, self.id_hash, self.id_masked = b"", None, "", ""
+            self.__dict__["_id_clear"] = ""
+            return
+        digest = crypto.id_hash(value)
+        if digest == self.__dict__.get("id_hash") and self.__dict__.get("id_cipher"):
+            return
+        for column, stored in crypto.sealed(value, digest=digest).items():
+            setattr(self, column, stored)
+        self.__dict__["_id_clear"] = value
+
+    def has_id_number(self, number: str) -> bool:
+        """Whether ``number`` (normalised) is this cadre's, by the keyed hash: no decryption."""
+        return self.id_hash == crypto.id_hash(number)
+
     @property
     def id_number_masked(self) -> str:
-        return mask_id_number(self.id_number)
+        return self.id_masked
+
+    def __getstate__(self):
+        """A pickled cadre (the file cache) never carries the decrypted number."""
+        state = super().__getstate__()
+        state.pop("_id_clear", None)
+        return state
+
+    def refresh_from_db(self, *args, **kwargs):
+        self.__dict__.pop("_id_clear", None)
+        super().refresh_from_db(*args, **kwargs)
 
     @property
     def is_non_party(self) -> bool:

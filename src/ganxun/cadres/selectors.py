@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from ganxun.cadres.models import Cadre
+from ganxun.core import crypto
+from ganxun.core.idnumbers import InvalidIdNumber, normalise_id_number
 from ganxun.core.errors import NotFound
 from ganxun.core.roles import Role, is_cadre, role_of
 from ganxun.orgs.models import Org
@@ -42,6 +44,20 @@ def access_cadre(user, person_code: str) -> Cadre:
 def all_cadres_unscoped() -> QuerySet[Cadre]:
     """Every cadre, for operator commands and internal lookups only. Never for a user's page."""
     return Cadre.objects.all()
+
+
+def id_number_taken(number: str, *, except_pk: int | None = None) -> bool:
+    """Whether a normalised 身份证号 is registered (to another cadre than ``except_pk``), by its keyed hash."""
+    qs = Cadre.objects.filter(id_hash=crypto.id_hash(number))
+    return (qs.exclude(pk=except_pk) if except_pk else qs).exists()
+
+
+def cadres_by_id_numbers(qs: QuerySet[Cadre], numbers) -> dict[str, Cadre]:
+    """``{number: cadre}`` for the normalised numbers found in ``qs``: one keyed hash each, no decryption.
+
+    ``qs`` is whatever the caller may look in (scoped or not); callers chunk long lists (``core.lookups``)."""
+    by_hash = {crypto.id_hash(n): n for n in numbers}
+    return {by_hash[c.id_hash]: c for c in qs.filter(id_hash__in=list(by_hash))}
 
 
 @dataclass
@@ -90,7 +106,10 @@ def cadres_filtered(user, flt: CadreFilter) -> QuerySet[Cadre]:
         qs = qs.filter(org__path__startswith=org.path)
     if flt.q:
         needle = flt.q.strip()
-        qs = qs.filter(Q(name__contains=needle) | Q(person_code=needle) | Q(post_title__contains=needle))
+        try:  # a full 身份证号 finds its cadre exactly (by the keyed hash)
+            qs = qs.filter(id_hash=crypto.id_hash(normalise_id_number(needle)))
+        except InvalidIdNumber:
+            qs = qs.filter(Q(name__contains=needle) | Q(person_code=needle) | Q(post_title__contains=needle))
     for field in ("tier", "category", "rank", "gender"):
         value = getattr(flt, field)
         if value:

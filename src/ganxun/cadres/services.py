@@ -2,17 +2,19 @@
 
 from collections.abc import Sequence
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ganxun.audit.events import EventType, build_event, diff, import_summary_event, record_event, record_events
+from ganxun.audit.events import EventType, Outcome, build_event, diff, import_summary_event, record_event, record_events
 from ganxun.cadres.models import Cadre
 from ganxun.cadres.ranks import tier_of
-from ganxun.cadres.selectors import access_cadre, can_reveal_id_number
+from ganxun.cadres.selectors import access_cadre, can_reveal_id_number, id_number_taken
 from ganxun.cadres.validation import LABELS, check_cadre_values
 from ganxun.core.changes import cadres_changed
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
-from ganxun.core.idnumbers import mask_id_number
 from ganxun.orgs.authority import default_managing_department
 from ganxun.core.roles import is_cadre, require_registry_write
 from ganxun.orgs.selectors import access_org, org_in_scope, scope_of
@@ -26,8 +28,8 @@ EDITABLE_FIELDS = (
 
 def snapshot(cadre: Cadre) -> dict:
     """The audited view of a cadre: plain values, 身份证号 masked."""
-    data = {f: getattr(cadre, f) for f in EDITABLE_FIELDS}
-    data["id_number"] = mask_id_number(cadre.id_number)
+    data = {f: getattr(cadre, f) for f in EDITABLE_FIELDS if f != "id_number"}
+    data["id_number"] = cadre.id_number_masked  # the stored masked form: no decryption
     data["org"] = cadre.org.code if cadre.org_id else ""
     data["managing_department"] = cadre.managing_department.code if cadre.managing_department_id else ""
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in data.items()}
@@ -67,7 +69,7 @@ def cadre_create(*, acting_user, org_code: str, values: dict, person_code: str =
     require_registry_write(acting_user)
     org = access_org(acting_user, org_code)
     clean, errors = check_cadre_values(values)
-    if clean.get("id_number") and Cadre.objects.filter(id_number=clean["id_number"]).exists():
+    if clean.get("id_number") and id_number_taken(clean["id_number"]):
         errors.append(("id_number", "该身份证号已登记在另一名干部名下"))
     person_code = (person_code or "").strip() or next_person_code()
     if Cadre.objects.filter(person_code=person_code).exists():
@@ -93,11 +95,11 @@ def cadre_update(*, acting_user, person_code: str, values: dict, org_code: str |
     if is_cadre(acting_user):
         raise PermissionDenied()
     before = snapshot(cadre)
-    old_id_number = cadre.id_number
+    old_hash, old_masked = cadre.id_hash, cadre.id_number_masked
     merged = {f: getattr(cadre, f) for f in EDITABLE_FIELDS}
     merged.update(values)
     clean, errors = check_cadre_values(merged)
-    if clean.get("id_number") and Cadre.objects.filter(id_number=clean["id_number"]).exclude(pk=cadre.pk).exists():
+    if clean.get("id_number") and id_number_taken(clean["id_number"], except_pk=cadre.pk):
         errors.append(("id_number", "该身份证号已登记在另一名干部名下"))
     _raise_field_errors(errors)
     for field in EDITABLE_FIELDS:
@@ -110,10 +112,10 @@ def cadre_update(*, acting_user, person_code: str, values: dict, org_code: str |
     cadre.full_clean()
     cadre.save()
     change = diff(before, snapshot(cadre))
-    if cadre.id_number != old_id_number and "id_number" not in change["after"]:
+    if cadre.id_hash != old_hash and "id_number" not in change["after"]:
         # Masks can hide a corrected middle digit: the correction must still show in the history.
-        change["before"]["id_number"] = mask_id_number(old_id_number) + "（更正前）"
-        change["after"]["id_number"] = mask_id_number(cadre.id_number) + "（已更正）"
+        change["before"]["id_number"] = old_masked + "（更正前）"
+        change["after"]["id_number"] = cadre.id_number_masked + "（已更正）"
     if change["after"]:
         record_event(actor=acting_user, event_type=EventType.CADRE_UPDATED, subject_type="cadre",
                      subject_code=cadre.person_code, subject_label=cadre.name, extra=change, reason=reason)
@@ -121,15 +123,64 @@ def cadre_update(*, acting_user, person_code: str, values: dict, org_code: str |
     return cadre
 
 
+# Why a full number is looked at (the reveal dialog's list); the free text is required with the last one.
+REVEAL_REASONS = ("核对身份信息", "办理调训或报名", "更正干部信息", "配合检查或审计", "其他")
+REVEAL_OTHER = "其他"
+REVEAL_TEXT_MAX = 200
+
+
+class RevealRefused(DomainError):
+    """Over the hourly limit: the refusal itself is audited (outcome 失败)."""
+
+    def __init__(self, message: str):
+        super().__init__(message, code="reveal_limit")
+
+
+def reveal_reason(choice: str, text: str) -> str:
+    """The audited reason from the dialog, or ``DomainError`` naming the field."""
+    choice, text = (choice or "").strip(), " ".join((text or "").split())
+    if choice not in REVEAL_REASONS:
+        raise DomainError("查看原因：请从列表中选择一项（" + "、".join(REVEAL_REASONS) + "）", code="invalid",
+                          extra={"fields": {"reason": "请选择查看原因"}})
+    if choice == REVEAL_OTHER and not text:
+        raise DomainError("查看原因：选择“其他”时须填写说明", code="invalid", extra={"fields": {"note": "请填写说明"}})
+    if len(text) > REVEAL_TEXT_MAX:
+        raise DomainError(f"查看原因：说明不能超过 {REVEAL_TEXT_MAX} 个字", code="invalid",
+                          extra={"fields": {"note": f"不超过 {REVEAL_TEXT_MAX} 个字"}})
+    return f"{choice}：{text}" if text else choice
+
+
+def cadre_reveal_id_number(*, acting_user, person_code: str, reason: str = "", note: str = "") -> str:
+    """The full 身份证号, for the managing department only, with a reason; every reveal is audited, and more
+    than ``GANXUN_REVEAL_LIMIT_PER_HOUR`` in an hour are refused (the refusal audited too)."""
+    full, refused = _reveal(acting_user, person_code, reveal_reason(reason, note))
+    if refused:
+        raise RevealRefused(refused)
+    return full
+
+
 @transaction.atomic(durable=True)
-def cadre_reveal_id_number(*, acting_user, person_code: str) -> str:
-    """The full 身份证号, for the managing department only; every reveal is audited."""
+def _reveal(acting_user, person_code: str, reason: str) -> tuple[str, str]:
     cadre = access_cadre(acting_user, person_code)
     if not can_reveal_id_number(acting_user, cadre):
         raise PermissionDenied("只有该干部的管理部门可以查看完整身份证号")
-    record_event(actor=acting_user, event_type=EventType.ID_REVEALED, subject_type="cadre",
-                 subject_code=cadre.person_code, subject_label=cadre.name)
-    return cadre.id_number
+    from ganxun.accounts.models import User
+    from ganxun.audit.models import AuditEvent
+
+    # One user's reveals are counted one at a time (PostgreSQL: the user row is locked until the commit).
+    list(User.objects.select_for_update().filter(pk=acting_user.pk).values_list("pk"))
+    limit = settings.GANXUN_REVEAL_LIMIT_PER_HOUR
+    recent = AuditEvent.objects.filter(event_type=EventType.ID_REVEALED, actor_id=acting_user.pk,
+                                       outcome=Outcome.SUCCESS,
+                                       created_at__gte=timezone.now() - timedelta(hours=1)).count()
+    event = dict(actor=acting_user, event_type=EventType.ID_REVEALED, subject_type="cadre",
+                 subject_code=cadre.person_code, subject_label=cadre.name, reason=reason)
+    if recent >= limit:
+        message = f"一小时内查看完整身份证号已达 {limit} 次，暂不能再查看；如确有需要，请稍后再试或联系安全管理员"
+        record_event(**event, outcome=Outcome.FAILURE, extra={"refused": message})
+        return "", message
+    record_event(**event)
+    return cadre.id_number, ""
 
 
 BATCH = 1000
@@ -155,7 +206,7 @@ def cadre_upsert_many(*, acting_user, created: Sequence[tuple[Cadre, dict]],
         fields = sorted(set().union(*(f for _, _, f in updated)) | {"updated_at"})
         for cadre, _, _ in updated:
             cadre.updated_at = now
-        Cadre.objects.bulk_update([c for c, _, _ in updated], fields, batch_size=BATCH)
+        Cadre.objects.bulk_update([c for c, _, _ in updated], Cadre.stored_fields(fields), batch_size=BATCH)
     events = [build_event(actor=acting_user, event_type=EventType.CADRE_CREATED, subject_type="cadre",
                           subject_code=c.person_code, subject_label=c.name, extra=change, reason="批量导入")
               for c, change in created]
@@ -167,4 +218,4 @@ def cadre_upsert_many(*, acting_user, created: Sequence[tuple[Cadre, dict]],
     cadres_changed([c.pk for c, _ in created] + [c.pk for c, _, _ in updated], "registry")
 
 
-__all__ = ["cadre_create", "cadre_update", "cadre_reveal_id_number", "cadre_upsert_many", "NotFound"]
+__all__ = ["cadre_create", "cadre_update", "cadre_reveal_id_number", "reveal_reason", "RevealRefused", "REVEAL_REASONS", "cadre_upsert_many", "NotFound"]

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from ganxun.audit.presentation import lines as audit_lines
 from ganxun.cadres.forms import CadreForm
@@ -9,7 +8,8 @@ from ganxun.cadres.models import CadreCategory, Gender
 from ganxun.cadres.ranks import Rank, Tier
 from ganxun.cadres.selectors import (FLAG_FILTERS, CadreFilter, access_cadre, cadre_counts, cadre_history,
                                      cadres_filtered, can_reveal_id_number, hidden_fields)
-from ganxun.cadres.services import EDITABLE_FIELDS, cadre_create, cadre_reveal_id_number, cadre_update
+from ganxun.cadres.services import (EDITABLE_FIELDS, REVEAL_REASONS, RevealRefused, cadre_create,
+                                    cadre_reveal_id_number, cadre_update)
 from ganxun.core.errors import DomainError, PermissionDenied
 from ganxun.core.roles import can_write_registry, is_cadre
 from ganxun.orgs.selectors import access_org, org_tree_rows
@@ -81,13 +81,34 @@ def cadre_detail(request, person_code):
 
 
 @_scoped
-@require_POST
 def cadre_reveal(request, person_code):
+    """GET: the reason form in place of the masked number. POST: the number (with the reason audited), or the
+    form again with the problem named; over the hourly limit a refusal (audited as well)."""
+    cadre = access_cadre(request.user, person_code)
+
+    def show(fragment, ctx, status=200):
+        # In place (htmx swaps only a 2xx answer, so a refusal comes as 200 there), or as a page of its own.
+        if request.htmx:
+            return render(request, fragment, ctx)
+        return render(request, "cadres/reveal_page.html", {**ctx, "fragment": fragment}, status=status)
+
+    if not can_reveal_id_number(request.user, cadre):
+        return HttpResponse('<span class="text-danger">只有该干部的管理部门可以查看完整身份证号</span>', status=403)
+    context = {"cadre": cadre, "reasons": REVEAL_REASONS, "reason": "", "note": "", "error": ""}
+    if request.method != "POST":
+        return show("cadres/_reveal_form.html", context)
+    context.update(reason=request.POST.get("reason", ""), note=request.POST.get("note", ""))
     try:
-        full = cadre_reveal_id_number(acting_user=request.user, person_code=person_code)
+        full = cadre_reveal_id_number(acting_user=request.user, person_code=person_code,
+                                      reason=context["reason"], note=context["note"])
+    except RevealRefused as exc:
+        return show("cadres/_reveal_refused.html", {"cadre": cadre, "message": exc.message}, status=429)
     except PermissionDenied as exc:
         return HttpResponse(f'<span class="text-danger">{exc.message}</span>', status=403)
-    return HttpResponse(f'<code data-testid="id-full">{full}</code> <span class="badge text-bg-warning">已记录查看日志</span>')
+    except DomainError as exc:
+        context["error"] = exc.message
+        return show("cadres/_reveal_form.html", context, status=400)
+    return show("cadres/_reveal_done.html", {"cadre": cadre, "full": full})
 
 
 def _form_page(request, form, *, cadre=None):

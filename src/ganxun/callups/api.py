@@ -15,7 +15,6 @@ from ganxun.callups.conflicts import KINDS, find_conflicts
 from ganxun.callups.selectors import (access_callup, callups_visible_to, nominations_visible_to, plan_summary,
                                       with_counts)
 from ganxun.core.errors import DomainError
-from ganxun.core.idnumbers import mask_id_number
 
 router = Router(tags=["调训"])
 
@@ -163,7 +162,7 @@ def get_callup(request, code: str):
 def list_nominations(request, code: str):
     callup = access_callup(request.auth, code)
     return [{"id": n.pk, "person_code": n.cadre.person_code, "name": n.cadre.name,
-             "id_number": mask_id_number(n.cadre.id_number), "org_code": n.cadre.org.code, "status": n.status,
+             "id_number": n.cadre.id_number_masked, "org_code": n.cadre.org.code, "status": n.status,
              "quota_unit_code": n.quota.unit.code if n.quota_id else None, "warnings": n.warnings,
              "audit_note": n.audit_note}
             for n in nominations_visible_to(request.auth).filter(callup=callup).order_by("id")]

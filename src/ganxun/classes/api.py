@@ -19,7 +19,6 @@ from ganxun.classes.selectors import access_class, classes_visible_to, enrolment
 from ganxun.classes.services import class_save, enrol, session_save
 from ganxun.core.choices import ClassKind, ContentCategory, TeacherKind, TeachingMethod
 from ganxun.core.errors import DomainError, NotFound
-from ganxun.core.idnumbers import mask_id_number
 from ganxun.core.roles import Role, role_of
 from ganxun.plans.spec import PlanFileError
 
@@ -223,7 +222,7 @@ def add_session(request, class_code: str, payload: SessionIn):
 @router.get("{class_code}/enrolments", response=list[EnrolmentOut], summary="班次学员（身份证号脱敏）")
 def list_enrolments(request, class_code: str):
     tc = access_class(request.auth, class_code)
-    return [{"person_code": e.cadre.person_code, "name": e.cadre.name, "id_number": mask_id_number(e.cadre.id_number),
+    return [{"person_code": e.cadre.person_code, "name": e.cadre.name, "id_number": e.cadre.id_number_masked,
              "org_code": e.cadre.org.code, "status": e.status, "completed": e.completed}
             for e in enrolments_visible(request.auth, tc)]
 

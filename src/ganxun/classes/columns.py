@@ -6,7 +6,6 @@ always written on export so that an export re-imports unchanged.
 
 from ganxun.classes.models import ClassSession, Enrolment, EnrolmentStatus, TrainingClass
 from ganxun.core.choices import ClassKind, ContentCategory, TeacherKind, TeachingMethod
-from ganxun.core.idnumbers import mask_id_number
 
 CLASS_REQUIRED = ["班次编码", "班次名称", "班次类型", "主办单位编码", "开始日期", "结束日期"]
 CLASS_COLUMNS = ["班次编码", "班次名称", "班次类型", "主办单位编码", "承办机构编码", "开始日期", "结束日期", "脱产",
@@ -34,5 +33,5 @@ def session_row(s: ClassSession, class_code: str) -> list:
 
 
 def enrolment_row(e: Enrolment, class_code: str) -> list:
-    return [class_code, e.cadre.person_code, mask_id_number(e.cadre.id_number), e.cadre.name, e.completed,
+    return [class_code, e.cadre.person_code, e.cadre.id_number_masked, e.cadre.name, e.completed,
             EnrolmentStatus(e.status).label]

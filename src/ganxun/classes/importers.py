@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ganxun.audit.events import diff
-from ganxun.cadres.selectors import all_cadres_unscoped, cadres_visible_to
+from ganxun.cadres.selectors import all_cadres_unscoped, cadres_by_id_numbers, cadres_visible_to
 from ganxun.classes.columns import (CLASS_COLUMNS, CLASS_REQUIRED, ENROLMENT_COLUMNS, ENROLMENT_REQUIRED,
                                     SESSION_COLUMNS, SESSION_REQUIRED)
 from ganxun.classes.models import AttendanceStatus, ClassSession, EnrolmentStatus, TrainingClass
@@ -333,12 +333,12 @@ class _EnrolmentContext:
         # An org department enrols the cadres of its scope; a host institution any cadre it can name exactly
         # (人员编码 or 身份证号, and the 姓名 must agree): it has no registry of its own.
         cadres = (all_cadres_unscoped() if role_of(user) == Role.INSTITUTION else cadres_visible_to(user)
-                  ).select_related(None).only("id", "person_code", "id_number", "name", "org_id")
+                  ).select_related(None).only("id", "person_code", "id_hash", "name", "org_id")
         self.by_code, self.by_id = {}, {}
         for chunk in in_chunks(person_codes):
             self.by_code.update({c.person_code: c for c in cadres.filter(person_code__in=chunk)})
         for chunk in in_chunks(ids):
-            self.by_id.update({c.id_number: c for c in cadres.filter(id_number__in=chunk)})
+            self.by_id.update(cadres_by_id_numbers(cadres, chunk))
         self.enrolments = {}
         for chunk in in_chunks([c.pk for c in self.classes.values()]):
             from ganxun.classes.models import Enrolment

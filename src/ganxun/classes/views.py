@@ -29,7 +29,6 @@ from ganxun.classes.services import (class_save, enrol, enrolment_set_status, pl
                                      session_delete, session_save)
 from ganxun.core.choices import ClassKind, ContentCategory, TeachingMethod
 from ganxun.core.errors import DomainError
-from ganxun.core.idnumbers import mask_id_number
 from ganxun.core.roles import Role, role_of
 from ganxun.orgs.models import Org, OrgType
 from ganxun.orgs.selectors import orgs_visible_to
@@ -229,7 +228,7 @@ def class_detail(request, code):
     if tab == "trainees":
         enrolments = list(enrolments_visible(request.user, tc))
         progress = progress_of(tc, _today())
-        context.update(enrolments=[{"e": e, "masked": mask_id_number(e.cadre.id_number), "p": progress.get(e.pk)}
+        context.update(enrolments=[{"e": e, "masked": e.cadre.id_number_masked, "p": progress.get(e.pk)}
                                    for e in enrolments],
                        taken=places_taken(tc), statuses=EnrolmentStatus, query=request.GET.get("q", ""),
                        found=candidates(request.user, tc, request.GET.get("q", ""))

@@ -121,6 +121,7 @@ class DemoCache:
         partial = target.with_name(f"{target.name}.{os.getpid()}.part")
         shutil.copyfile(source, partial)
         os.replace(partial, target)
+        _restore_keys(keys_of(source))
         return True
 
     def store(self, key: DemoKey, database: Path) -> Path:
@@ -137,6 +138,7 @@ class DemoCache:
         finally:
             source.close()
         os.replace(partial, target)
+        _store_keys(keys_of(target))
         self.prune(keep=key)
         return target
 
@@ -161,12 +163,33 @@ class DemoCache:
         for part in self.folder.glob("*.part"):
             if time.time() - part.stat().st_mtime > 3600:
                 removed.append(part)
+        removed += [keys_of(p) for p in removed if keys_of(p).exists()]
         for path in removed:
             try:
                 path.unlink()
             except FileNotFoundError:
                 pass
         return removed
+
+
+def keys_of(entry: Path) -> Path:
+    """The 身份证号 keys an entry's numbers are sealed with (core.crypto), kept beside it (mode 0600)."""
+    return entry.with_name(entry.name + ".keys.json")
+
+
+def _store_keys(path: Path) -> None:
+    from ganxun.core import crypto
+
+    crypto.write_key_file(crypto.keyring(), path)
+
+
+def _restore_keys(path: Path) -> None:
+    """The entry's keys become this installation's key file (unless the keys come from the environment)."""
+    from ganxun.core import crypto
+
+    if path.is_file() and not os.environ.get(crypto.ENV_NAME, "").strip():
+        crypto.write_key_file(crypto.parse_keyring(path.read_text(encoding="utf-8"), str(path)),
+                              crypto.key_file_path())
 
 
 def sqlite_has_demo(path: Path) -> bool:

@@ -43,11 +43,11 @@ from django.db import IntegrityError, connection
 from django.db.models import Exists, Max, OuterRef
 
 from ganxun.cadres.models import Cadre
-from ganxun.cadres.selectors import all_cadres_unscoped
+from ganxun.cadres.selectors import all_cadres_unscoped, cadres_by_id_numbers
 from ganxun.core.choices import ContentCategory
 from ganxun.core.dataio import ImportKind, register_import
 from ganxun.core.errors import DomainError, ImportRejected, PermissionDenied, RowError
-from ganxun.core.idnumbers import InvalidIdNumber, mask_id_number, normalise_id_number
+from ganxun.core.idnumbers import InvalidIdNumber, normalise_id_number
 from ganxun.core.lookups import filter_any, in_chunks
 from ganxun.core.parsing import cell_text, is_blank, parse_bool, parse_date, shown
 from ganxun.core.tabular import ImportReport, ReportRow, check_rows, conflicts_rejected
@@ -115,14 +115,14 @@ class _Context:
                 except InvalidIdNumber:
                     pass
         cadres = all_cadres_unscoped().select_related("org").only(
-            "id", "person_code", "id_number", "name", "org__id", "org__path")
+            "id", "person_code", "id_hash", "id_masked", "name", "org__id", "org__path")
         self.by_code: dict[str, Cadre] = {}
         for chunk in in_chunks(codes):
             self.by_code.update({c.person_code: c for c in cadres.filter(person_code__in=chunk)})
-        self.by_id: dict[str, Cadre] = {c.id_number: c for c in self.by_code.values()}
-        for chunk in in_chunks(ids - set(self.by_id)):
-            for c in cadres.filter(id_number__in=chunk):
-                self.by_id[c.id_number] = self.by_code.setdefault(c.person_code, c)
+        self.by_id: dict[str, Cadre] = {}
+        for chunk in in_chunks(ids):
+            for number, c in cadres_by_id_numbers(cadres, chunk).items():
+                self.by_id[number] = self.by_code.setdefault(c.person_code, c)
         self.inst_by_code, self.inst_by_name = institutions_named({_text(r.values.get("培训机构")) for r in rows})
         self._in_scope: dict[int, bool] = {}
 
@@ -411,9 +411,9 @@ def _cadre_of(ctx: _Context, row, errs: list) -> Cadre | None:
         if cadre is None:
             errs.append(("人员编码", NOT_FOUND_CODE.format(code=code)))
             return None
-        if masked and mask_id_number(cadre.id_number) != id_text:
+        if masked and cadre.id_number_masked != id_text:
             errs.append(("身份证号", f"与人员编码 {code} 登记的身份证号不符（脱敏号码对不上）"))
-        elif full_id and full_id != cadre.id_number:
+        elif full_id and not cadre.has_id_number(full_id):
             errs.append(("身份证号", f"与人员编码 {code} 登记的身份证号不符"))
     elif masked:
         errs.append(("身份证号", "是脱敏后的号码（中间有 *），不能用来查找干部；请填写人员编码或完整的身份证号"))

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from ganxun.callups.models import CallUpStatus
 from ganxun.core.errors import DomainError
-from ganxun.core.idnumbers import mask_id_number
 from ganxun.core.management.base import GanxunCommand
 from ganxun.core.roles import UNSCOPED_OPERATOR
 from ganxun.core.text import render_table
@@ -102,7 +101,7 @@ class Command(GanxunCommand):
             parts.append(render_table(["单位编码", "单位", "名额"], [[q.unit.code, q.unit.name, q.places] for q in quotas]))
         parts.append(render_table(
             ["人员编码", "姓名", "身份证号", "单位", "状态", "冲突提示", "审核意见"],
-            [[n.cadre.person_code, n.cadre.name, mask_id_number(n.cadre.id_number), n.cadre.org.name,
+            [[n.cadre.person_code, n.cadre.name, n.cadre.id_number_masked, n.cadre.org.name,
               n.get_status_display(), "；".join(w.get("label", "") for w in n.warnings or []), n.audit_note]
              for n in nominations]) + f"\n共 {len(nominations)} 人")
         self.emit("\n\n".join(parts), None)
@@ -196,5 +195,5 @@ def _org(code: str):
 
 
 def _nomination_json(n) -> dict:
-    return {"person_code": n.cadre.person_code, "name": n.cadre.name, "id_number": mask_id_number(n.cadre.id_number),
+    return {"person_code": n.cadre.person_code, "name": n.cadre.name, "id_number": n.cadre.id_number_masked,
             "org_code": n.cadre.org.code, "status": n.status, "warnings": n.warnings, "audit_note": n.audit_note}
