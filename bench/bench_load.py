@@ -142,7 +142,11 @@ def main() -> int:
             failure_text = failures.read_text(encoding="utf-8") if failures.exists() else ""
         finally:
             os.killpg(server.pid, 15)
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, 9)
+                server.wait(timeout=10)
             log.close()
             served = (Path(tmp) / "serve.log").read_text(encoding="utf-8", errors="replace")
     figures = {"users": opts.users, "seconds": round(elapsed, 1),
