@@ -2,7 +2,7 @@
 
 干训系统命令行。常用：
   ganxun demo [--port 8000] [--size small|city|province]   生成演示数据并启动 (demo)
-  ganxun serve [--host 127.0.0.1] [--port 8000] [--no-worker]  启动服务及后台任务程序 (serve)
+  ganxun serve [--host 127.0.0.1] [--port 8000] [--workers N] [--no-worker]  启动服务及后台任务程序 (serve)
   ganxun worker                                             只运行后台任务程序 (background jobs)
   ganxun migrate                                            建立/升级数据库 (migrate)
   ganxun createadmin                                        创建系统管理员 (create admin)
@@ -17,6 +17,8 @@
   ganxun verdicts rebuild [--plan P] [--as-of D] | check [--sample N] [--org ORG] | status   达标结论库 (verdict store)
   ganxun totals [--rebuild]                                 核对/重算年度学时汇总 (check/rebuild totals)
   ganxun keys status | rotate [--resume] [--batch N] | retire KEY_ID   身份证号加密密钥、轮换 (data keys)
+  ganxun backup FILE                                        备份数据库和 VAR_DIR/files 到一个文件 (backup)
+  ganxun restore FILE                                       恢复到空数据库并核对各表行数、台账校验值 (restore)
 """
 
 import os
@@ -35,6 +37,8 @@ COMMANDS = {
     "compliance": "compliance",
     "plan": "plan",
     "totals": "totals",
+    "backup": "backup",
+    "restore": "restore",
     "verdicts": "verdicts",
     "conflicts": "conflicts",
     "callups": "callups",

@@ -289,6 +289,23 @@ def _trusted_proxy() -> str | None:
 GANXUN_TRUSTED_PROXY = _trusted_proxy()
 
 
+def _web_workers() -> int:
+    """``GANXUN_WEB_WORKERS``: the web processes ``ganxun serve`` starts (gunicorn); default one per CPU the
+    process may use, plus one, at least 2."""
+    import os
+
+    raw = env_str("GANXUN_WEB_WORKERS", "")
+    if not raw:
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        return max(2, cpus + 1)
+    if not raw.isdigit() or not 1 <= int(raw) <= 64:
+        raise ImproperlyConfigured(f"环境变量 GANXUN_WEB_WORKERS 应为 1—64 的整数（Web 进程数），而不是 {raw!r}")
+    return int(raw)
+
+
+GANXUN_WEB_WORKERS = _web_workers()
+
+
 def _public_url(raw: str) -> str:
     """``GANXUN_PUBLIC_URL``: the site's address as users reach it (``https://host[:port][/path]``), printed on
     PDFs and in their QR codes; empty means each request's own scheme and host (what the demo needs)."""

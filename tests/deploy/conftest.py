@@ -243,6 +243,7 @@ class Deployment:
     http_port: int  # nginx, plain: redirects to https
     app_port: int  # `ganxun serve`, production defaults, behind nginx
     no_redirect_port: int  # a second `ganxun serve` with GANXUN_SSL_REDIRECT=false, same database
+    serve_pid: int = 0  # the first `ganxun serve` (gunicorn's arbiter)
 
     def tls_context(self) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=str(self.cert))
@@ -295,9 +296,11 @@ def deployment(tmp_path_factory):
                                        start_new_session=True)
             stack.callback(stop, process)
             started.append((port, process, log))
+            return process
 
         # All three start at once; the first server spends most of its start collecting static files.
-        start("serve", [*ganxun, "serve", "--port", str(ports["app_port"]), "--no-migrate"], ports["app_port"], env)
+        serve = start("serve", [*ganxun, "serve", "--port", str(ports["app_port"]), "--no-migrate"], ports["app_port"],
+                      {**env, "GANXUN_WEB_WORKERS": "3"})
         start("serve-no-redirect", [*ganxun, "serve", "--port", str(ports["no_redirect_port"]), "--no-migrate"],
               ports["no_redirect_port"],
               {**env, "GANXUN_SSL_REDIRECT": "false", "GANXUN_STATIC_ROOT": str(tmp / "static-plain"),
@@ -309,4 +312,4 @@ def deployment(tmp_path_factory):
                        input=ADMIN_PASSWORD + "\n", text=True, check=True, capture_output=True)
         for port, process, log in started:
             wait_for_port(port, process, log)
-        yield Deployment(tmp=tmp, cert=cert, **ports)
+        yield Deployment(tmp=tmp, cert=cert, serve_pid=serve.pid, **ports)

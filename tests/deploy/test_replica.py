@@ -180,7 +180,10 @@ def replicated():
             port, log = free_port(), tmp / f"serve-{name}.log"
             handle = stack.enter_context(open(log, "wb"))
             process = subprocess.Popen(
-                [*ganxun_command(), "serve", "--port", str(port), "--no-migrate", "--no-worker", "--threads", "2"],
+                [*ganxun_command(), "serve", "--port", str(port), "--no-migrate", "--no-worker", "--threads", "2",
+                 # one web process each: every process watches the replica on its own, and the tests read one
+                 # process's transitions (unavailable, then available again) from its log
+                 "--workers", "1"],
                 env=_app_env(tmp, primary, standby, **base, **extra), cwd=tmp, stdout=handle,
                 stderr=subprocess.STDOUT, start_new_session=True)
             stack.callback(stop, process)

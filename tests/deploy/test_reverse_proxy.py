@@ -112,3 +112,42 @@ def test_a_form_from_the_https_site_passes_where_the_request_does_not_arrive_as_
 
     assert other_site.status == 403
     assert same_site.status == 302 and same_site.header("Location") == "/", (same_site.status, same_site.body[:300])
+
+
+def children(pid: int) -> list[tuple[int, str]]:
+    """The direct children of ``pid``, with their command lines, from /proc."""
+    from pathlib import Path
+
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found.append((int(entry.name), (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+def test_ganxun_serve_runs_the_configured_number_of_gunicorn_workers_and_a_background_worker(deployment):
+    import time
+
+    # GANXUN_WEB_WORKERS=3 for this server: three web processes under gunicorn's arbiter, plus `ganxun worker`
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        kids = children(deployment.serve_pid)
+        web = [pid for pid, cmd in kids if " worker" not in cmd.split("ganxun.cli", 1)[-1]]
+        if len(web) == 3:
+            break
+        time.sleep(0.2)
+    assert len(web) == 3, kids
+    assert sum(1 for _, cmd in kids if cmd.rstrip().endswith("ganxun.cli worker")) == 1, kids
+    log = (deployment.tmp / "serve.log").read_text(encoding="utf-8", errors="replace")
+    assert "gunicorn，3 个进程 × 4 个线程" in log
+
+    # requests through the proxy are answered by them
+    browser = deployment.user()
+    statuses = {browser.get("/healthz").status for _ in range(30)}
+    assert statuses == {200}

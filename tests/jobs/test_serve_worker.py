@@ -97,7 +97,8 @@ def test_no_worker_starts_none(env):
     server = serve(env, "--no-worker")
     try:
         time.sleep(1)
-        assert not any("worker" in c for c in children_of(server.pid).values())
+        # the children are gunicorn's web processes (the same command line as the server), no `ganxun worker`
+        assert not any("ganxun.cli worker" in c for c in children_of(server.pid).values())
     finally:
         stop(server)
 

@@ -86,3 +86,41 @@ def export_kind(key: str) -> ExportKind | None:
 def kind_label(key: str) -> str:
     kind = _imports.get(key) or _exports.get(key)
     return kind.label if kind else CONTRACT_KINDS.get(key, key)
+
+
+_NO_SPACE = {28, 122, 27}  # ENOSPC, EDQUOT, EFBIG (a file size limit)
+
+
+def _no_space(exc: BaseException | None) -> OSError | None:
+    """The disk-full error behind ``exc`` (xlsxwriter wraps it in its own FileCreateError), if it is one."""
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, OSError) and exc.errno in _NO_SPACE:
+            return exc
+        inner = next((a for a in getattr(exc, "args", ()) if isinstance(a, BaseException)), None)
+        exc = inner or exc.__cause__ or exc.__context__
+        seen += 1
+    return None
+
+
+def export_to_file(kind: ExportKind, *, acting_user, fmt: str, target) -> int:
+    """``kind.write`` into ``target`` through ``target.partial``, renamed when complete: a full disk (or any
+    failure) leaves no partial file behind, and a full disk becomes a clear message. Returns the row count."""
+    import os
+    from pathlib import Path
+
+    from ganxun.core.errors import DomainError
+
+    final = Path(target)
+    partial = final.with_name(final.name + ".partial")
+    try:
+        _, count = kind.write(acting_user=acting_user, fmt=fmt, target=str(partial))
+        os.replace(partial, final)
+    except BaseException as exc:
+        partial.unlink(missing_ok=True)
+        full = _no_space(exc)
+        if full is not None:
+            raise DomainError(f"磁盘空间不足，{kind.label}没有导出完（{final.parent} 所在磁盘已满：{full.strerror}）；"
+                              "没有留下不完整的文件。请清理磁盘空间后重新导出", code="disk_full") from None
+        raise
+    return count

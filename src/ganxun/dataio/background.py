@@ -19,7 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.urls import reverse
 
-from ganxun.core.dataio import export_kind, import_kind
+from ganxun.core.dataio import export_kind, export_to_file, import_kind
 from ganxun.core.errors import DomainError, ImportRejected, RowError
 from ganxun.core.idnumbers import mask_all_in_text
 from ganxun.core.xlsx import write_xlsx
@@ -188,7 +188,7 @@ def run_export(job, reporter) -> JobOutcome:
     name = f"job-{job.pk}-export.{fmt}"
     reporter.update(message=f"正在导出{kind.label}")
     target = result_path(name)
-    _, count = kind.write(acting_user=job.owner, fmt=fmt, target=str(target))
+    count = export_to_file(kind, acting_user=job.owner, fmt=fmt, target=target)
     return JobOutcome(result={"kind": kind.key, "count": count, "fmt": fmt}, message=f"已导出{kind.label} {count} 条",
                       file=name, file_name=f"{kind.label}_{date.today():%Y%m%d}.{fmt}")
 

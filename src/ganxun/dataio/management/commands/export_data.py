@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from ganxun.core.dataio import CONTRACT_KINDS, export_kind, export_kinds
+from ganxun.core.dataio import CONTRACT_KINDS, export_kind, export_kinds, export_to_file
 from ganxun.core.errors import DomainError
 from ganxun.core.management.base import GanxunCommand
 from ganxun.core.roles import UNSCOPED_OPERATOR
@@ -26,5 +26,5 @@ class Command(GanxunCommand):
             raise DomainError(f"{path}: 文件扩展名应为 .xlsx 或 .csv", code="bad_suffix")
         if not Path(path).resolve().parent.is_dir():
             raise DomainError(f"{path}: 所在目录不存在", code="no_directory")
-        _, count = kind.write(acting_user=UNSCOPED_OPERATOR, fmt=suffix[1:], target=path)
+        count = export_to_file(kind, acting_user=UNSCOPED_OPERATOR, fmt=suffix[1:], target=path)
         self.stdout.write(f"已导出{kind.label} {count} 条到 {path}")

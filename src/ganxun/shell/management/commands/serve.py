@@ -3,6 +3,7 @@ import os
 from django.conf import settings
 from django.core.management import call_command
 
+from ganxun.core.errors import DomainError
 from ganxun.core.management.base import GanxunCommand
 from ganxun.jobs.child import start_worker, stop_worker
 
@@ -55,18 +56,89 @@ def collect_static_if_changed() -> bool:
     return True
 
 
+def gunicorn_available() -> bool:
+    """gunicorn runs on POSIX systems only (it forks); elsewhere ``ganxun serve`` falls back to waitress."""
+    if os.name != "posix":
+        return False
+    try:
+        import gunicorn.app.base  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def run_gunicorn(application, *, host: str, port: int, workers: int, threads: int) -> None:
+    """``workers`` processes with ``threads`` threads each (gthread), the trusted proxy handled by
+    :class:`ganxun.shell.proxy.TrustedProxy` and nothing forwarded believed by gunicorn itself."""
+    from django.db import connections
+    from gunicorn.app.base import BaseApplication
+
+    from ganxun.shell.proxy import TrustedProxy
+
+    wrapped = TrustedProxy(application, settings.GANXUN_TRUSTED_PROXY)
+    options = {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        # imports and province-wide evaluations may take minutes (nginx waits 300 s); a gthread worker keeps
+        # telling the arbiter it is alive while its threads work, so this only catches a hung process
+        "timeout": 330,
+        "graceful_timeout": 30,
+        "keepalive": 5,
+        "forwarded_allow_ips": "",  # TrustedProxy decides, from GANXUN_TRUSTED_PROXY only
+        "secure_scheme_headers": {},
+        "proxy_allow_ips": "",
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "proc_name": "ganxun",
+        "worker_tmp_dir": "/dev/shm" if os.path.isdir("/dev/shm") else None,
+    }
+
+    class Server(BaseApplication):
+        def load_config(self):
+            for key, value in options.items():
+                if value is not None:
+                    self.cfg.set(key, value)
+
+        def load(self):
+            return wrapped
+
+    connections.close_all()  # the migration's connection must not be shared by the forked workers
+    Server().run()
+
+
+def default_workers() -> int:
+    return settings.GANXUN_WEB_WORKERS
+
+
 class Command(GanxunCommand):
-    help = "启动服务（serve the configured database with waitress）"
+    help = "启动服务（Linux 上为 gunicorn 多进程，其他系统为 waitress）"
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1", help="监听地址 (host)")
         parser.add_argument("--port", type=int, default=8000, help="端口 (port)")
-        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument("--workers", type=int, default=None,
+                            help="Web 进程数，默认 GANXUN_WEB_WORKERS（未设置时按 CPU 核数）")
+        parser.add_argument("--threads", type=int, default=None,
+                            help="每个 Web 进程的线程数（gunicorn 默认 4，waitress 默认 8）")
+        parser.add_argument("--server", choices=["auto", "gunicorn", "waitress"], default="auto",
+                            help="auto：Linux 等 POSIX 系统用 gunicorn，否则 waitress")
         parser.add_argument("--no-migrate", action="store_true", help="启动前不自动迁移数据库")
         parser.add_argument("--no-worker", action="store_true", help="不启动后台任务程序（另行运行 ganxun worker 时）")
 
     def handle(self, *args, **opts):
-        import waitress
+        server = opts["server"]
+        if server == "auto":
+            server = "gunicorn" if gunicorn_available() else "waitress"
+        elif server == "gunicorn" and not gunicorn_available():
+            raise DomainError("本机无法运行 gunicorn（只支持 Linux 等 POSIX 系统），请用 --server waitress")
+        workers = opts["workers"] if opts["workers"] is not None else default_workers()
+        if workers < 1:
+            raise DomainError(f"--workers 应为正整数，而不是 {workers}")
+        if opts["threads"] is not None and opts["threads"] < 1:
+            raise DomainError(f"--threads 应为正整数，而不是 {opts['threads']}")
 
         if not opts["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
@@ -76,12 +148,22 @@ class Command(GanxunCommand):
         from ganxun.wsgi import application
 
         proxy = settings.GANXUN_TRUSTED_PROXY
-        self.stdout.write(f"干训系统已启动：http://{opts['host']}:{opts['port']}/  （Ctrl+C 停止）")
+        if server == "gunicorn":
+            how = f"gunicorn，{workers} 个进程 × {opts['threads'] or 4} 个线程"
+        else:
+            how = f"waitress，1 个进程 × {opts['threads'] or 8} 个线程"
+        self.stdout.write(f"干训系统已启动：http://{opts['host']}:{opts['port']}/  （{how}；Ctrl+C 停止）")
         self.stdout.write(f"信任的反向代理：{proxy}" if proxy else "不信任任何反向代理（GANXUN_TRUSTED_PROXY 为空）")
         self.stdout.flush()
         worker = None if opts.get("no_worker") else start_worker()  # background jobs (ganxun.jobs.child)
         try:
-            waitress.serve(application, host=opts["host"], port=opts["port"], threads=opts["threads"],
-                           ident="ganxun", **proxy_adjustments(proxy))
+            if server == "gunicorn":
+                run_gunicorn(application, host=opts["host"], port=opts["port"], workers=workers,
+                             threads=opts["threads"] or 4)
+            else:
+                import waitress
+
+                waitress.serve(application, host=opts["host"], port=opts["port"], threads=opts["threads"] or 8,
+                               ident="ganxun", **proxy_adjustments(proxy))
         finally:
             stop_worker(worker)
