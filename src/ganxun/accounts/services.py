@@ -19,6 +19,7 @@ from ganxun.accounts.selectors import access_user, users_visible_to
 from ganxun.orgs.selectors import access_org
 
 TOKEN_PREFIX = "gx_"
+TOKEN_DAYS_MIN, TOKEN_DAYS_MAX = 1, 3650
 
 
 PASSWORD_MESSAGES = {
@@ -157,14 +158,21 @@ def user_deactivate(*, acting_user, username: str, reason: str = "") -> User:
 
 @transaction.atomic(durable=True)
 def token_create(*, acting_user, username: str, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
-    """Return the token row and the raw token, which is never stored and shown only once."""
+    """Return the token row and the raw token, which is never stored and shown only once.
+
+    ``days`` (None: ``GANXUN_API_TOKEN_DAYS``) must be 1..3650: every caller (CLI, page, API) gets this check.
+    """
+    if days is not None and (isinstance(days, bool) or not isinstance(days, int)
+                             or not TOKEN_DAYS_MIN <= days <= TOKEN_DAYS_MAX):
+        raise DomainError(f"令牌有效天数应为 {TOKEN_DAYS_MIN} 到 {TOKEN_DAYS_MAX} 之间的整数，而不是 {days}",
+                          code="invalid_days")
     user = users_visible_to(acting_user).filter(username=username, is_active=True).first()
     if user is None:
         raise DomainError(f"用户 {username} 不存在、已停用或不在您的管理范围内", code="unknown_user")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user, name=name, prefix=raw[:10], key_hash=hash_token(raw),
-        expires_at=timezone.now() + timedelta(days=days or settings.GANXUN_API_TOKEN_DAYS),
+        expires_at=timezone.now() + timedelta(days=settings.GANXUN_API_TOKEN_DAYS if days is None else days),
     )
     record_event(actor=acting_user, event_type=EventType.TOKEN_CREATED, subject_type="user",
                  subject_code=username, extra={"after": {"prefix": token.prefix, "expires_at": token.expires_at.isoformat()}})
