@@ -86,7 +86,10 @@ def test_login_asks_for_the_code_after_the_password(client, world):
     assert client.get("/").status_code == 302
     assert AuditEvent.objects.filter(event_type="login_failed", subject_code="city_admin",
                                      extra__stage="second_factor").count() == 1
-    # a wrong code makes the next try wait (django-otp's throttle); past that wait the right code opens the pages
+    # a wrong code makes the next try wait (django-otp's throttle), which the page says
+    response = client.post("/accounts/2fa/verify/", {"code": _code(device)})
+    assert response.status_code == 400 and "秒后再输入" in response.content.decode()
+    # past that wait the right code opens the pages
     device.refresh_from_db()
     device.throttle_reset()
     response = client.post("/accounts/2fa/verify/", {"code": _code(device), "next": "/accounts/users/"})

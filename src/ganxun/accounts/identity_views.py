@@ -53,9 +53,12 @@ def verify(request):
         return redirect(_next(request))
     error = ""
     if request.method == "POST":
+        wait = sf.wait_seconds(user)
         if sf.verify_code(request, request.POST.get("code", "")):
             return redirect(_next(request))
         error = "验证码不正确或已使用。请输入身份验证器当前显示的 6 位数字，或一个未用过的恢复码。"
+        if wait:
+            error = f"验证码错误次数过多，请 {wait} 秒后再输入当前显示的验证码。"
     return render(request, "accounts/second_factor_verify.html", {"error": error, "next": _next(request)},
                   status=400 if error else 200)
 

@@ -92,6 +92,18 @@ def _new_recovery_codes(user: User) -> list[str]:
     return codes
 
 
+def wait_seconds(user) -> int:
+    """Seconds before the authenticator accepts another try (django-otp doubles the wait after each wrong code)."""
+    from django.utils import timezone
+
+    device = confirmed_totp(user)
+    if device is None or device.throttling_failure_timestamp is None or not device.throttling_failure_count:
+        return 0
+    delay = device.get_throttle_factor() * (2 ** (device.throttling_failure_count - 1))
+    left = delay - (timezone.now() - device.throttling_failure_timestamp).total_seconds()
+    return max(0, int(left + 0.999))
+
+
 def verify_code(request, code: str) -> bool:
     """Check a TOTP code or a recovery code for the logged-in user; on success the session is verified.
 
