@@ -113,7 +113,8 @@ def verify_code(request, code: str) -> bool:
     code = _clean_code(code)
     device = None
     if code:
-        candidates = [confirmed_totp(user)] if code.isdigit() else list(StaticDevice.objects.filter(user=user))
+        is_totp = code.isdigit() and len(code) == 6  # recovery codes are 8 base32 characters
+        candidates = [confirmed_totp(user)] if is_totp else list(StaticDevice.objects.filter(user=user))
         for candidate in candidates:
             if candidate is not None and django_otp.verify_token(user, candidate.persistent_id, code):
                 device = candidate
