@@ -9,7 +9,8 @@
   ganxun import KIND FILE [--dry-run]                       导入 orgs|cadres|…，文件大小不限 (import)
   ganxun export KIND FILE                                   导出 (export)
   ganxun user add USERNAME --role ROLE [--scope ORG_CODE] [--person PERSON_CODE] --password-stdin
-  ganxun token create USERNAME | ganxun token revoke USERNAME [--prefix P]
+  ganxun user passwd USERNAME --password-stdin | ganxun user disable USERNAME [--reason R]   改密码（记入日志）/停用
+  ganxun token create USERNAME [--days 1..3650] | ganxun token revoke USERNAME [--prefix P]
   ganxun compliance --plan PLAN_ID --as-of YYYY-MM-DD [--subject cadres|orgs|all] [--format json|xlsx|table]
   ganxun plan list | export PLAN FILE | import FILE [--owner ORG] [--publish] | publish PLAN   规划 (plans)
   ganxun callups list|show CODE|notice CODE FILE|rates --year Y|plans|plan ID   调训通知、调训统计、年度计划 (call-ups)

@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # ganxun's modules, ground first (docs/design-notes.md, "Layers"). Adding a module is adding its folder
     # and its line here: its pages (AppConfig.urls), API routers (api.py), menu entries (menu.py) and
     # import/export kinds (importers.py, exporters.py) are found from this list.
@@ -86,7 +89,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # a second-factor role's session not yet verified, or an expired password, reaches only its own pages
+    "ganxun.accounts.middleware.IdentityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "ganxun.audit.middleware.RequestContextMiddleware",
@@ -193,6 +199,24 @@ AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "ganxun.audit.context.client_address"
 # The rule is per username (security.md); a per-address limit would lock out a whole office behind one NAT.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Second factor (TOTP, django-otp) for the roles in core.roles.SECOND_FACTOR_ROLES: ``required`` or ``off``.
+# Production requires it; the demo and the tests leave it off (tests turn it on with override_settings).
+GANXUN_SECOND_FACTOR = env_str("GANXUN_SECOND_FACTOR", "required" if PRODUCTION else "off")
+if GANXUN_SECOND_FACTOR not in {"required", "off"}:
+    raise ImproperlyConfigured(f"GANXUN_SECOND_FACTOR 只能是 required 或 off，而不是 {GANXUN_SECOND_FACTOR!r}")
+OTP_TOTP_ISSUER = "干部教育培训管理信息系统"
+# Password policy: a password older than this many days must be changed at the next login (0 = never);
+# the last N passwords of a login may not be used again.
+def _env_count(name: str, default: int) -> int:
+    raw = env_str(name, str(default))
+    if not raw.isdigit():
+        raise ImproperlyConfigured(f"环境变量 {name} 应为不小于 0 的整数，而不是 {raw!r}")
+    return int(raw)
+
+
+GANXUN_PASSWORD_MAX_AGE_DAYS = _env_count("GANXUN_PASSWORD_MAX_AGE_DAYS", 90 if PRODUCTION else 0)
+GANXUN_PASSWORD_HISTORY = _env_count("GANXUN_PASSWORD_HISTORY", 5)
 
 # Idle sessions end after 30 minutes.
 SESSION_COOKIE_AGE = 30 * 60

@@ -226,11 +226,53 @@ def csrf_token(page: Response) -> str:
     return match.group(1)
 
 
+# The admin's authenticator (production requires the second factor): enrolled by ``enrol_admin`` with this key.
+ADMIN_TOTP_KEY = secrets.token_hex(20)
+ENROL_ADMIN = """
+import django
+django.setup()
+from ganxun.accounts.models import User
+from ganxun.accounts.second_factor import enrol_for_tests_and_deploys
+enrol_for_tests_and_deploys(User.objects.get(username="admin"), key="%s", tolerance=10)
+""" % ADMIN_TOTP_KEY
+
+
+def enrol_admin(env: dict, cwd: Path) -> None:
+    """Bind the admin's authenticator directly (no page), as an administrator's phone would be."""
+    subprocess.run([sys.executable, "-c", ENROL_ADMIN], env={**env, "DJANGO_SETTINGS_MODULE": "ganxun.settings"},
+                   cwd=cwd, check=True, capture_output=True)
+
+
+_last_step = [0]
+
+
+def totp_code(key_hex: str = ADMIN_TOTP_KEY) -> str:
+    """The admin's next code. A code is good once (django-otp), so each login takes a later time step than the
+    last one; the deploy admin's device accepts up to 10 steps ahead, enough for this module's logins."""
+    from binascii import unhexlify
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(unhexlify(key_hex))
+    step = max(totp.t(), _last_step[0] + 1)
+    _last_step[0] = step
+    totp.time = step * totp.step + totp.t0
+    return f"{totp.token():06d}"
+
+
 def log_in(client: Client, username: str = "admin", password: str = ADMIN_PASSWORD, headers: dict | None = None):
+    """The password, then (when the server asks for it) the admin's TOTP code; returns the password's answer."""
     page = client.get("/accounts/login/")
     assert page.status == 200, (page.status, page.header("Location"))
-    return client.post_form("/accounts/login/", {"csrfmiddlewaretoken": csrf_token(page), "username": username,
-                                                 "password": password, "next": ""}, headers=headers)
+    response = client.post_form("/accounts/login/", {"csrfmiddlewaretoken": csrf_token(page), "username": username,
+                                                     "password": password, "next": ""}, headers=headers)
+    if response.status == 302 and username == "admin":
+        step = client.get("/accounts/2fa/verify/", headers=headers)
+        if step.status == 200:
+            verified = client.post_form("/accounts/2fa/verify/", {"csrfmiddlewaretoken": csrf_token(step),
+                                                                  "code": totp_code(), "next": "/"}, headers=headers)
+            assert verified.status == 302, (verified.status, verified.body[:500])
+    return response
 
 
 # --- the deployment ---------------------------------------------------------------------------
@@ -310,6 +352,7 @@ def deployment(tmp_path_factory):
               ports["https_port"])
         subprocess.run([*ganxun, "createadmin", "--username", "admin", "--password-stdin"], env=env, cwd=tmp,
                        input=ADMIN_PASSWORD + "\n", text=True, check=True, capture_output=True)
+        enrol_admin(env, tmp)
         for port, process, log in started:
             wait_for_port(port, process, log)
         yield Deployment(tmp=tmp, cert=cert, serve_pid=serve.pid, **ports)

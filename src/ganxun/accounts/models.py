@@ -5,7 +5,7 @@ from django.db import models
 
 from ganxun.core.roles import Role, role_of
 
-__all__ = ["Role", "User", "ApiToken", "hash_token"]
+__all__ = ["Role", "User", "ApiToken", "PasswordHistory", "hash_token"]
 
 
 class User(AbstractUser):
@@ -18,6 +18,8 @@ class User(AbstractUser):
                                   on_delete=models.PROTECT, related_name="user")
     institution_code = models.CharField("培训机构编码", max_length=32, blank=True)
     display_name = models.CharField("姓名", max_length=100, blank=True)
+    # when the password was last set (GANXUN_PASSWORD_MAX_AGE_DAYS counts from here; empty: from date_joined)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "用户"
@@ -59,3 +61,16 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.prefix}… ({self.user.username})"
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a login's earlier passwords (GANXUN_PASSWORD_HISTORY of them are refused again)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"

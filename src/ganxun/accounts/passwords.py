@@ -30,3 +30,17 @@ class NoUsernameValidator:
 
     def get_help_text(self):
         return "密码不能包含用户名。"
+
+
+def password_expired(user) -> bool:
+    """Whether the login's password is older than ``GANXUN_PASSWORD_MAX_AGE_DAYS`` (0 = passwords never expire)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    days = settings.GANXUN_PASSWORD_MAX_AGE_DAYS
+    if not days:
+        return False
+    changed = getattr(user, "password_changed_at", None) or getattr(user, "date_joined", None)
+    return changed is None or changed <= timezone.now() - timedelta(days=days)

@@ -9,8 +9,9 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.contrib.auth.hashers import check_password
 
-from ganxun.accounts.models import ApiToken, Role, User, hash_token
+from ganxun.accounts.models import ApiToken, PasswordHistory, Role, User, hash_token
 from ganxun.audit.events import EventType, record_event
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
 from ganxun.core.roles import OPERATOR_ROLE, role_of
@@ -18,6 +19,7 @@ from ganxun.accounts.selectors import access_user, users_visible_to
 from ganxun.orgs.selectors import access_org
 
 TOKEN_PREFIX = "gx_"
+TOKEN_DAYS_MIN, TOKEN_DAYS_MAX = 1, 3650
 
 
 PASSWORD_MESSAGES = {
@@ -34,6 +36,32 @@ def _password_errors(password: str, user: User) -> None:
     except ValidationError as exc:
         messages = [PASSWORD_MESSAGES.get(e.code, " ".join(e.messages)) for e in exc.error_list]
         raise DomainError("密码不符合要求：" + "；".join(messages), code="weak_password") from None
+
+
+def _refuse_reused(password: str, user: User) -> None:
+    """The last ``GANXUN_PASSWORD_HISTORY`` passwords (the current one among them) may not come back."""
+    keep = settings.GANXUN_PASSWORD_HISTORY
+    if not keep or user.pk is None:
+        return
+    earlier = list(PasswordHistory.objects.filter(user=user).values_list("password", flat=True)[:keep])
+    if user.password and user.password not in earlier:  # a password set before the history was kept
+        earlier = [user.password, *earlier][:keep]
+    if any(h and check_password(password, h) for h in earlier):
+        raise DomainError(f"密码不符合要求：不能与最近 {keep} 次使用过的密码相同", code="password_reused")
+
+
+def _store_password(user: User, password: str) -> None:
+    """Set the password, stamp its date and keep its hash for the history check."""
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+    if user.pk is not None:
+        user.save(update_fields=["password", "password_changed_at"])
+    else:
+        user.save()
+    PasswordHistory.objects.create(user=user, password=user.password)
+    keep = max(settings.GANXUN_PASSWORD_HISTORY, 1)
+    stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[keep:]
+    PasswordHistory.objects.filter(pk__in=list(stale)).delete()
 
 
 @transaction.atomic(durable=True)
@@ -75,7 +103,7 @@ def user_create(*, acting_user, username: str, password: str, role: str, scope_c
     _password_errors(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"])
-    user.save()
+    _store_password(user, password)
     record_event(actor=acting_user, event_type=EventType.USER_CREATED, subject_type="user",
                  subject_code=user.username,
                  extra={"after": {"role": role, "scope": scope_code, "person": person_code,
@@ -88,9 +116,26 @@ def user_set_password(*, acting_user, username: str, password: str) -> User:
     """Set a login's password (the policy applies); the administrator must see the user."""
     user = access_user(acting_user, username)
     _password_errors(password, user)
-    user.set_password(password)
-    user.save(update_fields=["password"])
-    record_event(actor=acting_user, event_type=EventType.PASSWORD_SET, subject_type="user", subject_code=user.username)
+    _refuse_reused(password, user)
+    _store_password(user, password)
+    record_event(actor=acting_user, event_type=EventType.PASSWORD_SET, subject_type="user", subject_code=user.username,
+                 extra={"by": "administrator"})
+    return user
+
+
+@transaction.atomic(durable=True)
+def password_change_own(*, user: User, old_password: str, new_password: str) -> User:
+    """A user changes their own password: the current one first, then the policy and the history apply."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.check_password(old_password or ""):
+        raise DomainError("当前密码不正确", code="wrong_password")
+    if old_password == new_password:
+        raise DomainError("新密码不能与当前密码相同", code="password_reused")
+    _password_errors(new_password, user)
+    _refuse_reused(new_password, user)
+    _store_password(user, new_password)
+    record_event(actor=user, event_type=EventType.PASSWORD_SET, subject_type="user", subject_code=user.username,
+                 extra={"by": "self"})
     return user
 
 
@@ -113,14 +158,21 @@ def user_deactivate(*, acting_user, username: str, reason: str = "") -> User:
 
 @transaction.atomic(durable=True)
 def token_create(*, acting_user, username: str, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
-    """Return the token row and the raw token, which is never stored and shown only once."""
+    """Return the token row and the raw token, which is never stored and shown only once.
+
+    ``days`` (None: ``GANXUN_API_TOKEN_DAYS``) must be 1..3650: every caller (CLI, page, API) gets this check.
+    """
+    if days is not None and (isinstance(days, bool) or not isinstance(days, int)
+                             or not TOKEN_DAYS_MIN <= days <= TOKEN_DAYS_MAX):
+        raise DomainError(f"令牌有效天数应为 {TOKEN_DAYS_MIN} 到 {TOKEN_DAYS_MAX} 之间的整数，而不是 {days}",
+                          code="invalid_days")
     user = users_visible_to(acting_user).filter(username=username, is_active=True).first()
     if user is None:
         raise DomainError(f"用户 {username} 不存在、已停用或不在您的管理范围内", code="unknown_user")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user, name=name, prefix=raw[:10], key_hash=hash_token(raw),
-        expires_at=timezone.now() + timedelta(days=days or settings.GANXUN_API_TOKEN_DAYS),
+        expires_at=timezone.now() + timedelta(days=settings.GANXUN_API_TOKEN_DAYS if days is None else days),
     )
     record_event(actor=acting_user, event_type=EventType.TOKEN_CREATED, subject_type="user",
                  subject_code=username, extra={"after": {"prefix": token.prefix, "expires_at": token.expires_at.isoformat()}})

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ganxun.accounts.forms import UserForm
+from ganxun.accounts.second_factor import can_reset_second_factor
 from ganxun.core.roles import Role, has_role, is_superuser
 from ganxun.accounts.selectors import users_visible_to
 from ganxun.accounts.services import user_create, user_deactivate
@@ -46,7 +47,8 @@ def user_list(request):
         users = users.filter(role=role)
     page = Paginator(users, 30).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html", {"page": page, "q": q, "role": role, "roles": Role.choices,
-                                                       "columns": USER_COLUMNS})
+                                                       "columns": USER_COLUMNS,
+                                                       "can_reset_second_factor": can_reset_second_factor(request.user)})
 
 
 @_admin_only

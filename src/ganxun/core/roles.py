@@ -30,6 +30,8 @@ REGISTRY_WRITERS = frozenset({Role.ORG_ADMIN, Role.UNIT_HR, Role.SUPERUSER, OPER
 # Who reads dashboards and lists of the org tree (everyone with an org scope).
 TREE_READERS = frozenset({Role.ORG_ADMIN, Role.UNIT_HR, Role.LEADER, Role.SUPERUSER})
 EVERY_ROLE = frozenset(Role.values)
+# Who must give a second factor (TOTP) after the password on the pages (GANXUN_SECOND_FACTOR=required).
+SECOND_FACTOR_ROLES = frozenset({Role.ORG_ADMIN, Role.UNIT_HR, Role.INSTITUTION, Role.SUPERUSER})
 
 
 class UnscopedOperator:
@@ -88,6 +90,11 @@ def is_superuser(user) -> bool:
 def is_cadre(user) -> bool:
     """A cadre's own login (with its cadre record)."""
     return role_of(user) == Role.CADRE and bool(getattr(user, "person_id", None))
+
+
+def needs_second_factor(user) -> bool:
+    """Whether this login must verify a second factor after its password (the setting decides whether it is asked)."""
+    return role_of(user) in SECOND_FACTOR_ROLES
 
 
 def can_write_orgs(user) -> bool:

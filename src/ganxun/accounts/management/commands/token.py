@@ -11,7 +11,7 @@ class Command(GanxunCommand):
         create = sub.add_parser("create", help="创建令牌（只显示一次）")
         create.add_argument("username")
         create.add_argument("--name", default="", help="用途")
-        create.add_argument("--days", type=int, default=None, help="有效天数（默认 365）")
+        create.add_argument("--days", type=int, default=None, help="有效天数，1 到 3650（默认 365）")
         revoke = sub.add_parser("revoke", help="吊销令牌")
         revoke.add_argument("username")
         revoke.add_argument("--prefix", default=None, help="只吊销以此开头的令牌；省略则吊销该用户全部令牌")
