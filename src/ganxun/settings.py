@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "ganxun.audit.middleware.RequestContextMiddleware",
+    # every string of an API write is checked for control and bidirectional characters (core.textcheck)
+    "ganxun.core.textcheck.TextCheckMiddleware",
     # axes must come last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

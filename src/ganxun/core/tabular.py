@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import IntegrityError
 
+from ganxun.core import textcheck
 from ganxun.core.errors import ImportRejected, RowError
 
 MAX_ZIP_ENTRIES = 1000
@@ -310,12 +311,21 @@ class TableStream:
         texts = self.texts
         plain = not unnamed  # every column named: a full row maps by position (``dict(zip(…))``)
         count = 0
+        bad_text: list[RowError] = []
+        multiline = [textcheck.is_multiline(name) for name in headers]
         for number, raw in self._grid:
             # ``_clean_value`` inlined: this loop runs once per cell of a file of millions of rows (a CSV's
             # cells are all text: ``str.strip`` mapped over them in C)
             cells = list(map(str.strip, raw)) if texts else [v.strip() if type(v) is str else v for v in raw]
             if not any(cells) and all(_is_empty(v) for v in cells):
                 continue
+            # control and bidirectional characters (``core.textcheck``): one search over the row's text
+            if textcheck.any_problem(v for v in cells if type(v) is str):
+                for i, v in enumerate(cells):
+                    message = textcheck.problem(v, multiline=i < width and multiline[i])
+                    if message and len(bad_text) < 100:
+                        bad_text.append(RowError(number, headers[i] if i < width else _column_letter(i) + " 列",
+                                                 message))
             if plain and len(cells) == width:
                 count += 1
                 if max_rows is not None and count > max_rows:
@@ -338,6 +348,8 @@ class TableStream:
             self.rows_read, self._last_number = count, number
             yield TableRow(number=number, values={name: cells[i] for i, name in named})
         self._done = True
+        if bad_text:
+            raise ImportRejected(errors=bad_text, source=source)
         if stray:
             raise ImportRejected(errors=[RowError(0, "", f"第 {_column_letter(i)} 列有数据但没有列名")
                                          for i in sorted(stray)], source=source)
