@@ -521,6 +521,10 @@ def _check_extent(archive, part: str, source: str, caps: dict) -> None:
     (two cells in opposite corners would otherwise cost billions of empty cells)."""
     from ganxun.core import xlsxstream
 
+    for other in ("xl/workbook.xml", "xl/sharedStrings.xml", "xl/styles.xml"):
+        if other in archive.NameToInfo:
+            for _ in xlsxstream._chunks(archive, other):
+                pass
     last_row = last_col = cells = 0
     tail = b""
     for data in xlsxstream._chunks(archive, part):
