@@ -24,7 +24,6 @@ _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 # Built-in number formats that are dates or times (ECMA-376 18.8.30, with the CJK ones Excel uses).
 _DATE_FORMATS = set(range(14, 23)) | set(range(27, 37)) | set(range(45, 48)) | set(range(50, 59))
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
-_REF = re.compile(r"([A-Z]{1,3})(\d+)$")
 
 
 class SheetTooLarge(Exception):
@@ -152,6 +151,7 @@ def iter_sheet(archive: zipfile.ZipFile, *, max_rows: int, max_columns: int, max
     cells_seen = 0
     last_row = 0
     holder = None
+    columns: dict[str, int] = {}
     for event, row in _events(archive, sheet, ("start", "end")):
         if event == "start":
             if row.tag == _MAIN + "sheetData":
@@ -171,8 +171,13 @@ def iter_sheet(archive: zipfile.ZipFile, *, max_rows: int, max_columns: int, max
                 continue
             ref = c.get("r")
             if ref:
-                m = _REF.match(ref)
-                col = _column(m.group(1)) if m else len(values)
+                letters = ref.rstrip("0123456789")
+                col = columns.get(letters)
+                if col is None:
+                    if letters.isalpha() and letters.isupper() and len(letters) <= 3:
+                        col = columns[letters] = _column(letters)
+                    else:
+                        col = len(values)
             else:
                 col = len(values)
             if col >= max_columns:
