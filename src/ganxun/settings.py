@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "ganxun.audit.middleware.RequestContextMiddleware",
+    # every string of an API write is checked for control and bidirectional characters (core.textcheck)
+    "ganxun.core.textcheck.TextCheckMiddleware",
     # axes must come last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -254,6 +256,16 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The import page's limits (the command line has none: it reads any file as a stream).
 GANXUN_MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 GANXUN_MAX_IMPORT_ROWS = 200_000
+# Every .xlsx, on the page, the API and the command line alike, is judged by its zip's own directory before a
+# byte of it is unpacked: the declared uncompressed size of all its parts and their count. Its first sheet is
+# then read with at most this many cells (a 125,000-row × 14-column records file holds 1.75 million). A
+# sheet whose XML is larger than GANXUN_XLSX_STREAM_FROM_BYTES is parsed as a stream instead of by calamine
+# (which holds every cell: about 100 bytes each), so a file within the limits costs at most ~100 MB.
+GANXUN_MAX_XLSX_UNCOMPRESSED_BYTES = int(env_str("GANXUN_MAX_XLSX_UNCOMPRESSED_BYTES", str(160 * 1024 * 1024)))
+GANXUN_MAX_XLSX_ENTRIES = int(env_str("GANXUN_MAX_XLSX_ENTRIES", "1000"))
+GANXUN_MAX_IMPORT_CELLS = int(env_str("GANXUN_MAX_IMPORT_CELLS", "3000000"))
+GANXUN_MAX_IMPORT_COLUMNS = int(env_str("GANXUN_MAX_IMPORT_COLUMNS", "200"))
+GANXUN_XLSX_STREAM_FROM_BYTES = int(env_str("GANXUN_XLSX_STREAM_FROM_BYTES", str(40 * 1024 * 1024)))
 # From this size an upload is checked and written in the background (``ganxun worker``), with a
 # progress bar, instead of inside the request; a smaller one keeps the page's synchronous flow.
 GANXUN_BACKGROUND_IMPORT_BYTES = int(env_str("GANXUN_BACKGROUND_IMPORT_BYTES", str(2 * 1024 * 1024)))

@@ -10,6 +10,7 @@ so an importer can tell an 18-digit ID that Excel turned into a number from one 
 
 import csv
 import io
+import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import IntegrityError
 
+from ganxun.core import textcheck
 from ganxun.core.errors import ImportRejected, RowError
 
 MAX_ZIP_ENTRIES = 1000
@@ -309,12 +311,21 @@ class TableStream:
         texts = self.texts
         plain = not unnamed  # every column named: a full row maps by position (``dict(zip(…))``)
         count = 0
+        bad_text: list[RowError] = []
+        multiline = [textcheck.is_multiline(name) for name in headers]
         for number, raw in self._grid:
             # ``_clean_value`` inlined: this loop runs once per cell of a file of millions of rows (a CSV's
             # cells are all text: ``str.strip`` mapped over them in C)
             cells = list(map(str.strip, raw)) if texts else [v.strip() if type(v) is str else v for v in raw]
             if not any(cells) and all(_is_empty(v) for v in cells):
                 continue
+            # control and bidirectional characters (``core.textcheck``): one search over the row's text
+            if textcheck.any_problem(v for v in cells if type(v) is str):
+                for i, v in enumerate(cells):
+                    message = textcheck.problem(v, multiline=i < width and multiline[i])
+                    if message and len(bad_text) < 100:
+                        bad_text.append(RowError(number, headers[i] if i < width else _column_letter(i) + " 列",
+                                                 message))
             if plain and len(cells) == width:
                 count += 1
                 if max_rows is not None and count > max_rows:
@@ -337,6 +348,8 @@ class TableStream:
             self.rows_read, self._last_number = count, number
             yield TableRow(number=number, values={name: cells[i] for i, name in named})
         self._done = True
+        if bad_text:
+            raise ImportRejected(errors=bad_text, source=source)
         if stray:
             raise ImportRejected(errors=[RowError(0, "", f"第 {_column_letter(i)} 列有数据但没有列名")
                                          for i in sorted(stray)], source=source)
@@ -377,7 +390,7 @@ def _open(fh, size: int, filename: str, source: str, *, limited: bool) -> TableS
     head = fh.read(65536)
     fh.seek(0)
     if head[:4] in ZIP_MAGIC:
-        grid, total, closer = _xlsx_grid(fh, source, limited=limited)
+        grid, total, closer = _xlsx_grid(fh, source, limited=limited, filename=filename)
         texts = False
     elif head.startswith(OLE_MAGIC):
         raise _reject(source, "这是旧版 Excel（.xls）或加密的工作簿，请在 Excel 中另存为 .xlsx 后再导入")
@@ -412,24 +425,66 @@ def _open(fh, size: int, filename: str, source: str, *, limited: bool) -> TableS
                        texts=texts)
 
 
-def _xlsx_grid(fh, source: str, *, limited: bool):
-    """``(numbered rows, last row number, closer)`` of the first sheet, after the zip was judged safe."""
+MACRO_REFUSED = ("是启用宏的工作簿（含 VBA 宏），出于安全考虑不予导入；"
+                 "请在 Excel 中另存为“Excel 工作簿（*.xlsx）”后再导入")
+
+
+def _xlsx_grid(fh, source: str, *, limited: bool, filename: str = ""):
+    """``(numbered rows, last row number, closer)`` of the first sheet, after the zip was judged safe.
+
+    Everything here is decided from the zip's central directory (and ``[Content_Types].xml``, a few KB)
+    before any part of the sheet is unpacked: the entry count, the declared uncompressed size, the ratio,
+    macros. The sheet is then read by calamine when its XML is small, else as a stream (``xlsxstream``);
+    both stop at the row, column and cell caps.
+    """
+    from ganxun.core import xlsxstream
+
+    if filename.lower().endswith((".xlsm", ".xltm")):
+        raise _reject(source, "文件" + MACRO_REFUSED)
     try:
         archive = zipfile.ZipFile(fh)
         entries = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
         raise _reject(source, "文件已损坏或不完整，无法作为 Excel（.xlsx）文件打开") from None
-    if len(entries) >= MAX_ZIP_ENTRIES:
-        raise _reject(source, f"Excel 文件内部包含 {len(entries)} 个部件，超过 {MAX_ZIP_ENTRIES} 个的上限，拒绝打开")
+    max_entries = getattr(settings, "GANXUN_MAX_XLSX_ENTRIES", MAX_ZIP_ENTRIES)
+    if len(entries) >= min(max_entries, MAX_ZIP_ENTRIES):
+        raise _reject(source, f"Excel 文件内部包含 {len(entries)} 个部件，超过 {max_entries} 个的上限，拒绝打开")
     total = sum(e.file_size for e in entries)
-    if limited and total >= MAX_UNCOMPRESSED_BYTES:
-        raise _reject(source, f"Excel 文件解压后超过 {MAX_UNCOMPRESSED_BYTES // 1048576} MB，拒绝打开")
+    max_bytes = min(MAX_UNCOMPRESSED_BYTES, settings.GANXUN_MAX_XLSX_UNCOMPRESSED_BYTES)
+    if total >= max_bytes:
+        raise _reject(source, f"Excel 文件解压后超过 {max_bytes // 1048576} MB 的上限（声明共 "
+                              f"{total / 1048576:.0f} MB），拒绝打开（请分成几个文件导入）")
     for e in entries:
         if e.file_size >= RATIO_CHECK_FROM_BYTES and e.file_size > MAX_COMPRESSION_RATIO * max(e.compress_size, 1):
             raise _reject(source, "Excel 文件的压缩比异常（疑似压缩炸弹），拒绝打开")
     names = {e.filename for e in entries}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise _reject(source, NOT_A_TABLE + "（这是一个 zip 压缩包，但不是 Excel 工作簿）")
+    if any(n.lower().endswith(("vbaproject.bin", "vbaprojectsignature.bin")) for n in names):
+        raise _reject(source, "文件" + MACRO_REFUSED)
+    try:
+        types = archive.getinfo("[Content_Types].xml")
+        content_types = archive.read(types) if types.file_size <= 1048576 else b"macroEnabled"
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise _reject(source, "文件已损坏或不完整，无法作为 Excel（.xlsx）文件打开") from None
+    if b"macroenabled" in content_types.lower() or b"vbaproject" in content_types.lower():
+        raise _reject(source, "文件" + MACRO_REFUSED)
+    max_rows = (settings.GANXUN_MAX_IMPORT_ROWS if limited else 1_048_576) + 1  # and the header
+    caps = dict(max_rows=max_rows, max_columns=settings.GANXUN_MAX_IMPORT_COLUMNS,
+                max_cells=settings.GANXUN_MAX_IMPORT_CELLS)
+    try:
+        sheet_part = xlsxstream.first_sheet_part(archive)
+        sheet_size = archive.getinfo(sheet_part).file_size
+    except xlsxstream.UnsafeXml:
+        raise _reject(source, "Excel 文件中含有文档类型声明（DOCTYPE/ENTITY），出于安全考虑拒绝打开") from None
+    except Exception:
+        raise _reject(source, "无法读取 Excel 文件的第一个工作表（文件可能已损坏）") from None
+    if sheet_size > settings.GANXUN_XLSX_STREAM_FROM_BYTES:
+        return _streamed(archive, source, caps), None, None
+    try:
+        _check_extent(archive, sheet_part, source, caps)
+    except xlsxstream.UnsafeXml:
+        raise _reject(source, "Excel 文件中含有文档类型声明（DOCTYPE/ENTITY），出于安全考虑拒绝打开") from None
     from python_calamine import CalamineWorkbook
 
     try:
@@ -456,6 +511,64 @@ def _xlsx_grid(fh, source: str, *, limited: bool):
             raise _reject(source, "无法读取 Excel 文件的第一个工作表（文件可能已损坏）") from None
 
     return numbered(), (end[0] + 1 if end else None), book.close if hasattr(book, "close") else None
+
+
+_CELL_REF = re.compile(rb"<c r=\"([A-Z]{1,3})(\d+)\"")
+
+
+def _check_extent(archive, part: str, source: str, caps: dict) -> None:
+    """Before calamine builds the sheet's dense range: its last row and column, from the cells' references
+    (two cells in opposite corners would otherwise cost billions of empty cells)."""
+    from ganxun.core import xlsxstream
+
+    for other in ("xl/workbook.xml", "xl/sharedStrings.xml", "xl/styles.xml"):
+        if other in archive.NameToInfo:
+            for _ in xlsxstream._chunks(archive, other):
+                pass
+    last_row = last_col = cells = 0
+    tail = b""
+    for data in xlsxstream._chunks(archive, part):
+        block = tail + data
+        cut = block.rfind(b"<")
+        block, tail = block[:cut], block[cut:]
+        for letters, digits in _CELL_REF.findall(block):
+            cells += 1
+            col = xlsxstream._column(letters.decode())
+            if col > last_col:
+                last_col = col
+            row = int(digits)
+            if row > last_row:
+                last_row = row
+        if last_row > caps["max_rows"]:
+            raise _sheet_too_large(source, xlsxstream.SheetTooLarge("行", caps["max_rows"], last_row))
+        if last_col >= caps["max_columns"]:
+            raise _sheet_too_large(source, xlsxstream.SheetTooLarge("列", caps["max_columns"], last_row))
+        if cells > caps["max_cells"] or (last_row * (last_col + 1)) > 4 * caps["max_cells"]:
+            raise _sheet_too_large(source, xlsxstream.SheetTooLarge("单元格", caps["max_cells"], last_row))
+
+
+def _sheet_too_large(source: str, exc) -> ImportRejected:
+    if exc.what == "行":
+        return _reject(source, f"数据行过多（第 {exc.row} 行超出上限），一次最多导入 {exc.limit - 1} 行，请分批导入")
+    if exc.what == "列":
+        return _reject(source, f"列数过多（第 {exc.row} 行有超过 {exc.limit} 列的数据），请删除多余的列后再导入")
+    return _reject(source, f"单元格过多（到第 {exc.row} 行已超过 {exc.limit} 个），请分成几个文件导入")
+
+
+def _streamed(archive, source: str, caps: dict):
+    from ganxun.core import xlsxstream
+
+    try:
+        for item in xlsxstream.iter_sheet(archive, **caps):
+            yield item
+    except xlsxstream.SheetTooLarge as exc:
+        raise _sheet_too_large(source, exc) from None
+    except xlsxstream.UnsafeXml:
+        raise _reject(source, "Excel 文件中含有文档类型声明（DOCTYPE/ENTITY），出于安全考虑拒绝打开") from None
+    except ImportRejected:
+        raise
+    except Exception:
+        raise _reject(source, "无法读取 Excel 文件的第一个工作表（文件可能已损坏）") from None
 
 
 def _too_many_rows(source: str, count: int) -> ImportRejected:

@@ -34,6 +34,7 @@ from ganxun.core.errors import DomainError, ImportRejected, NotFound, RowError
 from ganxun.core.tabular import ImportReport, read_table
 from ganxun.core.xlsx import write_xlsx, xlsx_response
 from ganxun.dataio import background
+from ganxun.dataio.lock import ImportBusy, heavy_import
 from ganxun.jobs.selectors import access_job, job_state
 from ganxun.jobs.services import job_submit
 from ganxun.jobs.views import polled
@@ -153,8 +154,9 @@ def _preview(request):
     else:
         data = upload.read()
     try:
-        table = read_table(data, filename)
-        report = kind.run(acting_user=request.user, table=table, dry_run=True)
+        with heavy_import(wait=False):
+            table = read_table(data, filename)
+            report = kind.run(acting_user=request.user, table=table, dry_run=True)
     except ImportRejected as exc:
         return _errors_page(request, kind, kinds, filename, exc.errors, exc.total)
     except DomainError as exc:
@@ -198,9 +200,13 @@ def _confirm(request):
         paths["job"].write_text(str(job.pk))
         return redirect("dataio:job", job.pk)
     try:
-        data = paths["claimed"].read_bytes()
-        table = read_table(data, meta["filename"])
-        report = kind.run(acting_user=request.user, table=table, dry_run=False)
+        with heavy_import(wait=False):
+            data = paths["claimed"].read_bytes()
+            table = read_table(data, meta["filename"])
+            report = kind.run(acting_user=request.user, table=table, dry_run=False)
+    except ImportBusy as exc:
+        os.rename(paths["claimed"], paths["data"])  # not imported: the confirm button works again
+        return _errors_page(request, kind, kinds, meta["filename"], [RowError(0, "", exc.message)])
     except ImportRejected as exc:
         _discard(paths)
         return _errors_page(request, kind, kinds, meta["filename"], exc.errors, exc.total)

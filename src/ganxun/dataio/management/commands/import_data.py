@@ -33,11 +33,16 @@ def check_file(path: str) -> Path:
     return file
 
 
-def run_import(kind, *, acting_user, path, source: str, dry_run: bool, progress=None, sink=None, limited=False):
-    """Read ``path`` as a stream and run ``kind`` on it (the command and the background jobs share this)."""
-    from ganxun.core.tabular import open_table, rows_to
+def run_import(kind, *, acting_user, path, source: str, dry_run: bool, progress=None, sink=None, limited=False,
+               on_wait=None):
+    """Read ``path`` as a stream and run ``kind`` on it (the command and the background jobs share this).
 
-    with open_table(path, source, limited=limited) as stream, rows_to(sink):
+    One import at a time per server (``dataio.lock``): this waits for its turn (``on_wait`` is told)."""
+    from ganxun.core.tabular import open_table, rows_to
+    from ganxun.dataio.lock import heavy_import
+
+    with heavy_import(wait=True, on_wait=on_wait), open_table(path, source, limited=limited) as stream, \
+            rows_to(sink):
         if kind.streams:
             return kind.run(acting_user=acting_user, table=stream, dry_run=dry_run, progress=progress)
         table = stream.to_table()
@@ -76,7 +81,7 @@ class Command(GanxunCommand):
 
         # The command line is the operator: unscoped, and said so.
         report = run_import(kind, acting_user=UNSCOPED_OPERATOR, path=path, source=path, dry_run=opts["dry_run"],
-                            progress=progress)
+                            progress=progress, on_wait=lambda: self.stderr.write("已有导入正在进行，等待其结束后开始…"))
         if show:
             self.stderr.write("")
         self.stdout.write(f"{path}: {kind.label} {report.summary()}")
