@@ -266,6 +266,10 @@ GANXUN_MAX_XLSX_ENTRIES = int(env_str("GANXUN_MAX_XLSX_ENTRIES", "1000"))
 GANXUN_MAX_IMPORT_CELLS = int(env_str("GANXUN_MAX_IMPORT_CELLS", "3000000"))
 GANXUN_MAX_IMPORT_COLUMNS = int(env_str("GANXUN_MAX_IMPORT_COLUMNS", "200"))
 GANXUN_XLSX_STREAM_FROM_BYTES = int(env_str("GANXUN_XLSX_STREAM_FROM_BYTES", str(40 * 1024 * 1024)))
+# The command line (``ganxun import``: the operator's own process, not the web server's, one heavy import at a
+# time) keeps calamine, ten times faster, for a sheet up to this size: a 125,000-row records file (99 MB of XML)
+# then costs about 170 MB instead of 8 MB, and reads in a tenth of the time.
+GANXUN_XLSX_STREAM_FROM_BYTES_CLI = int(env_str("GANXUN_XLSX_STREAM_FROM_BYTES_CLI", str(160 * 1024 * 1024)))
 # From this size an upload is checked and written in the background (``ganxun worker``), with a
 # progress bar, instead of inside the request; a smaller one keeps the page's synchronous flow.
 GANXUN_BACKGROUND_IMPORT_BYTES = int(env_str("GANXUN_BACKGROUND_IMPORT_BYTES", str(2 * 1024 * 1024)))

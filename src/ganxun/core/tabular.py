@@ -479,7 +479,9 @@ def _xlsx_grid(fh, source: str, *, limited: bool, filename: str = ""):
         raise _reject(source, "Excel 文件中含有文档类型声明（DOCTYPE/ENTITY），出于安全考虑拒绝打开") from None
     except Exception:
         raise _reject(source, "无法读取 Excel 文件的第一个工作表（文件可能已损坏）") from None
-    if sheet_size > settings.GANXUN_XLSX_STREAM_FROM_BYTES:
+    stream_from = (settings.GANXUN_XLSX_STREAM_FROM_BYTES if limited
+                   else max(settings.GANXUN_XLSX_STREAM_FROM_BYTES, settings.GANXUN_XLSX_STREAM_FROM_BYTES_CLI))
+    if sheet_size > stream_from:
         return _streamed(archive, source, caps), None, None
     try:
         _check_extent(archive, sheet_part, source, caps)
