@@ -7,9 +7,8 @@ else asked twice at the prompt). ``--superuser`` makes the first set-up's superu
 import getpass
 import sys
 
-from django.db import transaction
-
-from ganxun.accounts.services import user_create
+from ganxun.accounts.models import User
+from ganxun.accounts.services import _password_errors, user_create
 from ganxun.core.errors import DomainError
 from ganxun.core.management.base import GanxunCommand
 from ganxun.core.roles import ROLE_LABELS, UNSCOPED_OPERATOR, Role
@@ -48,8 +47,12 @@ class Command(GanxunCommand):
         if len({name for _, name in accounts}) != len(accounts):
             raise DomainError("三个管理员的用户名必须互不相同", code="duplicate_username")
         passwords = [self._password(opts, name, ROLE_LABELS[role]) for role, name in accounts]
-        with transaction.atomic():   # all three or none
-            for (role, name), password in zip(accounts, passwords):
-                user_create(acting_user=UNSCOPED_OPERATOR, username=name, password=password, role=role)
+        # all three or none: every name and password is checked before the first account is made
+        for (role, name), password in zip(accounts, passwords):
+            if User.objects.filter(username=name).exists():
+                raise DomainError(f"用户名 {name} 已存在", code="duplicate_username")
+            _password_errors(password, User(username=name, role=role))
+        for (role, name), password in zip(accounts, passwords):
+            user_create(acting_user=UNSCOPED_OPERATOR, username=name, password=password, role=role)
         for role, name in accounts:
             self.stdout.write(f"已创建{ROLE_LABELS[role]} {name}")
