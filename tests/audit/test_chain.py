@@ -111,3 +111,17 @@ def test_archive_refuses_a_date_inside_the_180_days_and_changes_nothing(tmp_path
     assert AuditEvent.objects.count() == 3 and not (tmp_path / "a.jsonl").exists()
     assert run_command("audit", "archive", "--before", "2025-13-01", "--output", str(tmp_path / "a.jsonl")) == 2
     assert "--before 应为 YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_a_ledger_import_written_in_bulk_keeps_the_chain(world, capsys):
+    # the ledger's import copies its audit rows straight into the table (COPY on PostgreSQL): they are chained too
+    from ganxun.records.importers import import_records
+    from tests.records.conftest import schools
+    from tests.records.test_record_import import rec, table_of
+
+    schools.__wrapped__(world)
+    record_event(actor=UNSCOPED_OPERATOR, event_type=EventType.ORG_CREATED, subject_code="BEFORE")
+    import_records(acting_user=world.users["dc"], table=table_of([rec(), rec(外部编号="", 培训名称="财务管理研修")]))
+    assert AuditEvent.objects.filter(event_type=EventType.RECORD_ADDED).exists()
+    record_event(actor=UNSCOPED_OPERATOR, event_type=EventType.ORG_CREATED, subject_code="AFTER")
+    assert run_command("audit", "verify") == 0, capsys.readouterr().err

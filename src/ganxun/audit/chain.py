@@ -62,14 +62,11 @@ def lock_chain() -> None:
 
 
 def chain_head() -> str:
-    """The hash the next row links to: the newest row's, else the newest archive's anchor, else GENESIS."""
-    from ganxun.audit.models import AuditAnchor, AuditEvent
-
-    last = AuditEvent.objects.order_by("-id").values_list("row_hash", flat=True).first()
-    if last:
-        return last
-    anchor = AuditAnchor.objects.order_by("-id").values_list("last_hash", flat=True).first()
-    return anchor or GENESIS
+    """The hash the next row links to: the newest row's, else the newest archive's anchor, else GENESIS (one query)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE((SELECT row_hash FROM audit_auditevent ORDER BY id DESC LIMIT 1), "
+                       "(SELECT last_hash FROM audit_auditanchor ORDER BY id DESC LIMIT 1), %s)", [GENESIS])
+        return cursor.fetchone()[0]
 
 
 def link(events) -> None:
