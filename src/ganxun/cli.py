@@ -5,7 +5,9 @@
   ganxun serve [--host 127.0.0.1] [--port 8000] [--workers N] [--no-worker]  启动服务及后台任务程序 (serve)
   ganxun worker                                             只运行后台任务程序 (background jobs)
   ganxun migrate                                            建立/升级数据库 (migrate)
-  ganxun createadmin                                        创建系统管理员 (create admin)
+  ganxun createadmin [--password-stdin]                     创建系统管理员、安全管理员、审计管理员 (三权分立)
+  ganxun audit verify [--archive FILE]                      校验审计日志哈希链，断链时指出第一处 (exit 1)
+  ganxun audit archive --before YYYY-MM-DD --output FILE    归档 180 天以前的审计日志到可校验文件
   ganxun import KIND FILE [--dry-run]                       导入 orgs|cadres|…，文件大小不限 (import)
   ganxun export KIND FILE                                   导出 (export)
   ganxun user add USERNAME --role ROLE [--scope ORG_CODE] [--person PERSON_CODE] --password-stdin
@@ -31,6 +33,7 @@ COMMANDS = {
     "demo": "demo",
     "migrate": "migrate",
     "createadmin": "createadmin",
+    "audit": "audit",
     "import": "import_data",
     "export": "export_data",
     "user": "user",

@@ -152,3 +152,56 @@ def test_org_api_follows_the_scope(as_user, persona, org, expected):
 def test_healthz_needs_no_login(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json()["status"] == "ok"
+
+
+# 三权分立: the three administrators, each refused the other two's functions (404, like any page outside a role).
+SEPARATED = {"sys_admin": "sysadmin", "sec_admin": "secadmin", "audit_admin": "auditadmin"}
+AUDIT_PAGES = ["/audit/", "/audit/export.xlsx", "/audit/logins/", "/audit/logins/export.xlsx"]
+SYSTEM_PAGES = ["/accounts/users/", "/resources/dictionary/"]
+ROLE_PAGES = {
+    "sys_admin": {"allowed": SYSTEM_PAGES + ["/orgs/"], "refused": AUDIT_PAGES},
+    "sec_admin": {"allowed": [], "refused": SYSTEM_PAGES + AUDIT_PAGES + ["/cadres/C-DC-1/"]},
+    "audit_admin": {"allowed": AUDIT_PAGES, "refused": SYSTEM_PAGES + ["/cadres/C-DC-1/"]},
+}
+
+
+@pytest.fixture
+def separated_admins(world):
+    from ganxun.accounts.services import user_create
+
+    return {role: user_create(acting_user=UNSCOPED_OPERATOR, username=name, password="Ganxun#2024demo", role=role)
+            for role, name in SEPARATED.items()}
+
+
+@pytest.mark.parametrize("role", sorted(SEPARATED))
+def test_the_three_administrators_are_refused_each_others_functions(client, separated_admins, role):
+    user = separated_admins[role]
+    assert not user.is_superuser and not user.is_staff
+    client.force_login(user)
+    for url in ROLE_PAGES[role]["allowed"]:
+        assert client.get(url).status_code == 200, (role, url)
+    for url in ROLE_PAGES[role]["refused"]:
+        assert client.get(url).status_code == 404, (role, url)
+    menu = client.get("/").content.decode()
+    assert ("操作日志" in menu) == ("登录日志" in menu) == (role == "audit_admin"), role
+    assert ("用户管理" in menu) == (role == "sys_admin"), role
+    # the security and audit administrators see no cadre at all, in pages or the API
+    if role != "sys_admin":
+        assert client.get("/api/v1/cadres/?page_size=100").json()["count"] == 0
+
+
+@pytest.mark.parametrize("persona", ["admin", "province", "dc", "dc_hr", "leader", "cadre", "institution"])
+def test_only_the_audit_administrator_reads_the_audit(as_user, persona):
+    client = as_user(persona)
+    for url in AUDIT_PAGES:
+        assert client.get(url).status_code == 404, (persona, url)
+
+
+def test_no_one_but_the_operator_creates_the_three_administrators(world, separated_admins):
+    from ganxun.accounts.services import user_create
+    from ganxun.core.errors import PermissionDenied
+
+    for actor in (world.users["admin"], world.users["province"], separated_admins["sys_admin"]):
+        with pytest.raises(PermissionDenied, match="ganxun createadmin"):
+            user_create(acting_user=actor, username="x_" + actor.username, password="Ganxun#2024demo",
+                        role="audit_admin")

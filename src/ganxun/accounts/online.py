@@ -17,7 +17,7 @@ from ganxun.accounts.models import User
 from ganxun.accounts.selectors import users_visible_to
 from ganxun.audit.events import EventType, record_event
 from ganxun.core.errors import NotFound, PermissionDenied
-from ganxun.core.roles import can_write_orgs
+from ganxun.core.roles import can_administer_security, can_write_orgs
 
 SESSION_LAST_SEEN = "gx_last_seen"
 SESSION_ADDRESS = "gx_address"
@@ -38,7 +38,7 @@ class OnlineSession:
 
 def can_see_online(user) -> bool:
     """Who reads 在线用户 and ends sessions (re-gated to the security administrator at the 三权分立 merge)."""
-    return can_write_orgs(user)
+    return can_write_orgs(user) or can_administer_security(user)
 
 
 def _alive():

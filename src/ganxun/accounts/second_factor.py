@@ -18,7 +18,7 @@ from ganxun.accounts.models import User
 from ganxun.accounts.selectors import access_user
 from ganxun.audit.events import EventType, Outcome, record_event
 from ganxun.core.errors import DomainError, PermissionDenied
-from ganxun.core.roles import can_write_orgs, needs_second_factor
+from ganxun.core.roles import can_administer_security, can_write_orgs, needs_second_factor
 
 RECOVERY_CODES = 10
 TOTP_NAME = "身份验证器"
@@ -153,7 +153,7 @@ def reset_own_second_factor(*, user: User, password: str) -> None:
 
 def can_reset_second_factor(acting_user) -> bool:
     """Who may reset another login's authenticator (the security administrator's job; re-gated at the 三权分立 merge)."""
-    return can_write_orgs(acting_user)
+    return can_write_orgs(acting_user) or can_administer_security(acting_user)
 
 
 @transaction.atomic(durable=True)

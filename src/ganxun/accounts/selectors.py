@@ -3,7 +3,7 @@
 from django.db.models import Q
 
 from ganxun.accounts.models import User
-from ganxun.core.roles import Role, role_of
+from ganxun.core.roles import Role, can_administer_security, role_of
 from ganxun.core.errors import NotFound
 from ganxun.orgs.selectors import path_q, scope_of
 
@@ -11,7 +11,7 @@ from ganxun.orgs.selectors import path_q, scope_of
 def users_visible_to(user):
     """Logins an administrator may see: those granted inside their scope (or every one for a superuser)."""
     scope = scope_of(user)
-    if scope.everything:
+    if scope.everything or can_administer_security(user):   # 安全管理员: every login's sessions and second factor
         return User.objects.select_related("scope_org", "person").order_by("username")
     if role_of(user) != Role.ORG_ADMIN or not scope.paths:
         return User.objects.none()

@@ -14,7 +14,7 @@ from django.contrib.auth.hashers import check_password
 from ganxun.accounts.models import ApiToken, PasswordHistory, Role, User, hash_token
 from ganxun.audit.events import EventType, record_event
 from ganxun.core.errors import DomainError, NotFound, PermissionDenied
-from ganxun.core.roles import OPERATOR_ROLE, role_of
+from ganxun.core.roles import OPERATOR_ROLE, SEPARATED_ADMINS, role_of
 from ganxun.accounts.selectors import access_user, users_visible_to
 from ganxun.orgs.selectors import access_org
 
@@ -78,8 +78,11 @@ def user_create(*, acting_user, username: str, password: str, role: str, scope_c
     if User.objects.filter(username=username).exists():
         raise DomainError(f"用户名 {username} 已存在", code="duplicate_username")
     actor_role = role_of(acting_user)
-    if actor_role not in (Role.SUPERUSER, OPERATOR_ROLE) and (actor_role != Role.ORG_ADMIN or role == Role.SUPERUSER):
-        raise PermissionDenied("只有组织部门管理员可以在本级范围内新增用户，且不能新增系统管理员")
+    if role in SEPARATED_ADMINS and actor_role != OPERATOR_ROLE:
+        raise PermissionDenied("系统管理员、安全管理员、审计管理员只能在命令行用 ganxun createadmin 创建")
+    if actor_role not in (Role.SUPERUSER, OPERATOR_ROLE) and (
+            actor_role not in (Role.ORG_ADMIN, Role.SYS_ADMIN) or role == Role.SUPERUSER):
+        raise PermissionDenied("只有组织部门管理员或系统管理员可以在本级范围内新增用户，且不能新增超级管理员")
     user = User(username=username, role=role, display_name=display_name.strip(),
                 institution_code=institution_code.strip(), is_superuser=role == Role.SUPERUSER,
                 is_staff=role == Role.SUPERUSER)

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from ganxun.accounts.forms import UserForm
 from ganxun.accounts.second_factor import can_reset_second_factor
-from ganxun.core.roles import Role, has_role, is_superuser
+from ganxun.core.roles import SEPARATED_ADMINS, Role, can_administer_users, is_superuser
 from ganxun.accounts.selectors import users_visible_to
 from ganxun.accounts.services import user_create, user_deactivate
 from ganxun.core.errors import DomainError, NotFound
@@ -20,7 +20,7 @@ USER_COLUMNS = [Column(label) for label in ("用户名", "姓名", "角色", "�
 
 def _admin_only(fn):
     def wrapper(request, *args, **kwargs):
-        if not has_role(request.user, Role.ORG_ADMIN, Role.SUPERUSER):
+        if not can_administer_users(request.user):
             raise Http404()
         try:
             return fn(request, *args, **kwargs)
@@ -33,7 +33,7 @@ def _admin_only(fn):
 def _roles_for(user):
     if is_superuser(user):
         return Role.choices
-    return [(v, label) for v, label in Role.choices if v != Role.SUPERUSER]
+    return [(v, label) for v, label in Role.choices if v != Role.SUPERUSER and v not in SEPARATED_ADMINS]
 
 
 @_admin_only

@@ -8,7 +8,15 @@ class AuditConfig(AppConfig):
     def ready(self):
         from django.utils.module_loading import autodiscover_modules
 
+        from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_migrate
+
         from ganxun.audit import signals  # noqa: F401
+        from ganxun.audit.chain import register_sqlite_function
+        from ganxun.audit.triggers import reinstall_after_migrate
+
+        connection_created.connect(register_sqlite_function, dispatch_uid="ganxun_audit_permit")
+        post_migrate.connect(reinstall_after_migrate, sender=self, dispatch_uid="ganxun_audit_triggers")
 
         # each app's presentation.py says how its audit rows read (ganxun.audit.presentation)
         autodiscover_modules("presentation")

@@ -2,6 +2,8 @@
 
 from collections.abc import Iterable
 
+from django.utils import timezone
+
 from ganxun.audit.context import current_address
 from ganxun.audit.models import AuditEvent, EventType, Outcome
 from ganxun.core.idnumbers import mask_all_in_text
@@ -36,6 +38,7 @@ def build_event(*, actor, event_type: str, subject_type: str = "", subject_code:
                 subject_label: str = "", extra: dict | None = None, outcome: str = Outcome.SUCCESS,
                 reason: str = "", address: str | None = None) -> AuditEvent:
     return AuditEvent(
+        created_at=timezone.now(),
         **_actor_fields(actor),
         address=address if address is not None else current_address.get(),
         event_type=event_type,
@@ -55,7 +58,15 @@ def record_event(**kwargs) -> AuditEvent:
 
 
 def record_events(events: Iterable[AuditEvent]) -> None:
-    AuditEvent.objects.bulk_create(list(events), batch_size=2000)
+    """Many rows in one insert (imports): one lock and one read of the chain's head for all of them."""
+    from django.db import transaction
+
+    from ganxun.audit.chain import link
+
+    events = list(events)
+    with transaction.atomic():
+        link(events)
+        AuditEvent.objects.bulk_create(events, batch_size=2000)
 
 
 def import_summary_event(*, actor, subject_type: str, report) -> AuditEvent:

@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 
 
 class EventType(models.TextChoices):
@@ -60,6 +61,9 @@ class EventType(models.TextChoices):
     CALLUP_LEAVE_DECIDED = "callup_leave_decided", "审批调训请假"
     PLAN_SUBMITTED = "plan_submitted", "培训计划报批"
     PLAN_SUBMISSION_DECIDED = "plan_submission_decided", "审批培训计划"
+    API_CALL = "api_call", "接口调用"
+    AUDIT_EXPORTED = "audit_exported", "导出审计日志"
+    AUDIT_ARCHIVED = "audit_archived", "归档审计日志"
 
 
 # What ``subject_type`` names, as 操作日志 says it (never the code a developer wrote).
@@ -70,7 +74,7 @@ SUBJECT_LABELS = {
     "teacher": "师资", "teachers": "师资", "course": "课程", "courses": "课程", "resource": "培训资源",
     "dictionary": "数据字典", "class": "班次", "classes": "培训班次", "sessions": "课程安排",
     "enrolment": "学员", "enrolments": "学员报名", "attendance": "考勤",
-    "annual_plan": "年度培训计划", "callup": "调训通知", "conflicts": "调训冲突", "plan_submission": "培训计划报批",
+    "annual_plan": "年度培训计划", "api": "接口", "audit": "审计日志", "callup": "调训通知", "conflicts": "调训冲突", "plan_submission": "培训计划报批",
 }
 
 
@@ -85,7 +89,7 @@ class AuditEvent(models.Model):
     ``extra`` holds ``{"before": {...}, "after": {...}}`` for changes. 身份证号 in it is masked.
     """
 
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+")
     actor_name = models.CharField("操作人", max_length=150, blank=True)
@@ -99,6 +103,9 @@ class AuditEvent(models.Model):
     extra = models.JSONField(default=dict, blank=True)
     outcome = models.CharField("结果", max_length=16, choices=Outcome.choices, default=Outcome.SUCCESS)
     reason = models.CharField("原因", max_length=500, blank=True)
+    # the hash chain (ganxun.audit.chain): this row's hash over its content and the previous row's hash
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -108,6 +115,16 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_event_type_display()}"
+
+    def save(self, *args, **kwargs):
+        """Insert once, at the head of the chain; an audit row is never saved again (the triggers refuse it)."""
+        from ganxun.audit.chain import link
+
+        if self.pk is not None:
+            raise AuditImmutable("审计日志不可修改")
+        with transaction.atomic():
+            link([self])
+            super().save(*args, **kwargs)
 
     @property
     def actor_role_label(self) -> str:
@@ -128,3 +145,24 @@ class AuditEvent(models.Model):
         name = self.subject_label or ""
         code = self.subject_code if self.subject_code and self.subject_code != name else ""
         return "".join([f"{kind}：" if kind else "", name, f"（{code}）" if name and code else code])
+
+
+class AuditImmutable(Exception):
+    """An UPDATE or DELETE of an audit row (the database's triggers say the same)."""
+
+
+class AuditAnchor(models.Model):
+    """Where the chain in the table starts after ``ganxun audit archive``: the hash of the last archived row."""
+
+    archived_at = models.DateTimeField(default=timezone.now)
+    before = models.DateField("归档截止日期")
+    through_id = models.BigIntegerField("归档至 id")
+    count = models.IntegerField("归档行数")
+    first_prev_hash = models.CharField(max_length=64)
+    last_hash = models.CharField(max_length=64)
+    file_name = models.CharField("归档文件", max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "审计归档锚点"

@@ -90,3 +90,12 @@ def summary_line(event_type: str, extra: dict) -> str:
                 f"{extra.get('unchanged', 0)} 条无变化")
     fmt = {"csv": "CSV", "xlsx": "Excel"}.get(extra.get("format", ""), "")
     return f"共 {extra.get('count', 0)} 条" + (f"（{fmt}）" if fmt else "")
+
+
+# the audit's own rows: a token's API call, an export of the audit, an archive
+register_lines(["api_call"], lambda x: ([], [f"令牌 {x.get('token_prefix', '')}…：{x.get('method', '')} "
+                                             f"{x.get('path', '')} → {x.get('status', '')}"]))
+register_lines(["audit_exported"], lambda x: ([], [f"导出 {x.get('rows', 0)} 行"
+                                                   + (f"（筛选：{x['filters']}）" if x.get("filters") else "")]))
+register_lines(["audit_archived"], lambda x: ([], [f"归档 {x.get('count', 0)} 行（{x.get('before', '')} 以前），"
+                                                   f"文件 SHA-256 {x.get('file_sha256', '')[:16]}…"]))

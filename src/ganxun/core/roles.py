@@ -14,7 +14,11 @@ class Role(models.TextChoices):
     INSTITUTION = "institution", "培训机构工作人员"
     CADRE = "cadre", "干部本人"
     LEADER = "leader", "领导（只读）"
-    SUPERUSER = "superuser", "系统管理员"
+    SUPERUSER = "superuser", "超级管理员（仅初始化）"
+    # 三权分立: three administrators, none a superuser, each refused the other two's functions.
+    SYS_ADMIN = "sys_admin", "系统管理员"
+    SEC_ADMIN = "sec_admin", "安全管理员"
+    AUDIT_ADMIN = "audit_admin", "审计管理员"
 
 
 ROLE_LABELS = dict(Role.choices)
@@ -24,14 +28,24 @@ OPERATOR_LABEL = "命令行操作员"
 # Roles whose scope is a subtree of the org tree (granted on ``User.scope_org``).
 ORG_SCOPED_ROLES = frozenset({Role.ORG_ADMIN, Role.UNIT_HR, Role.LEADER})
 # Who may change the org tree, the institutions and the users (organisation-department staff).
-ORG_WRITERS = frozenset({Role.ORG_ADMIN, Role.SUPERUSER, OPERATOR_ROLE})
+ORG_WRITERS = frozenset({Role.ORG_ADMIN, Role.SUPERUSER, Role.SYS_ADMIN, OPERATOR_ROLE})
 # Who may change the cadre registry and the ledger of the cadres in their scope.
 REGISTRY_WRITERS = frozenset({Role.ORG_ADMIN, Role.UNIT_HR, Role.SUPERUSER, OPERATOR_ROLE})
 # Who reads dashboards and lists of the org tree (everyone with an org scope).
 TREE_READERS = frozenset({Role.ORG_ADMIN, Role.UNIT_HR, Role.LEADER, Role.SUPERUSER})
 EVERY_ROLE = frozenset(Role.values)
+
+# 三权分立 (docs/roles.md). The three administrators' accounts are made by ``ganxun createadmin`` only.
+SEPARATED_ADMINS = frozenset({Role.SYS_ADMIN, Role.SEC_ADMIN, Role.AUDIT_ADMIN})
+# 系统管理员: users, the org tree, the dictionaries (and the first set-up's superuser, kept for it).
+USER_ADMINS = frozenset({Role.ORG_ADMIN, Role.SYS_ADMIN, Role.SUPERUSER})
+# 安全管理员: roles and scopes of logins, security policies, unlocks, second-factor resets.
+SECURITY_ADMINS = frozenset({Role.SEC_ADMIN})
+# 审计管理员: reads and exports 操作日志 and 登录日志; no one else does (not the superuser either).
+AUDIT_READERS = frozenset({Role.AUDIT_ADMIN})
 # Who must give a second factor (TOTP) after the password on the pages (GANXUN_SECOND_FACTOR=required).
-SECOND_FACTOR_ROLES = frozenset({Role.ORG_ADMIN, Role.UNIT_HR, Role.INSTITUTION, Role.SUPERUSER})
+SECOND_FACTOR_ROLES = frozenset({Role.ORG_ADMIN, Role.UNIT_HR, Role.INSTITUTION, Role.SUPERUSER,
+                                 Role.SYS_ADMIN, Role.SEC_ADMIN, Role.AUDIT_ADMIN})
 
 
 class UnscopedOperator:
@@ -103,6 +117,20 @@ def can_write_orgs(user) -> bool:
 
 def can_write_registry(user) -> bool:
     return role_of(user) in REGISTRY_WRITERS
+
+
+def can_read_audit(user) -> bool:
+    """操作日志 and 登录日志 and their exports: the audit administrator's alone."""
+    return role_of(user) in AUDIT_READERS
+
+
+def can_administer_users(user) -> bool:
+    return role_of(user) in USER_ADMINS
+
+
+def can_administer_security(user) -> bool:
+    """Unlocks, second-factor resets, roles and policies: the security administrator's alone."""
+    return role_of(user) in SECURITY_ADMINS
 
 
 def role_label(role: str) -> str:

@@ -730,7 +730,10 @@ class DemoBuilder:
             cadre = Cadre.objects.filter(org__path__startswith=county.path).order_by("birth_date").last()
             Cadre.objects.filter(pk=cadre.pk).update(is_young_talent=True)
         accounts = (
-            ("admin", Role.SUPERUSER, "", {}, "全部数据", "系统管理员"),
+            # 三权分立: no superuser; three administrators, each refused the others' functions
+            ("sysadmin", Role.SYS_ADMIN, "", {}, "用户、组织机构、数据字典", "系统管理员"),
+            ("secadmin", Role.SEC_ADMIN, "", {}, "角色、安全策略、解锁", "安全管理员"),
+            ("auditadmin", Role.AUDIT_ADMIN, "", {}, "操作日志、登录日志", "审计管理员"),
             ("sheng_zzb", Role.ORG_ADMIN, PROVINCE_DEPT_CODE, {}, "河南省委组织部（全省）", "省委组织部干部教育处"),
             ("shi_zzb", Role.ORG_ADMIN, demo.dept.code, {}, f"{demo.dept.name}（{demo.org.name}全域）",
              f"{demo.dept.name}干部教育科"),
@@ -807,7 +810,11 @@ def refresh_planner_statistics() -> None:
             cursor.execute("ANALYZE")
 
 
-DEMO_USERNAMES = ("admin", "sheng_zzb", "shi_zzb", "dongcheng_zzb", "jyj_rs", "shi_leader", "dangxiao", "ganbu")
+DEMO_USERNAMES = ("sysadmin", "secadmin", "auditadmin", "sheng_zzb", "shi_zzb", "dongcheng_zzb", "jyj_rs", "shi_leader", "dangxiao", "ganbu")
+
+
+SCOPE_OF_ADMINS = {"superuser": "全部数据", "sys_admin": "用户、组织机构、数据字典", "sec_admin": "角色、安全策略、解锁",
+                   "audit_admin": "操作日志、登录日志"}
 
 
 def existing_accounts() -> list[DemoAccount]:
@@ -821,8 +828,8 @@ def existing_accounts() -> list[DemoAccount]:
         user = users.get(username)
         if user is None:
             continue
-        if user.effective_role == "superuser":
-            scope = "全部数据"
+        if user.effective_role in SCOPE_OF_ADMINS:
+            scope = SCOPE_OF_ADMINS[user.effective_role]
         elif user.scope_org_id:
             scope = user.scope_org.name
         elif user.person_id:

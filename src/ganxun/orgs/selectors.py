@@ -55,7 +55,7 @@ def scope_root(org: Org) -> Org:
 
 def scope_of(user) -> Scope:
     role = role_of(user)
-    if role in (Role.SUPERUSER, OPERATOR_ROLE):
+    if role in (Role.SUPERUSER, Role.SYS_ADMIN, OPERATOR_ROLE):  # 系统管理员 keeps the org tree
         return EVERYTHING
     if role == Role.CADRE:
         return Scope(person_id=user.person_id) if user.person_id else NOTHING

@@ -8,7 +8,6 @@ that counts now (a later import or correction of that key finds it; compliance e
 """
 
 import dataclasses
-import json
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -235,18 +234,15 @@ def _write_batch_events(acting_user, reason: str, items: Sequence[tuple[Learning
                                   subject_code=cadre.person_code, subject_label=cadre.name, reason=reason,
                                   extra=extra) for cadre, extra in events)
         return
+    # each row takes its place in the audit hash chain (ganxun.audit.chain) before it is copied in
+    from ganxun.audit.chain import link
+
     columns = Columns(AuditEvent)
-    template = columns.row(build_event(actor=acting_user, event_type=EventType.RECORD_ADDED, subject_type="cadre",
-                                       reason=reason))
-    at_code, at_label, at_extra = (columns.index("subject_code"), columns.index("subject_label"),
-                                   columns.index("extra"))
-    dumps = json.JSONEncoder(ensure_ascii=False).encode
-    rows = []
-    for cadre, extra in events:
-        cells = template.copy()
-        cells[at_code], cells[at_label], cells[at_extra] = cadre.person_code, mask_all_in_text(cadre.name)[:200], dumps(extra)
-        rows.append(cells)
-    insert_rows(AuditEvent, columns.names, rows, count=len(rows))
+    objs = [build_event(actor=acting_user, event_type=EventType.RECORD_ADDED, subject_type="cadre",
+                        subject_code=cadre.person_code, subject_label=cadre.name, reason=reason, extra=extra)
+            for cadre, extra in events]
+    link(objs)
+    insert_rows(AuditEvent, columns.names, (columns.row(e) for e in objs), count=len(objs))
 
 
 def _reversal_of(original: LearningRecord, acting_user, reason: str, *, save: bool = True) -> LearningRecord:
