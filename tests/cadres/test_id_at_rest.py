@@ -27,6 +27,9 @@ def _raw_rows(table: str) -> list[tuple]:
         return cursor.fetchall()
 
 
+DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
 def _text(value) -> str:
     if isinstance(value, memoryview):
         value = bytes(value)
@@ -46,7 +49,10 @@ def test_no_table_holds_a_clear_id_number(world):
     for table in connection.introspection.table_names():
         for row in _raw_rows(table):
             for value in row:
-                assert not FULL_ID.search(_text(value)), (table, row)
+                text = _text(value)
+                if DIGEST.fullmatch(text):   # the audit chain's SHA-256 digests (hex): no personal data
+                    continue
+                assert not FULL_ID.search(text), (table, row)
     # and the cadre row holds the masked form, a 43-character hash and a blob naming its key
     raw = dict(zip([c.name for c in connection.introspection.get_table_description(connection.cursor(), "cadres_cadre")],
                    _raw_rows("cadres_cadre")[0]))

@@ -350,7 +350,7 @@ def deployment(tmp_path_factory):
                "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))})
         start("nginx", [nginx, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-e", str(tmp / "nginx-error.log")],
               ports["https_port"])
-        subprocess.run([*ganxun, "createadmin", "--username", "admin", "--password-stdin"], env=env, cwd=tmp,
+        subprocess.run([*ganxun, "createadmin", "--superuser", "admin", "--password-stdin"], env=env, cwd=tmp,
                        input=ADMIN_PASSWORD + "\n", text=True, check=True, capture_output=True)
         enrol_admin(env, tmp)
         for port, process, log in started:
