@@ -25,23 +25,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import DATA, TARGETS, database, save, setup_django  # noqa: E402
+from common import DATA, TARGETS, bare_pass, database, save, setup_django  # noqa: E402
 
 from tests.deploy.conftest import Client, free_port, ganxun_command, log_in, stop, wait_for_port  # noqa: E402
 
 PLAN, AS_OF = "henan-2019-2022", date(2022, 12, 31)
 PAGE = f"/reports/dashboard/?plan={PLAN}&as_of={AS_OF}"
 USER, PASSWORD = "shi_zzb", "Ganxun@2026"
-
-
-def bare_pass() -> float:
-    from django.db import connection
-
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT cadre_id, SUM(credit_hours), COUNT(*) FROM records_learningrecord GROUP BY cadre_id")
-        cursor.fetchall()
-    return time.perf_counter() - started
 
 
 def _at(ordered: list[float], q: float) -> float:

@@ -24,19 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import TARGETS, Timer, database, percentiles, save, setup_django  # noqa: E402
+from common import TARGETS, Timer, bare_pass, database, percentiles, save, setup_django  # noqa: E402
 
 TITLE = "基准测试：结论库写入"
-
-
-def bare_pass() -> float:
-    from django.db import connection
-
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT cadre_id, SUM(credit_hours), COUNT(*) FROM records_learningrecord GROUP BY cadre_id")
-        cursor.fetchall()
-    return time.perf_counter() - started
 
 
 def writes(n: int, plan, as_of: date) -> dict:

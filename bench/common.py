@@ -99,3 +99,14 @@ def save(bench: str, target: str, figures: dict) -> None:
             **figures}
     with (OUT / "results.jsonl").open("a", encoding="utf-8") as fh:
         fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
+def bare_pass() -> float:
+    """One bare SQL pass over the ledger grouped by cadre: the limit a figure is compared with in the same run."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cadre_id, SUM(credit_hours), COUNT(*) FROM records_learningrecord GROUP BY cadre_id")
+        cursor.fetchall()
+    return time.perf_counter() - started
