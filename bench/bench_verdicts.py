@@ -37,7 +37,7 @@ def writes(n: int, plan, as_of: date) -> dict:
     from ganxun.records.services import record_append
     from ganxun.records.totals import rebuild_totals
 
-    admin = User.objects.filter(is_superuser=True).first()
+    admin = User.objects.filter(username="sheng_zzb").first() or User.objects.filter(is_superuser=True).first()
     people = list(Cadre.objects.order_by("?").values_list("person_code", "pk")[:n])
     after, whole = [], []
     real = store.refresh_marked
@@ -82,7 +82,7 @@ def main() -> int:
         from ganxun.reports.selectors import compliance_dashboard
 
         plan, as_of = load_plan(opts.plan), date.fromisoformat(opts.as_of)
-        admin = User.objects.filter(is_superuser=True).first()
+        admin = User.objects.filter(username="sheng_zzb").first() or User.objects.filter(is_superuser=True).first()
         timer = Timer()
         print(f"{opts.target} ({connection.vendor}): {opts.plan} at {as_of}")
         VerdictSnapshot.objects.filter(plan_id=plan.id, as_of=as_of).delete()
