@@ -180,4 +180,6 @@ def test_list_and_api_query_counts_do_not_grow_with_the_page(as_user, world, ins
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(LIST + "export.xlsx")
     assert len(read_table(response.content, "x.xlsx").rows) == 37
-    assert len(ctx.captured_queries) < 10
+    # a fixed number, whatever the rows: the session, the scope, one read, and the export's audit row (which takes
+    # the chain's lock and head, audit.chain)
+    assert len(ctx.captured_queries) < 15
