@@ -133,3 +133,15 @@ def test_createadmin_with_one_weak_password_creates_none(db, monkeypatch, capsys
     assert run_command("createadmin", "--password-stdin") == 2
     assert "密码不符合要求" in capsys.readouterr().err
     assert not User.objects.exists()
+
+
+def test_operation_log_shows_a_nested_change_in_words_not_as_python(auditor, world):
+    record_event(actor=world.users["city"], event_type=EventType.ORG_UPDATED, subject_type="plan",
+                 subject_code="P-1", subject_label="示例规划",
+                 extra={"before": {}, "after": {"leader_hours_5y": {"code": "leader_hours_5y", "name": "五年累计学时"},
+                                                "levels": ["county", "city"], "window": {"years": 5}}})
+    page = auditor.get("/audit/").content.decode()
+    assert "五年累计学时（leader_hours_5y）" in page
+    assert "county、city" in page
+    assert "{&quot;years&quot;: 5}" in page
+    assert "{&#x27;" not in page and "[&#x27;" not in page

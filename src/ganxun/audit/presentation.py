@@ -8,6 +8,8 @@ fn)`` where a row needs its own wording (a ledger entry, an import batch). Nothi
 
 from __future__ import annotations
 
+import json
+
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -41,6 +43,13 @@ def shown(value) -> str:
         return "—"
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, dict):
+        # a nested object (a plan's indicator, say) by its name where it has one, else in JSON, never as Python
+        if value.get("name"):
+            return f"{value['name']}（{value['code']}）" if value.get("code") else str(value["name"])
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, (list, tuple)):
+        return "、".join(shown(v) for v in value) or "—"
     return str(value)
 
 
