@@ -4,7 +4,7 @@
     .venv/bin/python bench/bench_archive_api.py city-pg -n 200
 
 Starts ``ganxun serve`` on 127.0.0.1 on a free port (waitress, 8 threads, demo mode: no TLS redirect)
-against the benchmark database, creates an API token for the demo's ``admin`` with ``ganxun token
+against the benchmark database, creates an API token for the demo's province department (``sheng_zzb``) with ``ganxun token
 create``, then sends, one after another over one keep-alive connection, N requests of each of
 
     GET /api/v1/cadres/{code}/compliance?plan=henan-2019-2022&as_of=2022-12-31
@@ -91,7 +91,7 @@ def main() -> int:
         token = None
         try:
             wait_until_up(port, server)
-            token = subprocess.run([GANXUN, "token", "create", "admin", "--name", "bench", "--days", "1"], env=env,
+            token = subprocess.run([GANXUN, "token", "create", "sheng_zzb", "--name", "bench", "--days", "1"], env=env,
                                    capture_output=True, text=True, check=True).stdout.strip()
             codes = person_codes(url, opts.n, opts.seed)
             endpoints = {
@@ -122,7 +122,7 @@ def main() -> int:
             conn.close()
         finally:
             if token:
-                subprocess.run([GANXUN, "token", "revoke", "admin", "--prefix", token[:8]], env=env,
+                subprocess.run([GANXUN, "token", "revoke", "sheng_zzb", "--prefix", token[:8]], env=env,
                                capture_output=True)
             server.terminate()
             try:

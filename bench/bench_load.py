@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import DATA, ROOT, TARGETS, database, save  # noqa: E402
 
-ACCOUNTS = ("sheng_zzb", "shi_zzb", "dongcheng_zzb", "jyj_rs", "admin")  # the browsers' logins, in turn
+ACCOUNTS = ("sheng_zzb", "shi_zzb", "dongcheng_zzb", "jyj_rs", "shi_leader")  # the browsers' logins, in turn
 API_ACCOUNTS = ("shi_zzb", "dongcheng_zzb")
 PASSWORD = "Ganxun@2026"  # the demo's (ganxun.demo.generator.DEMO_PASSWORD)
 
