@@ -21,8 +21,9 @@ from ganxun.resources.models import Institution
 
 
 @pytest.fixture
-def demo(db):
-    return build_demo("small")
+def demo(shared_demo, db):
+    """The small demo (built once for the module: see tests/demo/conftest.py)."""
+    return shared_demo
 
 
 def _org(code: str) -> Org:

@@ -12,14 +12,17 @@ from ganxun.callups.models import ACTIVE_STATUSES, AnnualPlan, CallUp, CallUpQuo
 from ganxun.callups.selectors import inbox_for, makeups_with_state
 from ganxun.classes.models import Enrolment
 from ganxun.core.roles import UNSCOPED_OPERATOR
-from ganxun.demo.generator import build_demo
 
 DAY = date(2026, 11, 25)
 
 
+DEMO_BUILD = {"last_day": DAY}
+
+
 @pytest.fixture
-def demo(db):
-    return build_demo("small", last_day=DAY)
+def demo(shared_demo, db):
+    """The small demo (built once for the module: see tests/demo/conftest.py)."""
+    return shared_demo
 
 
 def test_the_small_demo_has_two_years_of_call_ups_that_filled_its_classes(demo):

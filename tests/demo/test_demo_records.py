@@ -26,9 +26,13 @@ from ganxun.resources.models import Institution
 DAY = date(2026, 11, 25)
 
 
+DEMO_BUILD = {"last_day": DAY}
+
+
 @pytest.fixture
-def demo(db):
-    return build_demo("small", last_day=DAY)
+def demo(shared_demo, db):
+    """The small demo (built once for the module: see tests/demo/conftest.py)."""
+    return shared_demo
 
 
 def _verdicts(plan_id: str, as_of: date, code: str) -> Counter:
