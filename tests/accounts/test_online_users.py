@@ -27,7 +27,7 @@ def test_the_admin_sees_who_is_online_and_forces_one_out(client, world):
     response = client.post(f"/accounts/online/{ref}/end/", follow=True)
     assert "已强制用户 dc_hr 下线" in response.content.decode()
     assert hr.get("/").status_code == 302  # back to the login page
-    event = AuditEvent.objects.get(event_type="logout", subject_code="dc_hr")
+    event = AuditEvent.objects.get(event_type="session_ended", subject_code="dc_hr")
     assert event.actor_name == "city_admin" and event.extra["forced"] is True
 
 

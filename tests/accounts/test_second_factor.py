@@ -61,7 +61,7 @@ def test_enrol_with_a_first_code_shows_ten_recovery_codes_once(client, world):
     # the codes are not shown again
     assert codes[0] not in client.get("/accounts/2fa/").content.decode()
     assert "剩余恢复码 <strong>10</strong>" in client.get("/accounts/2fa/").content.decode()
-    assert AuditEvent.objects.filter(event_type="password_set", subject_code="city_admin",
+    assert AuditEvent.objects.filter(event_type="second_factor_enrolled", subject_code="city_admin",
                                      extra__action="enrolled").count() == 1
 
 
@@ -133,6 +133,8 @@ def test_reset_own_device_needs_the_password_and_starts_enrolment(client, world)
     response = client.post("/accounts/2fa/reset/", {"password": PASSWORD})
     assert response["Location"] == "/accounts/2fa/enrol/"
     assert not TOTPDevice.objects.filter(user__username="city_admin", confirmed=True).exists()
+    assert AuditEvent.objects.get(event_type="second_factor_reset", subject_code="city_admin").extra["action"] == "reset_own"
+    assert AuditEvent.objects.get(event_type="second_factor_reset").get_event_type_display() == "重置双因素认证"
 
 
 def test_an_admin_resets_another_users_device_audited(client, world):
@@ -144,7 +146,7 @@ def test_an_admin_resets_another_users_device_audited(client, world):
     response = client.post("/accounts/users/dc_admin/reset-2fa/", follow=True)
     assert "已重置用户 dc_admin" in response.content.decode()
     assert not TOTPDevice.objects.filter(user__username="dc_admin").exists()
-    event = AuditEvent.objects.get(event_type="password_set", subject_code="dc_admin")
+    event = AuditEvent.objects.get(event_type="second_factor_reset", subject_code="dc_admin")
     assert event.actor_name == "city_admin" and event.extra["action"] == "reset"
     # a county admin cannot reset the city admin (outside their scope: 404), a leader has no such page
     client.post("/accounts/logout/")

@@ -10,7 +10,7 @@ from ganxun.audit.models import AuditEvent, EventType, Outcome
 from ganxun.core.roles import can_read_audit
 
 LOGIN_EVENTS = (EventType.LOGIN, EventType.LOGIN_FAILED, EventType.LOGIN_LOCKED, EventType.LOGIN_DURING_LOCKOUT,
-                EventType.LOGOUT)
+                EventType.LOGOUT, EventType.SESSION_ENDED)
 
 
 def audit_events_visible_to(user) -> QuerySet[AuditEvent]:

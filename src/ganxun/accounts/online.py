@@ -79,7 +79,7 @@ def end_session(*, acting_user, ref: str, reason: str = "") -> str:
             for session in _alive().iterator():
                 if session_ref(session.session_key) == ref:
                     session.delete()
-            record_event(actor=acting_user, event_type=EventType.LOGOUT, subject_type="user",
+            record_event(actor=acting_user, event_type=EventType.SESSION_ENDED, subject_type="user",
                          subject_code=row.user.username, reason=reason or "管理员强制下线",
                          extra={"forced": True, "session_address": row.address})
             return row.user.username

@@ -79,8 +79,8 @@ def enrol_confirm(*, user: User, code: str) -> list[str]:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = _new_recovery_codes(user)
-    record_event(actor=user, event_type=EventType.PASSWORD_SET, subject_type="user", subject_code=user.username,
-                 extra={"credential": "second_factor", "action": "enrolled"})
+    record_event(actor=user, event_type=EventType.SECOND_FACTOR_ENROLLED, subject_type="user",
+                 subject_code=user.username, extra={"credential": "second_factor", "action": "enrolled"})
     return codes
 
 
@@ -147,8 +147,8 @@ def reset_own_second_factor(*, user: User, password: str) -> None:
     if not user.check_password(password or ""):
         raise DomainError("当前密码不正确", code="wrong_password")
     _drop_devices(user)
-    record_event(actor=user, event_type=EventType.PASSWORD_SET, subject_type="user", subject_code=user.username,
-                 extra={"credential": "second_factor", "action": "reset_own"})
+    record_event(actor=user, event_type=EventType.SECOND_FACTOR_RESET, subject_type="user",
+                 subject_code=user.username, extra={"credential": "second_factor", "action": "reset_own"})
 
 
 def can_reset_second_factor(acting_user) -> bool:
@@ -165,8 +165,8 @@ def reset_second_factor(*, acting_user, username: str, reason: str = "") -> User
     count = _drop_devices(user)
     if count == 0:
         raise DomainError(f"用户 {username} 尚未绑定身份验证器，无需重置", code="not_enrolled")
-    record_event(actor=acting_user, event_type=EventType.PASSWORD_SET, subject_type="user", subject_code=username,
-                 reason=reason, extra={"credential": "second_factor", "action": "reset"})
+    record_event(actor=acting_user, event_type=EventType.SECOND_FACTOR_RESET, subject_type="user",
+                 subject_code=username, reason=reason, extra={"credential": "second_factor", "action": "reset"})
     return user
 
 
