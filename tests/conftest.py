@@ -16,6 +16,7 @@
    └─ 另一市发改委 4198FGW           cadre C-OTHER-1
 """
 
+import os
 from dataclasses import dataclass, field
 
 import pytest
@@ -103,3 +104,20 @@ def evaluations(monkeypatch):
 
     monkeypatch.setattr(Indicator, "evaluate", spy)
     return seen
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "own_sqlite: runs on a SQLite file of its own whatever the suite's database is (run once, in the "
+                   "SQLite run)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The PostgreSQL run leaves out the tests that never touch the suite's database (``own_sqlite``): they
+    would only repeat the SQLite run's."""
+    if not os.environ.get("GANXUN_DATABASE_URL", "").startswith("postgres"):
+        return
+    repeated = [item for item in items if item.get_closest_marker("own_sqlite")]
+    if repeated:
+        config.hook.pytest_deselected(items=repeated)
+        items[:] = [item for item in items if not item.get_closest_marker("own_sqlite")]

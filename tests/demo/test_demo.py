@@ -296,13 +296,14 @@ def test_the_cadre_account_is_a_young_talent_in_a_county(demo):
 
 
 def test_the_same_seed_gives_the_same_people_and_another_seed_does_not(db):
-    build_demo("small", seed=7)
+    # (the registry alone: the people and the tree are drawn before the ledger, which has its own test)
+    build_demo("small", seed=7, records=False)
     first = _fingerprint()
     _wipe()
-    build_demo("small", seed=7)
+    build_demo("small", seed=7, records=False)
     assert _fingerprint() == first
     _wipe()
-    build_demo("small", seed=8)
+    build_demo("small", seed=8, records=False)
     assert _fingerprint() != first
 
 

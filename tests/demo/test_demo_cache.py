@@ -38,6 +38,7 @@ def _counts(path: Path) -> tuple[int, int, int]:
         db.close()
 
 
+@pytest.mark.own_sqlite  # `ganxun demo` on SQLite files of its own, whatever the suite's database is
 def test_a_second_demo_copies_the_days_database_and_a_changed_key_builds_afresh(tmp_path):
     # given a first demo, built and stored in the cache
     first = _run_demo(tmp_path, "first.sqlite3")

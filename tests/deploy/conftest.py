@@ -40,17 +40,15 @@ PROXY_ADDRESS = "127.0.0.1"
 # Tests that start PostgreSQL clusters of their own (replication, a killed postmaster) and do not use the suite's
 # database: the suite runs them once, in its PostgreSQL run, rather than twice.
 OWN_CLUSTERS = ("test_replica.py", "test_faults.py")
-# Tests that run `ganxun serve` or the settings on a SQLite database of their own in a temporary directory, whatever
-# the suite's database is: the suite runs them once, in its SQLite run.
-OWN_SQLITE = ("test_reverse_proxy.py", "test_identity_settings.py", "test_trusted_proxy_setting.py")
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/deploy/" in str(item.fspath):
             item.add_marker(pytest.mark.deploy)
-    elsewhere = OWN_SQLITE if os.environ.get("GANXUN_DATABASE_URL", "").startswith("postgres") else OWN_CLUSTERS
-    twice = [item for item in items if "tests/deploy/" in str(item.fspath) and item.fspath.basename in elsewhere]
+    if os.environ.get("GANXUN_DATABASE_URL", "").startswith("postgres"):
+        return
+    twice = [item for item in items if "tests/deploy/" in str(item.fspath) and item.fspath.basename in OWN_CLUSTERS]
     if twice:
         config.hook.pytest_deselected(items=twice)
         items[:] = [item for item in items if item not in twice]

@@ -6,6 +6,9 @@ import pytest
 
 from tests.deploy.conftest import ganxun_command, production_env
 
+# `ganxun serve` and the settings on a SQLite file of their own, whatever the suite's database is
+pytestmark = pytest.mark.own_sqlite
+
 
 @pytest.mark.parametrize("name,value,message", [
     ("GANXUN_SECOND_FACTOR", "optional", "GANXUN_SECOND_FACTOR 只能是 required 或 off"),

@@ -1,8 +1,13 @@
 """Behind the prescribed nginx, production mode serves https without a redirect loop, sends HSTS, takes a
 browser's login and audits the user's address; the proxy's headers count only when they come from the proxy."""
 
+import pytest
+
 from tests.deploy.conftest import (ADMIN_PASSWORD, PROXY_ADDRESS, SERVER_NAME, STRANGER_ADDRESS, USER_ADDRESS,
                                   csrf_token, log_in)
+
+# nginx and `ganxun serve` on a SQLite file of their own, whatever the suite's database is
+pytestmark = pytest.mark.own_sqlite
 
 HSTS = "max-age=31536000; includeSubDomains; preload"
 SPOOFED = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}

@@ -6,6 +6,9 @@ import pytest
 
 from tests.deploy.conftest import ganxun_command, production_env
 
+# `ganxun serve` and the settings on a SQLite file of their own, whatever the suite's database is
+pytestmark = pytest.mark.own_sqlite
+
 
 @pytest.mark.parametrize("value", ["10.0.0.1,10.0.0.2", "nginx.intra"])
 def test_a_trusted_proxy_that_is_not_one_address_is_refused_with_the_variables_name(tmp_path, value):
