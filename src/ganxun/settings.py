@@ -84,6 +84,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # every HTML page's Content-Security-Policy, and no-store on a signed-in user's responses (web.csp)
+    "ganxun.web.csp.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -361,6 +363,11 @@ def _public_url(raw: str) -> str:
 
 GANXUN_PUBLIC_URL = _public_url(env_str("GANXUN_PUBLIC_URL", ""))
 
+# Every HTML page's policy (ganxun.web.csp): scripts and styles only from the site's static files, never inline.
+GANXUN_CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "font-src 'self'",
+    "connect-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
+])
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -51,14 +51,35 @@ def e2e_world(transactional_db):
     return build_world()
 
 
+# Every page of every browser test reports what its Content-Security-Policy refused (web/csp.py): an inline
+# script, handler or style attribute that crept back fails the test that meets it.
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation", function (e) {
+  window.__gxCspViolation(e.violatedDirective + " " + e.blockedURI + " " + (e.sourceFile || "") + ":" + e.lineNumber);
+});"""
+
+
+def watch_csp(context) -> list[str]:
+    """Collect the policy's refusals on every page of ``context`` (they are also logged as console errors)."""
+    violations: list[str] = []
+    context.expose_function("__gxCspViolation", lambda text: violations.append(text))
+    context.add_init_script(CSP_LISTENER)
+    return violations
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1366, "height": 800},
                                   accept_downloads=True)
+    violations = watch_csp(context)
     page = context.new_page()
     page.set_default_timeout(15000)
+    # the console names the refusals too, also those before the listener runs
+    page.on("console", lambda m: m.type == "error" and "Content Security Policy" in m.text
+            and violations.append(m.text))
+    page.csp_violations = violations
     yield page
     context.close()
+    assert violations == [], "页面违反了内容安全策略（Content-Security-Policy）：" + "；".join(violations)
 
 
 def login(page, username: str, password: str = PASSWORD):

@@ -130,6 +130,19 @@ def test_a_published_plan_is_everyones_to_read_and_its_departments_to_change(cli
         assert client.get(url).status_code == 404, url
 
 
+def test_a_version_published_by_no_user_names_the_system(client, world):
+    from ganxun.core.roles import UNSCOPED_OPERATOR
+
+    # given a plan published by the system itself (as the demo publishes its example plan)
+    new_plan(world.users["city"])
+    plan_publish(acting_user=UNSCOPED_OPERATOR, code=CODE)
+    # when its page is read, then the version's publisher reads 系统
+    client.force_login(world.users["city"])
+    response = client.get(f"/plans/{CODE}/")
+    assert response.status_code == 200
+    assert "<td>系统</td>" in text(response)
+
+
 def test_anonymous_users_go_to_the_login(client, world):
     for url in ("/plans/list/", f"/plans/{CODE}/", "/plans/new/", "/plans/import/"):
         response = client.get(url)

@@ -489,7 +489,7 @@ def test_the_unit_tables_are_one_table_with_a_switch(client, world, ledger):
     client.force_login(world.users["city"])
     html = page_text(client.get(f"/reports/dashboard/?{Q}"))
     # one card, one table shown: the hours indicator's counts first
-    assert html.count('<div class="gx-card" data-testid="units-card">') == 1
+    assert html.count('<div class="gx-card" data-testid="units-card"') == 1
     assert visible_panes(html) == ["leader_hours_5y"]
     switch = html[html.index('id="gx-ind"'):html.index("</select>", html.index('id="gx-ind"'))]
     assert re.findall(r'<option value="(\w+)"', switch) == [i.code for i in plan.of_subject("cadre")] + ["matrix", "org"]

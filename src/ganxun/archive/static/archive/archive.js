@@ -11,7 +11,9 @@
   var chart = echarts.init(el, null, { renderer: "canvas" });
   chart.setOption({
     textStyle: { fontFamily: '"Noto Sans SC", "Microsoft YaHei", sans-serif' },
-    tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: function (v) { return v.toFixed(1) + " 学时"; } },
+    // drawn on the canvas (richText): ECharts' HTML tooltip marks each series with an inline style, which the
+    // pages' Content-Security-Policy refuses
+    tooltip: { trigger: "axis", renderMode: "richText", axisPointer: { type: "shadow" }, valueFormatter: function (v) { return v.toFixed(1) + " 学时"; } },
     legend: { type: "scroll", top: 0, left: "center", itemGap: 12 },
     grid: { left: 40, right: 12, top: 40, bottom: 8, containLabel: true },
     xAxis: { type: "category", data: data.years },
