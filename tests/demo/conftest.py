@@ -34,15 +34,14 @@ def shared_demo(request, django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Within each demo module, the tests on the shared demo come last: the demo stays built from the first
-    of them to the end of the module."""
-    first_seen: dict[str, int] = {}
-    for i, item in enumerate(items):
-        first_seen.setdefault(str(item.fspath), i)
-
-    def key(pair):
-        i, item = pair
-        here = "tests/demo/" in str(item.fspath)
-        return first_seen[str(item.fspath)], here and "shared_demo" in item.fixturenames, i
-
-    items[:] = [item for _, item in sorted(enumerate(items), key=key)]
+    """Within each run of a demo module's tests, the tests on the shared demo come after the others: the demo
+    stays built from the first of them to the end of the run. Nothing moves out of its run: pytest-django runs
+    the tests that flush the database after all the others, and that order must hold."""
+    start = 0
+    while start < len(items):
+        end = start
+        while end < len(items) and items[end].fspath == items[start].fspath:
+            end += 1
+        if "tests/demo/" in str(items[start].fspath):
+            items[start:end] = sorted(items[start:end], key=lambda item: "shared_demo" in item.fixturenames)
+        start = end
