@@ -68,8 +68,9 @@ def test_county_admin_opens_a_cadres_archive_and_downloads_the_pdf(page, archive
     expect(rows.first).to_contain_text("网络学院")
     assert all("网络培训" in t for t in rows.all_inner_texts())
     # when they download the PDF
-    with page.expect_download() as download:
-        page.get_by_test_id("archive-pdf").click()
+    # (a PDF is drawn while the request waits: on a loaded machine that takes longer than a page)
+    with page.expect_download(timeout=90_000) as download:
+        page.get_by_test_id("archive-pdf").click(timeout=90_000)
     content = open(download.value.path(), "rb").read()
     # then it is a PDF and it is registered for verification
     assert content.startswith(b"%PDF")
