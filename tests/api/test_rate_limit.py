@@ -105,3 +105,15 @@ print(" ".join(str(ratelimit.hit("api", "ip:10.0.0.1", rate)) for _ in range(2))
     outputs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
                for _ in range(3)]
     assert outputs == [["None", "None"], ["None", "None"], ["None", "50"]]
+
+
+def test_a_cache_that_cannot_be_written_lets_requests_through(client, world, settings, clock, monkeypatch, caplog):
+    settings.GANXUN_RATE_API = "1/m"
+
+    def full(*a, **kw):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache, "add", full)
+    client.force_login(world.users["city"])
+    assert [client.get("/api/v1/orgs/").status_code for _ in range(3)] == [200, 200, 200]
+    assert "频率限制计数失败" in caplog.text

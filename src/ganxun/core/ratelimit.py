@@ -9,10 +9,12 @@ The counters live in ``caches["default"]``: in production the file-based cache u
 every gunicorn worker of the machine shares, so a client cannot multiply its allowance by the number of
 workers. (A ``LocMemCache`` is per process: with it each worker would count alone.) The file cache's increment
 is a read and a write, so two workers counting the same key at the same instant may lose one count: the limit
-is a bound on abuse, not an exact quota.
+is a bound on abuse, not an exact quota. A cache that cannot be written (a full disk) counts nothing and
+lets the request through, with a warning in the log: the limit fails open, the site stays up.
 """
 
 import hashlib
+import logging
 import math
 import re
 import time
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
 
+log = logging.getLogger("ganxun.ratelimit")
 _UNITS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600,
           "d": 86400, "day": 86400}
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([a-z]+)\s*$")
@@ -62,14 +65,18 @@ def hit(limit: str, key: str, rate: Rate | None) -> int | None:
     window = int(now // rate.seconds)
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]  # a token or a username never lands in a file name
     cache_key = f"ganxun:rate:{limit}:{digest}:{rate.seconds}:{window}"
-    if cache.add(cache_key, 1, timeout=rate.seconds + 1):
-        count = 1
-    else:
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr: a new window
-            cache.add(cache_key, 1, timeout=rate.seconds + 1)
+    try:
+        if cache.add(cache_key, 1, timeout=rate.seconds + 1):
             count = 1
+        else:
+            try:
+                count = cache.incr(cache_key)
+            except ValueError:  # expired between add and incr: a new window
+                cache.add(cache_key, 1, timeout=rate.seconds + 1)
+                count = 1
+    except Exception:  # the cache cannot be written (a full disk): serve rather than refuse everyone
+        log.warning("频率限制计数失败（缓存不可写），本次请求不计数", exc_info=True)
+        return None
     if count <= rate.count:
         return None
     return max(1, math.ceil((window + 1) * rate.seconds - now))
