@@ -7,8 +7,9 @@ from ninja import Field
 
 from ganxun.core.dates import BoundedDate  # noqa: F401  (dates between 1950-01-01 and 2100-12-31)
 
-# a row id: a positive 64-bit integer (SQLite and PostgreSQL bigint)
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+# a row id: a positive integer that a JSON client reads exactly (2**53 - 1, within SQLite's and PostgreSQL's
+# bigint; 16 digits, so the description never holds a run of digits that looks like a 身份证号)
+Id = Annotated[int, Field(ge=1, le=2**53 - 1)]
 # a count that fits a database integer column (quotas, capacities, ordering)
 Count = Annotated[int, Field(ge=0, le=2**31 - 1)]
 # a year the system can hold dates of
