@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
 
 from ganxun.api.auth import ActiveSession, BearerToken
-from ganxun.api.errors import error_body
+from ganxun.core.apierrors import error_body
 from ganxun.api.middleware import throttled
 from ganxun.core.errors import DomainError
 

@@ -6,7 +6,7 @@ import logging
 
 from django.http import JsonResponse
 
-from ganxun.api.errors import error_body
+from ganxun.core.apierrors import error_body
 from ganxun.core.ratelimit import first_over, setting_rate
 
 log = logging.getLogger("ganxun.api")

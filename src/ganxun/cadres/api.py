@@ -9,7 +9,7 @@ from datetime import date
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from ganxun.api.errors import READ, answers
+from ganxun.core.apierrors import READ, answers
 from ganxun.api.pagination import Pages
 from ganxun.cadres.selectors import CadreFilter, access_cadre, cadres_filtered, hidden_fields
 

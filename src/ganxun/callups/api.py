@@ -9,7 +9,7 @@ from datetime import date
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from ganxun.api.errors import READ, WRITE, answers
+from ganxun.core.apierrors import READ, WRITE, answers
 from ganxun.api.pagination import Pages
 from ganxun.api.types import BoundedDate, Id, Year
 from ganxun.callups import services

@@ -2,7 +2,7 @@
 
 from ninja import Router, Schema
 
-from ganxun.api.errors import answers
+from ganxun.core.apierrors import answers
 from ganxun.orgs.models import Org
 from ganxun.orgs.selectors import access_org, orgs_visible_to
 

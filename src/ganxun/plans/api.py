@@ -7,7 +7,7 @@ from datetime import date
 
 from ninja import Field, Query, Router, Schema
 
-from ganxun.api.errors import READ, answers
+from ganxun.core.apierrors import READ, answers
 from ganxun.api.types import BoundedDate
 from ganxun.core.errors import DomainError
 from ganxun.core.dbrouting import reads_from_replica

@@ -6,7 +6,7 @@ from decimal import Decimal
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from ganxun.api.errors import answers
+from ganxun.core.apierrors import answers
 from ganxun.api.pagination import Pages
 from ganxun.records.selectors import records_of_cadre
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from ganxun.api.errors import READ, WRITE, answers
+from ganxun.core.apierrors import READ, WRITE, answers
 from ganxun.api.pagination import Pages
 from ganxun.api.types import BoundedDate, Count, Year
 from ganxun.resources.selectors import InstitutionFilter, access_institution, institutions_filtered

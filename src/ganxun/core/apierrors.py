@@ -1,5 +1,6 @@
 """The API's one error shape, ``{"detail": <中文说明>, "code": <stable code>, "extra": {…}}``, and the statuses each
-operation declares in the OpenAPI description (``answers``)."""
+operation declares in the OpenAPI description (``answers``). In core, so that every app's ``api.py`` (``orgs``
+sits below ``api``) can declare them."""
 
 from ninja import Field, Schema
 
