@@ -83,6 +83,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # under /api/ every error is JSON, Django's 404/405/500 pages included (api.middleware)
+    "ganxun.api.middleware.ApiErrorsAsJsonMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # every HTML page's Content-Security-Policy, and no-store on a signed-in user's responses (web.csp)
     "ganxun.web.csp.SecurityHeadersMiddleware",
@@ -92,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # GANXUN_RATE_API per client address and per account or token (core.ratelimit)
+    "ganxun.api.middleware.ApiRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # a second-factor role's session not yet verified, or an expired password, reaches only its own pages
     "ganxun.accounts.middleware.IdentityMiddleware",
@@ -306,6 +310,21 @@ CACHES = {
     }
 }
 GANXUN_API_TOKEN_DAYS = 365
+
+# Rate limits (core.ratelimit): "N/PERIOD" (10/m, 120/min, 1000/h, 5/30s); empty or "off" is no limit.
+# Counted in the cache above, which every web process shares. The demo and the tests run without them.
+GANXUN_RATE_LOGIN = env_str("GANXUN_RATE_LOGIN", "10/m" if PRODUCTION else "")  # login posts, per address and username
+GANXUN_RATE_API = env_str("GANXUN_RATE_API", "120/m" if PRODUCTION else "")  # /api/, per address and account/token
+
+
+def _check_rates() -> None:
+    from ganxun.core.ratelimit import parse_rate
+
+    parse_rate(GANXUN_RATE_LOGIN, "GANXUN_RATE_LOGIN")
+    parse_rate(GANXUN_RATE_API, "GANXUN_RATE_API")
+
+
+_check_rates()
 
 
 def _trusted_proxy() -> str | None:

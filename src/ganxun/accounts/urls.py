@@ -3,10 +3,12 @@ from django.urls import path
 
 from ganxun.accounts import identity_views, views
 from ganxun.accounts.forms import LoginForm
+from ganxun.accounts.ratelimit import login_rate_limited
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm,
-                                                redirect_authenticated_user=True), name="login"),
+    path("login/", login_rate_limited(auth_views.LoginView.as_view(
+        template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True)),
+        name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("users/", views.user_list, name="users"),
     path("users/new/", views.user_new, name="user_new"),

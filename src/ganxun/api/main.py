@@ -1,10 +1,18 @@
 """The ninja API at /api/v1. Each app contributes its routers (``<app>/api.py``); errors share one shape."""
 
+import logging
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
 
 from ganxun.api.auth import ActiveSession, BearerToken
+from ganxun.core.apierrors import error_body
+from ganxun.api.middleware import throttled
 from ganxun.core.errors import DomainError
+
+log = logging.getLogger("ganxun.api")
 
 api = NinjaAPI(
     title="干训 ganxun API",
@@ -17,6 +25,10 @@ api = NinjaAPI(
 )
 
 
+def _answer(request, status: int, **kw):
+    return api.create_response(request, error_body(status, **kw), status=status)
+
+
 @api.exception_handler(DomainError)
 def _domain_error(request, exc: DomainError):
     status = {"not_found": 404, "permission_denied": 403}.get(exc.code, 400)
@@ -25,17 +37,56 @@ def _domain_error(request, exc: DomainError):
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
-    return api.create_response(request, {"detail": "未登录或令牌无效"}, status=401)
+    return _answer(request, 401)
+
+
+@api.exception_handler(AuthorizationError)
+def _forbidden(request, exc):
+    return _answer(request, 403)
+
+
+@api.exception_handler(Http404)
+@api.exception_handler(ObjectDoesNotExist)
+def _not_found(request, exc):
+    return _answer(request, 404)
+
+
+@api.exception_handler(PermissionDenied)
+def _permission_denied(request, exc):
+    return _answer(request, 403)
+
+
+@api.exception_handler(Throttled)
+def _throttled(request, exc: Throttled):
+    return throttled(int(exc.wait or 60))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    if exc.status_code == 403 and "CSRF" in exc.message:
+        return _answer(request, 403, detail="请求被拒绝：页面会话的写操作需要 CSRF 令牌，其他系统请使用 Authorization: Bearer 令牌",
+                       code="csrf_failed")
+    return _answer(request, exc.status_code)
 
 
 @api.exception_handler(ValidationError)
 def _invalid(request, exc: ValidationError):
-    problems = []
+    problems, errors = [], []
     for err in exc.errors:
-        where = ".".join(str(p) for p in err.get("loc", []) if p not in ("query", "body", "path"))
+        loc = [str(p) for p in err.get("loc", [])]
+        where = ".".join(p for p in loc if p not in ("query", "body", "path")) or "请求体"
         problems.append(f"{where}：{err.get('msg', '格式不正确')}")
+        # the location, the message and the kind only: no input echoed back, nothing that is not plain JSON
+        errors.append({"loc": loc, "msg": str(err.get("msg", "")), "type": str(err.get("type", ""))})
     return api.create_response(request, {"detail": "请求参数不正确：" + "；".join(problems), "code": "invalid",
-                                         "extra": {"errors": exc.errors}}, status=422)
+                                         "extra": {"errors": errors}}, status=422)
+
+
+@api.exception_handler(Exception)
+def _unexpected(request, exc: Exception):
+    """Anything else: the traceback goes to the server's log, the client learns only that it was recorded."""
+    log.error("API 内部错误：%s %s", request.method, request.get_full_path(), exc_info=exc)
+    return _answer(request, 500)
 
 
 def _mount_app_routers() -> None:

@@ -14,6 +14,7 @@ from ganxun.archive.selectors import (archive_of, default_plan_id, filter_record
                                       issues_of_cadre)
 from ganxun.archive.services import archive_issue, new_issue_code
 from ganxun.cadres.selectors import access_cadre
+from ganxun.core.dates import parse_day
 from ganxun.core.errors import NotFound
 from ganxun.core.dbrouting import reads_from_replica
 from ganxun.core.roles import is_cadre
@@ -33,10 +34,11 @@ def _params(request, org=None) -> tuple[str, date, list[str]]:
     as_of = timezone.localdate()
     raw = (request.GET.get("as_of") or "").strip()
     if raw:
-        try:
-            as_of = date.fromisoformat(raw)
-        except ValueError:
-            problems.append(f"评估日「{raw}」不是 YYYY-MM-DD 格式的日期")
+        day, problem = parse_day("评估日", raw)
+        if problem:
+            problems.append(problem)
+        else:
+            as_of = day
     plan_id = request.GET.get("plan") or default_plan_id(org, as_of)
     if plan_id not in plan_ids():
         problems.append(f"没有规划「{plan_id}」")

@@ -9,6 +9,7 @@ from datetime import date
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from ganxun.core.apierrors import READ, answers
 from ganxun.api.pagination import Pages
 from ganxun.cadres.selectors import CadreFilter, access_cadre, cadres_filtered, hidden_fields
 
@@ -59,7 +60,7 @@ class CadreFilterIn(Schema):
     sort: str = "person_code"
 
 
-@router.get("", response=list[CadreOut], summary="干部列表")
+@router.get("", response=answers(list[CadreOut], *READ), summary="干部列表")
 @paginate(Pages)
 def list_cadres(request, filters: Query[CadreFilterIn]):
     flt = CadreFilter(q=filters.q, org_code=filters.org, tier=filters.tier, category=filters.category,
@@ -67,7 +68,7 @@ def list_cadres(request, filters: Query[CadreFilterIn]):
     return cadres_filtered(request.auth, flt)
 
 
-@router.get("{person_code}", response=CadreOut, summary="干部详情（身份证号脱敏）")
+@router.get("{person_code}", response=answers(CadreOut, 404), summary="干部详情（身份证号脱敏）")
 def get_cadre(request, person_code: str):
     return access_cadre(request.auth, person_code)
 

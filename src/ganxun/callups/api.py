@@ -9,7 +9,9 @@ from datetime import date
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from ganxun.core.apierrors import READ, WRITE, answers
 from ganxun.api.pagination import Pages
+from ganxun.api.types import BoundedDate, Id, Year
 from ganxun.callups import services
 from ganxun.callups.conflicts import KINDS, find_conflicts
 from ganxun.callups.selectors import (access_callup, callups_visible_to, nominations_visible_to, plan_summary,
@@ -87,25 +89,25 @@ class NominateOut(Schema):
 
 
 class AuditIn(Schema):
-    nomination_ids: list[int]
+    nomination_ids: list[Id]
     approve: bool
     note: str = Field("", description="审核意见；退回时必填")
 
 
 class ConflictQuery(Schema):
-    from_: date = Field(..., alias="from", description="起始日期")
-    to: date = Field(..., description="截止日期")
+    from_: BoundedDate = Field(..., alias="from", description="起始日期")
+    to: BoundedDate = Field(..., description="截止日期")
     org: str | None = Field(None, description="只检查该单位编码及其下级")
     kind: str | None = Field(None, description="、".join(f"{k} {v}" for k, v in KINDS.items()))
 
 
-@router.get("", response=list[CallUpOut], summary="调训通知列表")
+@router.get("", response=answers(list[CallUpOut], *READ), summary="调训通知列表")
 @paginate(Pages)
 def list_callups(request):
     return with_counts(callups_visible_to(request.auth))
 
 
-@router.get("conflicts", summary="调训冲突（与 ganxun conflicts 的 JSON 相同）")
+@router.get("conflicts", response=answers(dict, 400, *READ), summary="调训冲突（与 ganxun conflicts 的 JSON 相同）")
 def conflicts(request, query: Query[ConflictQuery]):
     if query.to < query.from_:
         raise DomainError("from 不能晚于 to", code="invalid_date")
@@ -121,7 +123,7 @@ class RatesQuery(Schema):
     by: str = Field("unit", description="unit 按单位、category 按干部类别")
 
 
-@router.get("rates", summary="调训率与参训率（按单位或干部类别）")
+@router.get("rates", response=answers(dict, 400, 422), summary="调训率与参训率（按单位或干部类别）")
 def rates(request, query: Query[RatesQuery]):
     from ganxun.callups.rates import rates as compute
     from ganxun.cadres.selectors import cadres_visible_to
@@ -135,8 +137,8 @@ def rates(request, query: Query[RatesQuery]):
          "participation_rate": r.participation_rate} for r in rows]}
 
 
-@router.get("plans", summary="年度培训计划（含计划与实际）")
-def list_plans(request, year: int | None = None):
+@router.get("plans", response=answers(list[dict], 422), summary="年度培训计划（含计划与实际）")
+def list_plans(request, year: Year | None = None):
     from ganxun.callups.selectors import plans_visible_to
 
     plans = plans_visible_to(request.auth).order_by("-year", "org__path")
@@ -145,20 +147,20 @@ def list_plans(request, year: int | None = None):
     return [plan_summary(p) for p in plans[:100]]
 
 
-@router.get("plans/{plan_id}", summary="年度培训计划详情（含计划与实际）")
-def get_plan(request, plan_id: int):
+@router.get("plans/{plan_id}", response=answers(dict, *READ), summary="年度培训计划详情（含计划与实际）")
+def get_plan(request, plan_id: Id):
     from ganxun.callups.selectors import access_plan
 
     return plan_summary(access_plan(request.auth, plan_id))
 
 
-@router.get("{code}", response=CallUpOut, summary="调训通知详情")
+@router.get("{code}", response=answers(CallUpOut, 404), summary="调训通知详情")
 def get_callup(request, code: str):
     access_callup(request.auth, code)
     return with_counts(callups_visible_to(request.auth).filter(code=code)).get()
 
 
-@router.get("{code}/nominations", response=list[NominationOut], summary="调训通知的提名（身份证号脱敏）")
+@router.get("{code}/nominations", response=answers(list[NominationOut], 404), summary="调训通知的提名（身份证号脱敏）")
 def list_nominations(request, code: str):
     callup = access_callup(request.auth, code)
     return [{"id": n.pk, "person_code": n.cadre.person_code, "name": n.cadre.name,
@@ -168,7 +170,7 @@ def list_nominations(request, code: str):
             for n in nominations_visible_to(request.auth).filter(callup=callup).order_by("id")]
 
 
-@router.post("{code}/nominations", response=NominateOut, summary="单位在名额内提名（返回冲突提示）")
+@router.post("{code}/nominations", response=answers(NominateOut, *WRITE), summary="单位在名额内提名（返回冲突提示）")
 def nominate(request, code: str, payload: NominateIn):
     access_callup(request.auth, code)
     result = services.nominate(acting_user=request.auth, callup_code=code, person_codes=payload.person_codes,
@@ -176,7 +178,7 @@ def nominate(request, code: str, payload: NominateIn):
     return {"nominated": [n.cadre.person_code for n in result.nominations], "warnings": result.warnings}
 
 
-@router.post("{code}/audit", summary="组织部门审核提名：通过即录入班次学员，退回则释放名额")
+@router.post("{code}/audit", response=answers(dict, *WRITE), summary="组织部门审核提名：通过即录入班次学员，退回则释放名额")
 def audit(request, code: str, payload: AuditIn):
     access_callup(request.auth, code)
     n = services.nominations_audit(acting_user=request.auth, callup_code=code, nomination_ids=payload.nomination_ids,

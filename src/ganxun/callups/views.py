@@ -250,15 +250,12 @@ def notice_docx(request, code):
 
 
 def _window(request) -> tuple[date, date]:
+    from ganxun.core.dates import parse_day
+
     today = _today()
-    try:
-        frm = date.fromisoformat(request.GET.get("from", ""))
-    except ValueError:
-        frm = date(today.year, 1, 1)
-    try:
-        to = date.fromisoformat(request.GET.get("to", ""))
-    except ValueError:
-        to = date(today.year, 12, 31)
+    # a missing, malformed or out-of-range date (core.dates) is this year's bound
+    frm = parse_day("from", request.GET.get("from", ""))[0] or date(today.year, 1, 1)
+    to = parse_day("to", request.GET.get("to", ""))[0] or date(today.year, 12, 31)
     if to < frm:
         frm, to = to, frm
     return frm, min(to, frm + timedelta(days=3 * 366))

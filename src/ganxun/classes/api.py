@@ -11,7 +11,9 @@ from decimal import Decimal
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from ganxun.core.apierrors import READ, WRITE, answers
 from ganxun.api.pagination import Pages
+from ganxun.api.types import BoundedDate, Count, Year
 from ganxun.cadres.selectors import access_cadre, all_cadres_unscoped
 from ganxun.classes.checks import judge, class_facts, plan_for_class
 from ganxun.classes.models import EnrolmentStatus
@@ -63,12 +65,12 @@ class ClassIn(Schema):
     kind: str = Field(description="、".join(f"{k} {v}" for k, v in ClassKind.choices))
     organiser_code: str = Field(description="主办单位编码")
     institution_code: str | None = Field(None, description="承办机构编码")
-    start_date: date
-    end_date: date
+    start_date: BoundedDate
+    end_date: BoundedDate
     full_time: bool = True
     is_system_training: bool = False
     content_category: str = ""
-    quota: int | None = None
+    quota: Count | None = None
     audience: str = ""
 
 
@@ -90,7 +92,7 @@ class SessionOut(Schema):
 
 
 class SessionIn(Schema):
-    date: date
+    date: BoundedDate
     slot: str = Field(description="节次：上午、下午、晚上或 1、2、3 …")
     course_name: str
     teacher_name: str = ""
@@ -122,14 +124,14 @@ class EnrolOut(Schema):
 
 class ClassFilterIn(Schema):
     q: str = Field("", description="班次名称（包含）或班次编码")
-    year: int | None = Field(None, description="开班年度")
+    year: Year | None = Field(None, description="开班年度")
     kind: str = Field("", description="班次类型，如 core")
     institution: str = Field("", description="承办机构编码")
 
 
 class ClassComplianceQuery(Schema):
     plan: str = Field("", description="规划编号；不填则按主办单位开班时适用的规划")
-    as_of: date = Field(default_factory=date.today, description="评估日期，默认今天")
+    as_of: BoundedDate = Field(default_factory=date.today, description="评估日期，默认今天（1950-01-01 至 2100-12-31）")
 
 
 class ClassVerdictOut(Schema):
@@ -152,7 +154,7 @@ class ClassComplianceOut(Schema):
     results: list[ClassVerdictOut]
 
 
-@router.get("", response=list[ClassOut], summary="培训班次列表")
+@router.get("", response=answers(list[ClassOut], *READ), summary="培训班次列表")
 @paginate(Pages)
 def list_classes(request, filters: Query[ClassFilterIn]):
     qs = classes_visible_to(request.auth)
@@ -189,37 +191,37 @@ def _class_values(user, payload: ClassIn) -> dict:
             "quota": payload.quota, "audience": payload.audience}
 
 
-@router.post("", response={201: ClassOut}, summary="新建班次（主办单位所在组织部门或承办机构）")
+@router.post("", response=answers(ClassOut, *WRITE, status=201), summary="新建班次（主办单位所在组织部门或承办机构）")
 def create_class(request, payload: ClassCreateIn):
     tc = class_save(acting_user=request.auth, values={"code": payload.code, **_class_values(request.auth, payload)})
     return Status(201, access_class(request.auth, tc.code))
 
 
-@router.put("{class_code}", response=ClassOut, summary="修改班次")
+@router.put("{class_code}", response=answers(ClassOut, *WRITE), summary="修改班次")
 def update_class(request, class_code: str, payload: ClassIn):
     access_class(request.auth, class_code)
     class_save(acting_user=request.auth, values=_class_values(request.auth, payload), code=class_code)
     return access_class(request.auth, class_code)
 
 
-@router.get("{class_code}", response=ClassOut, summary="班次详情")
+@router.get("{class_code}", response=answers(ClassOut, 404), summary="班次详情")
 def get_class(request, class_code: str):
     return access_class(request.auth, class_code)
 
 
-@router.get("{class_code}/sessions", response=list[SessionOut], summary="班次课表")
+@router.get("{class_code}/sessions", response=answers(list[SessionOut], 404), summary="班次课表")
 def list_sessions(request, class_code: str):
     return list(sessions_of(access_class(request.auth, class_code)))
 
 
-@router.post("{class_code}/sessions", response={201: SessionOut}, summary="在课表中新增一节课")
+@router.post("{class_code}/sessions", response=answers(SessionOut, *WRITE, status=201), summary="在课表中新增一节课")
 def add_session(request, class_code: str, payload: SessionIn):
     session = session_save(acting_user=request.auth, class_code=class_code,
                            values={**payload.dict(), "hours": Decimal(payload.hours)})
     return Status(201, session)
 
 
-@router.get("{class_code}/enrolments", response=list[EnrolmentOut], summary="班次学员（身份证号脱敏）")
+@router.get("{class_code}/enrolments", response=answers(list[EnrolmentOut], 404), summary="班次学员（身份证号脱敏）")
 def list_enrolments(request, class_code: str):
     tc = access_class(request.auth, class_code)
     return [{"person_code": e.cadre.person_code, "name": e.cadre.name, "id_number": e.cadre.id_number_masked,
@@ -227,7 +229,7 @@ def list_enrolments(request, class_code: str):
             for e in enrolments_visible(request.auth, tc)]
 
 
-@router.post("{class_code}/enrolments", response=EnrolOut, summary="报名：名额内为在读，超出名额进入候补")
+@router.post("{class_code}/enrolments", response=answers(EnrolOut, *WRITE), summary="报名：名额内为在读，超出名额进入候补")
 def add_enrolments(request, class_code: str, payload: EnrolIn):
     user = request.auth
     access_class(user, class_code)
@@ -245,7 +247,8 @@ def add_enrolments(request, class_code: str, payload: EnrolIn):
             "already": [c.person_code for c in result.already]}
 
 
-@router.get("{class_code}/compliance", response=ClassComplianceOut, summary="班次课表的规划指标达标情况")
+@router.get("{class_code}/compliance", response=answers(ClassComplianceOut, 400, *READ),
+             summary="班次课表的规划指标达标情况")
 def class_compliance(request, class_code: str, query: Query[ClassComplianceQuery]):
     tc = access_class(request.auth, class_code)
     try:

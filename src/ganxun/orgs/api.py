@@ -2,6 +2,7 @@
 
 from ninja import Router, Schema
 
+from ganxun.core.apierrors import answers
 from ganxun.orgs.models import Org
 from ganxun.orgs.selectors import access_org, orgs_visible_to
 
@@ -17,13 +18,13 @@ class OrgOut(Schema):
     parent_code: str | None = None
 
 
-@router.get("", response=list[OrgOut], summary="可见的组织机构（前 2000 个）")
+@router.get("", response=answers(list[OrgOut]), summary="可见的组织机构（前 2000 个）")
 def list_orgs(request):
     orgs = list(orgs_visible_to(request.auth)[:2000])
     return [_out(o, {x.path: x.code for x in orgs}) for o in orgs]
 
 
-@router.get("{org_code}", response=OrgOut, summary="单位详情")
+@router.get("{org_code}", response=answers(OrgOut, 404), summary="单位详情")
 def get_org(request, org_code: str):
     org = access_org(request.auth, org_code)
     parent = Org.objects.get_parent(org)

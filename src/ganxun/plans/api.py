@@ -7,6 +7,8 @@ from datetime import date
 
 from ninja import Field, Query, Router, Schema
 
+from ganxun.core.apierrors import READ, answers
+from ganxun.api.types import BoundedDate
 from ganxun.core.errors import DomainError
 from ganxun.core.dbrouting import reads_from_replica
 from ganxun.plans.compliance import cadre_verdicts, compliance_scope, org_report
@@ -19,7 +21,7 @@ orgs_router = Router(tags=["组织机构"])
 
 class ComplianceQuery(Schema):
     plan: str = Field(..., description="规划编号，如 henan-2019-2022")
-    as_of: date = Field(default_factory=date.today, description="评估日期，默认今天")
+    as_of: BoundedDate = Field(default_factory=date.today, description="评估日期，默认今天（1950-01-01 至 2100-12-31）")
 
 
 class VerdictOut(Schema):
@@ -66,7 +68,8 @@ def plan_or_400(plan_id: str):
         raise DomainError(str(exc), code="unknown_plan") from None
 
 
-@cadres_router.get("{person_code}/compliance", response=ComplianceOut, summary="干部的规划指标达标情况")
+@cadres_router.get("{person_code}/compliance", response=answers(ComplianceOut, 400, *READ),
+                   summary="干部的规划指标达标情况")
 @reads_from_replica
 def cadre_compliance(request, person_code: str, query: Query[ComplianceQuery]):
     plan = plan_or_400(query.plan)
@@ -75,7 +78,7 @@ def cadre_compliance(request, person_code: str, query: Query[ComplianceQuery]):
             "results": [v.as_dict() for v in cadre_verdicts(plan, query.as_of, cadres)]}
 
 
-@orgs_router.get("{org_code}/compliance", response=OrgComplianceOut,
+@orgs_router.get("{org_code}/compliance", response=answers(OrgComplianceOut, 400, *READ),
                  summary="单位或地区的指标达标情况与报告数据（调训率、参训率、人均学时等）")
 @reads_from_replica
 def org_compliance(request, org_code: str, query: Query[ComplianceQuery], subtree: bool = False):

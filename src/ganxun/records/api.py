@@ -6,6 +6,7 @@ from decimal import Decimal
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
+from ganxun.core.apierrors import answers
 from ganxun.api.pagination import Pages
 from ganxun.records.selectors import records_of_cadre
 
@@ -36,7 +37,7 @@ class RecordOut(Schema):
         return obj.reverses.reference if obj.reverses_id else None
 
 
-@router.get("{person_code}/records", response=list[RecordOut], summary="干部的学习记录（含冲销）")
+@router.get("{person_code}/records", response=answers(list[RecordOut], 404, 422), summary="干部的学习记录（含冲销）")
 @paginate(Pages)
 def cadre_records(request, person_code: str):
     return records_of_cadre(request.auth, person_code)

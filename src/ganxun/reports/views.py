@@ -5,7 +5,6 @@ without an org scope (cadre, institution) get 404 too.
 """
 
 import hashlib
-from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -20,6 +19,7 @@ from ganxun.web.decorators import scoped_view
 from ganxun.web.tables import Column
 from ganxun.plans.engine import VERDICT_LABELS, span_for
 from ganxun.plans.output import amount
+from ganxun.core.dates import parse_day
 from ganxun.core.errors import NotFound
 from ganxun.core.dbrouting import reads_from_replica
 from ganxun.plans.catalog import all_plans, current_plan_for, load_plan, plan_ids
@@ -45,10 +45,11 @@ def _params(request):
     raw = request.GET.get("as_of", "").strip()
     as_of = today
     if raw:
-        try:
-            as_of = date.fromisoformat(raw)
-        except ValueError:
-            warnings.append(f"评估日期「{raw}」不是 YYYY-MM-DD 格式，已改用今天")
+        day, problem = parse_day("评估日期", raw)
+        if problem:
+            warnings.append(f"{problem}，已改用今天")
+        else:
+            as_of = day
     plan_id = request.GET.get("plan", "")
     current = current_plan_for(request.user, as_of)
     if plan_id and plan_id not in plan_ids():
@@ -308,7 +309,11 @@ def at_risk_list(request):
 def export(request):
     """The verdicts of the dashboard or of one list as a workbook; a province's is made by the worker and
     downloaded from its job's page."""
-    plan, as_of, _ = _params(request)
+    plan, as_of, warnings = _params(request)
+    if warnings:  # a download is not a page that can show what was changed: say it instead of guessing
+        return render(request, "web/error.html", {"code": 400, "title": "参数有误",
+                                                  "message": "；".join(w.split("，已改用")[0] for w in warnings)
+                                                  + "。"}, status=400)
     q = _query(request, plan, as_of)
     check_query(q)
     root = dashboard_root(request.user, q.org_code or None)

@@ -4,7 +4,9 @@ from decimal import Decimal
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from ganxun.core.apierrors import READ, WRITE, answers
 from ganxun.api.pagination import Pages
+from ganxun.api.types import BoundedDate, Count, Year
 from ganxun.resources.selectors import InstitutionFilter, access_institution, institutions_filtered
 
 router = Router(tags=["培训机构"])
@@ -61,7 +63,7 @@ class InstitutionIn(Schema):
     owner_org_code: str = Field("", description="所属单位编码")
     recognised: bool = False
     is_flagship: bool = False
-    capacity: int | None = None
+    capacity: Count | None = None
     contact_person: str = ""
     contact_phone: str = ""
     address: str = ""
@@ -74,7 +76,7 @@ class InstitutionIn(Schema):
                                               "description")}
 
 
-@router.get("", response=list[InstitutionOut], summary="培训机构列表（本辖区的，以及上级的可用机构）")
+@router.get("", response=answers(list[InstitutionOut], *READ), summary="培训机构列表（本辖区的，以及上级的可用机构）")
 @paginate(Pages)
 def list_institutions(request, filters: Query[InstitutionFilterIn]):
     flt = InstitutionFilter(q=filters.q, kind=filters.kind, level=filters.level, recognised=filters.recognised,
@@ -82,12 +84,12 @@ def list_institutions(request, filters: Query[InstitutionFilterIn]):
     return institutions_filtered(request.auth, flt)
 
 
-@router.get("{code}", response=InstitutionOut, summary="培训机构详情")
+@router.get("{code}", response=answers(InstitutionOut, 404), summary="培训机构详情")
 def get_institution(request, code: str):
     return access_institution(request.auth, code)
 
 
-@router.post("", response={201: InstitutionOut}, summary="新增培训机构（组织部门管理员，管理范围内）")
+@router.post("", response=answers(InstitutionOut, *WRITE, status=201), summary="新增培训机构（组织部门管理员，管理范围内）")
 def create_institution(request, body: InstitutionIn):
     from ganxun.resources.services import institution_create
 
@@ -96,7 +98,7 @@ def create_institution(request, body: InstitutionIn):
                                    is_flagship=body.is_flagship, details=body.details()))
 
 
-@router.put("{code}", response=InstitutionOut, summary="修改培训机构")
+@router.put("{code}", response=answers(InstitutionOut, *WRITE), summary="修改培训机构")
 def update_institution(request, code: str, body: InstitutionIn):
     from ganxun.resources.services import institution_update
 
@@ -188,11 +190,11 @@ class TeacherIn(Schema):
 
 
 class StatusIn(Schema):
-    on: date | None = Field(None, description="日期（默认今天）")
+    on: BoundedDate | None = Field(None, description="日期（默认今天）")
     reason: str = Field("", description="原因（出库时必填）")
 
 
-@teachers.get("", response=list[TeacherOut], summary="师资库：教师列表")
+@teachers.get("", response=answers(list[TeacherOut], *READ), summary="师资库：教师列表")
 @paginate(Pages)
 def list_teachers(request, filters: Query[TeacherFilterIn]):
     from ganxun.resources.selectors import TeacherFilter, teachers_filtered
@@ -200,21 +202,21 @@ def list_teachers(request, filters: Query[TeacherFilterIn]):
     return teachers_filtered(request.auth, TeacherFilter(**filters.dict()))
 
 
-@teachers.get("{code}", response=TeacherOut, summary="教师详情")
+@teachers.get("{code}", response=answers(TeacherOut, 404), summary="教师详情")
 def get_teacher(request, code: str):
     from ganxun.resources.selectors import access_teacher
 
     return access_teacher(request.auth, code)
 
 
-@teachers.post("", response={201: TeacherOut}, summary="新增教师（待入库）")
+@teachers.post("", response=answers(TeacherOut, *WRITE, status=201), summary="新增教师（待入库）")
 def create_teacher(request, body: TeacherIn):
     from ganxun.resources.teacher_services import teacher_create
 
     return Status(201, teacher_create(acting_user=request.auth, values=body.dict(exclude={"reason"})))
 
 
-@teachers.put("{code}", response=TeacherOut, summary="修改教师")
+@teachers.put("{code}", response=answers(TeacherOut, *WRITE), summary="修改教师")
 def update_teacher(request, code: str, body: TeacherIn):
     from ganxun.resources.teacher_services import teacher_update
 
@@ -222,14 +224,14 @@ def update_teacher(request, code: str, body: TeacherIn):
                           reason=body.reason)
 
 
-@teachers.post("{code}/admit", response=TeacherOut, summary="教师入库")
+@teachers.post("{code}/admit", response=answers(TeacherOut, *WRITE), summary="教师入库")
 def admit_teacher(request, code: str, body: StatusIn):
     from ganxun.resources.teacher_services import teacher_admit
 
     return teacher_admit(acting_user=request.auth, code=code, on=body.on, reason=body.reason)
 
 
-@teachers.post("{code}/exit", response=TeacherOut, summary="教师出库")
+@teachers.post("{code}/exit", response=answers(TeacherOut, *WRITE), summary="教师出库")
 def exit_teacher(request, code: str, body: StatusIn):
     from ganxun.resources.teacher_services import teacher_exit
 
@@ -283,7 +285,7 @@ class CourseIn(Schema):
     reason: str = ""
 
 
-@courses.get("", response=list[CourseOut], summary="课程库：课程列表")
+@courses.get("", response=answers(list[CourseOut], *READ), summary="课程库：课程列表")
 @paginate(Pages)
 def list_courses(request, filters: Query[CourseFilterIn]):
     from ganxun.resources.selectors import CourseFilter, courses_filtered
@@ -291,21 +293,21 @@ def list_courses(request, filters: Query[CourseFilterIn]):
     return courses_filtered(request.auth, CourseFilter(**filters.dict())).prefetch_related("teachers")
 
 
-@courses.get("{code}", response=CourseOut, summary="课程详情")
+@courses.get("{code}", response=answers(CourseOut, 404), summary="课程详情")
 def get_course(request, code: str):
     from ganxun.resources.selectors import access_course
 
     return access_course(request.auth, code)
 
 
-@courses.post("", response={201: CourseOut}, summary="新增课程（第 1 版）")
+@courses.post("", response=answers(CourseOut, *WRITE, status=201), summary="新增课程（第 1 版）")
 def create_course(request, body: CourseIn):
     from ganxun.resources.course_services import course_create
 
     return Status(201, course_create(acting_user=request.auth, values=body.dict(exclude={"reason"})))
 
 
-@courses.put("{code}", response=CourseOut, summary="修改课程（内容变化时生成新版本）")
+@courses.put("{code}", response=answers(CourseOut, *WRITE), summary="修改课程（内容变化时生成新版本）")
 def update_course(request, code: str, body: CourseIn):
     from ganxun.resources.course_services import course_update
 
@@ -341,9 +343,9 @@ class ItemIn(Schema):
     description: str = ""
     publisher: str = ""
     source: str = ""
-    year: int | None = None
+    year: Year | None = None
     address: str = ""
-    capacity: int | None = None
+    capacity: Count | None = None
     is_party_spirit_base: bool = False
     reason: str = ""
 
@@ -364,26 +366,26 @@ def _item_router(kind) -> Router:
         return {k: v for k, v in data.items() if k in fields or k in (
             "code", "name", "category", "institution_code", "owner_org_code", "description")}
 
-    @r.get("", response=list[ItemOut], summary=f"{kind.label}列表", operation_id=f"list_{kind.key}")
+    @r.get("", response=answers(list[ItemOut], *READ), summary=f"{kind.label}列表", operation_id=f"list_{kind.key}")
     @paginate(Pages)
     def list_items(request, filters: Query[ItemFilterIn]):
         from ganxun.resources.selectors import ItemFilter, items_filtered
 
         return items_filtered(request.auth, kind, ItemFilter(**filters.dict()))
 
-    @r.get("{code}", response=ItemOut, summary=f"{kind.label}详情", operation_id=f"get_{kind.key}")
+    @r.get("{code}", response=answers(ItemOut, 404), summary=f"{kind.label}详情", operation_id=f"get_{kind.key}")
     def get_item(request, code: str):
         from ganxun.resources.selectors import access_item
 
         return access_item(request.auth, kind, code)
 
-    @r.post("", response={201: ItemOut}, summary=f"新增{kind.label}", operation_id=f"create_{kind.key}")
+    @r.post("", response=answers(ItemOut, *WRITE, status=201), summary=f"新增{kind.label}", operation_id=f"create_{kind.key}")
     def create_item(request, body: ItemIn):
         from ganxun.resources.item_services import item_create
 
         return Status(201, item_create(acting_user=request.auth, kind=kind, values=values(body)))
 
-    @r.put("{code}", response=ItemOut, summary=f"修改{kind.label}", operation_id=f"update_{kind.key}")
+    @r.put("{code}", response=answers(ItemOut, *WRITE), summary=f"修改{kind.label}", operation_id=f"update_{kind.key}")
     def update_item(request, code: str, body: ItemIn):
         from ganxun.resources.item_services import item_update
 
@@ -410,23 +412,23 @@ class EntryOut(Schema):
 class EntryIn(Schema):
     label: str
     code: str = Field("", description="字典编码（不填则自动编号）")
-    order: int | None = None
+    order: Count | None = None
 
 
 class EntryPatch(Schema):
     label: str | None = None
-    order: int | None = None
+    order: Count | None = None
     active: bool | None = None
 
 
-@dictionary.get("", response=list[EntryOut], summary="数据字典（全部字典类型，或 ?domain= 一类）")
+@dictionary.get("", response=answers(list[EntryOut], *READ), summary="数据字典（全部字典类型，或 ?domain= 一类）")
 def list_entries(request, domain: str = "", active: bool = False):
     from ganxun.resources.selectors import dictionary_entries
 
     return list(dictionary_entries(domain, active_only=active))
 
 
-@dictionary.post("{domain}/", response={201: EntryOut}, summary="新增字典项（组织部门管理员）")
+@dictionary.post("{domain}/", response=answers(EntryOut, *WRITE, status=201), summary="新增字典项（组织部门管理员）")
 def add_entry(request, domain: str, body: EntryIn):
     from ganxun.resources.dictionary_services import dictionary_entry_add
 
@@ -434,7 +436,7 @@ def add_entry(request, domain: str, body: EntryIn):
                                      order=body.order))
 
 
-@dictionary.patch("{domain}/{code}", response=EntryOut, summary="修改、停用或启用字典项")
+@dictionary.patch("{domain}/{code}", response=answers(EntryOut, *WRITE), summary="修改、停用或启用字典项")
 def update_entry(request, domain: str, code: str, body: EntryPatch):
     from ganxun.resources.dictionary_services import dictionary_entry_update
 

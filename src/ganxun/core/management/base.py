@@ -33,10 +33,16 @@ class GanxunCommand(BaseCommand):
 
 
 def parse_day(option: str, text: str):
-    """A ``YYYY-MM-DD`` option, or the bad-input exit naming it."""
+    """A ``YYYY-MM-DD`` option within the accepted days (core.dates), or the bad-input exit naming it."""
     from datetime import date
 
+    from ganxun.core.dates import day_problem
+
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise DomainError(f"{option} 应为 YYYY-MM-DD 日期，而不是 {text!r}", code="invalid_date") from None
+    problem = day_problem(option, day)
+    if problem:
+        raise DomainError(problem, code="invalid_date")
+    return day
