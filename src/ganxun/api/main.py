@@ -35,25 +35,11 @@ def _domain_error(request, exc: DomainError):
     return api.create_response(request, {"detail": exc.message, "code": exc.code, "extra": exc.extra}, status=status)
 
 
-@api.exception_handler(AuthenticationError)
-def _unauthenticated(request, exc):
-    return _answer(request, 401)
-
-
-@api.exception_handler(AuthorizationError)
-def _forbidden(request, exc):
-    return _answer(request, 403)
-
-
-@api.exception_handler(Http404)
-@api.exception_handler(ObjectDoesNotExist)
-def _not_found(request, exc):
-    return _answer(request, 404)
-
-
-@api.exception_handler(PermissionDenied)
-def _permission_denied(request, exc):
-    return _answer(request, 403)
+# Exceptions that mean one status and nothing more: the answer is that status's shared body (core.apierrors).
+_STATUS_OF = ((AuthenticationError, 401), (AuthorizationError, 403), (PermissionDenied, 403), (Http404, 404),
+              (ObjectDoesNotExist, 404))
+for _exc_class, _status in _STATUS_OF:
+    api.add_exception_handler(_exc_class, lambda request, exc, status=_status: _answer(request, status))
 
 
 @api.exception_handler(Throttled)
