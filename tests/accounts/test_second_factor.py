@@ -167,3 +167,34 @@ def test_the_api_with_a_token_asks_no_second_factor(client, world):
     # while the same admin's unverified session on the API is told to verify first
     _login(client)
     assert client.get("/api/v1/orgs/").status_code == 401
+
+
+def test_code_posts_past_the_login_rate_are_a_429_and_the_right_code_waits_too(client, world, settings, monkeypatch):
+    """GANXUN_RATE_LOGIN counts second-factor posts per signed-in user too: a guesser who also spreads guesses over
+    addresses is stopped before django-otp's doubling wait matters; the window's end lets the right code in."""
+    from django.core.cache import cache
+
+    from ganxun.core import ratelimit
+
+    now = [1_800_000_000.0]
+    monkeypatch.setattr(ratelimit, "_clock", lambda: now[0])
+    cache.clear()
+    settings.GANXUN_RATE_LOGIN = "3/m"
+    device = enrol_for_tests_and_deploys(world.users["city"])
+    _login(client)
+    wrong = "000000" if _code(device) != "000000" else "111111"
+    for n in range(3):
+        device.refresh_from_db()
+        device.throttle_reset()
+        response = client.post("/accounts/2fa/verify/", {"code": wrong}, REMOTE_ADDR=f"10.0.0.{n + 1}")
+        assert response.status_code == 400
+    device.refresh_from_db()
+    device.throttle_reset()
+    response = client.post("/accounts/2fa/verify/", {"code": _code(device)}, REMOTE_ADDR="10.0.0.9")
+    assert response.status_code == 429 and response["Retry-After"] == "60"
+    assert "验证码提交过于频繁，请 60 秒后再输入" in response.content.decode()
+    assert client.get("/").status_code == 302  # still not verified
+    now[0] += 60
+    response = client.post("/accounts/2fa/verify/", {"code": _code(device)}, REMOTE_ADDR="10.0.0.9")
+    assert response.status_code == 302 and client.get("/").status_code == 200
+    cache.clear()

@@ -3,7 +3,7 @@ from django.urls import path
 
 from ganxun.accounts import identity_views, views
 from ganxun.accounts.forms import LoginForm
-from ganxun.accounts.ratelimit import login_rate_limited
+from ganxun.accounts.ratelimit import login_rate_limited, second_factor_rate_limited
 
 urlpatterns = [
     path("login/", login_rate_limited(auth_views.LoginView.as_view(
@@ -19,6 +19,6 @@ urlpatterns = [
     path("password/", identity_views.password_change, name="password_change"),
     path("2fa/", identity_views.status, name="second_factor"),
     path("2fa/enrol/", identity_views.enrol, name="second_factor_enrol"),
-    path("2fa/verify/", identity_views.verify, name="second_factor_verify"),
+    path("2fa/verify/", second_factor_rate_limited(identity_views.verify), name="second_factor_verify"),
     path("2fa/reset/", identity_views.reset_own, name="second_factor_reset"),
 ]
