@@ -1,5 +1,5 @@
-"""Faults on PostgreSQL: `kill -9` of the web process during a page import, of `ganxun verdicts rebuild`
-mid-rebuild, and of the PostgreSQL postmaster itself during an import. Afterwards nothing is half-written (the
+"""Faults on PostgreSQL: `kill -9` of the web process during a page import and during a class closing (结班), of
+`ganxun verdicts rebuild` mid-rebuild, and of the PostgreSQL postmaster itself during an import. Afterwards nothing is half-written (the
 ledger's row count and totals as before, `ganxun totals` and `ganxun verdicts check` clean) and the same operation
 run again succeeds.
 
@@ -39,6 +39,23 @@ from tests.conftest import build_world
 from tests.factories import add_institution
 world = build_world()
 add_institution("DX4199", "中共示例市委党校", "party_school", owner=world.orgs["city_dept"])
+# BC1, run by the city party school: three trainees present at every session, assessed, four documents filed;
+# ready for 结班 (the kill test closes it)
+from ganxun.classes.importers import import_classes, import_enrolments, import_sessions
+from ganxun.classes.models import TrainingClass
+from ganxun.classes.running import AssessmentRow, assessments_record
+from tests.classes.conftest import (CLASS_COLUMNS, ENROLMENT_COLUMNS, SESSION_COLUMNS, class_row, file_documents,
+                                    mark_all, table, timetable)
+city, staff, c = world.users["city"], world.users["institution"], world.cadres
+import_classes(acting_user=city, table=table(CLASS_COLUMNS, [class_row()]))
+import_sessions(acting_user=city, table=table(SESSION_COLUMNS, timetable()))
+import_enrolments(acting_user=city, table=table(ENROLMENT_COLUMNS, [
+    ["BC1", x.person_code, "", x.name, ""] for x in (c["city1"], c["dc1"], c["city2"])]))
+tc = TrainingClass.objects.get(code="BC1")
+for enrolment in tc.enrolments.all():
+    mark_all(staff, tc, enrolment)
+assessments_record(acting_user=staff, class_code="BC1", rows=[AssessmentRow(e.pk, None, True) for e in tc.enrolments.all()])
+file_documents(staff, tc)
 call_command("verdicts", "rebuild")
 """
 CHECKS = """
@@ -215,6 +232,59 @@ def test_kill_9_of_the_web_process_during_a_page_import_writes_nothing_and_a_sec
         assert confirm(browser, token, csrf).status == 302
     (rows, hours), _ = cluster.ledger()
     assert rows == before[0][0] + ROWS and hours == before[0][1] + Decimal("1.5") * ROWS
+    cluster.assert_clean()
+
+
+def _class_state(cluster) -> tuple:
+    with cluster.connect() as conn:
+        return conn.execute(
+            "SELECT c.closed_at IS NOT NULL, (SELECT COUNT(*) FROM classes_certificate), "
+            "(SELECT COUNT(*) FROM classes_enrolment e WHERE e.training_class_id = c.id AND e.record_id IS NOT NULL) "
+            "FROM classes_trainingclass c WHERE c.code = 'BC1'").fetchone()
+
+
+def test_kill_9_of_the_web_process_during_a_class_closing_writes_nothing_and_closing_again_completes(cluster):
+    before, state = cluster.ledger(), _class_state(cluster)
+    assert state == (False, 0, 0)
+    port, log = free_port(), cluster.tmp / "serve-close.log"
+    with ExitStack() as stack:
+        handle = stack.enter_context(open(log, "wb"))
+        serve = subprocess.Popen(
+            [*ganxun_command(), "serve", "--port", str(port), "--no-migrate", "--no-worker", "--workers", "1",
+             "--threads", "2"], env=cluster.env(), cwd=cluster.tmp, stdout=handle, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        stack.callback(stop, serve)
+        wait_for_port(port, serve, log)
+        browser = Client(port, "127.0.0.1")
+        page = browser.get("/accounts/login/")
+        assert browser.post_form("/accounts/login/", {"csrfmiddlewaretoken": csrf_token(page),
+                                                      "username": "school_staff", "password": PASSWORD,
+                                                      "next": ""}).status == 302
+        csrf = csrf_token(browser.get("/classes/BC1/?tab=closing"))
+
+        held = Held(cluster, "classes_certificate")  # written after the three completions' ledger entries
+        outcome = {}
+        request = threading.Thread(target=lambda: outcome.update(
+            answer=_try(browser.post_form, "/classes/BC1/close/", {"csrfmiddlewaretoken": csrf})))
+        request.start()
+        held.wait_for_writer()
+        [web] = children(serve.pid)
+        os.kill(web, signal.SIGKILL)
+        request.join(timeout=30)
+        held.release()
+
+        assert isinstance(outcome["answer"], Exception)
+        assert cluster.ledger() == before and _class_state(cluster) == (False, 0, 0)
+        cluster.assert_clean()
+
+        # the staff closes the class again: three completions, three certificates, once
+        wait_for_port(port, serve, log)
+        assert browser.post_form("/classes/BC1/close/", {"csrfmiddlewaretoken": csrf}).status == 302
+        closing = browser.get("/classes/BC1/?tab=closing")
+        assert "已结班" in closing.body, closing.body[:2000]
+    assert _class_state(cluster) == (True, 3, 3)
+    (rows, _), _ = cluster.ledger()
+    assert rows == before[0][0] + 3
     cluster.assert_clean()
 
 
