@@ -38,6 +38,8 @@ PAGES = [
     ("学习记录 · 第 100 页", "/records/list/?page=100"),
     ("自学审核", "/records/review/"),
     ("培训机构", "/resources/institutions/"),
+    ("培训班次", "/classes/"),
+    ("培训班次 · 2022 年", "/classes/?year=2022"),
     ("电子档案", "/archive/{cadre}/"),
     ("达标评估 · 2022-12-31", "/reports/dashboard/?plan=henan-2019-2022&as_of=2022-12-31"),
     ("达标评估 · 今天", "/reports/dashboard/"),

@@ -98,12 +98,13 @@ def compliance_of_classes(user, plan: Plan, as_of: date, *, org_code: str | None
                           include_not_applicable=include_not_applicable)
 
 
-def plan_for_class(training_class: TrainingClass, plan_id: str | None = None) -> Plan:
+def plan_for_class(training_class: TrainingClass, plan_id: str | None = None, *,
+                   plans: list[Plan] | None = None) -> Plan:
     """The plan a class is checked against: the one asked for, else the organiser's current plan on its first day
-    (``PlanFileError`` for an unknown id)."""
+    (``PlanFileError`` for an unknown id; ``plans``: the published plans, when read already)."""
     if plan_id:
         return load_plan(plan_id)
-    plan = current_plan(training_class.start_date, training_class.organiser)
+    plan = current_plan(training_class.start_date, training_class.organiser, plans=plans)
     return plan if plan is not None else load_plan("henan-2019-2022")
 
 

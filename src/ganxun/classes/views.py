@@ -59,8 +59,12 @@ def _filter_from(request) -> ClassFilter:
 def _checks_by_class(classes) -> dict[int, dict]:
     """The check summary of each class against its own default plan (grouped, one evaluation per plan)."""
     by_plan: dict[tuple, list] = {}
+    plans, chosen = catalog.all_plans(), {}  # a page's classes share a few organisers and start dates
     for tc in classes:
-        plan = plan_for_class(tc)
+        key = (tc.organiser_id, tc.start_date)
+        if key not in chosen:
+            chosen[key] = plan_for_class(tc, plans=plans)
+        plan = chosen[key]
         by_plan.setdefault((plan.id, plan.version), [plan, []])[1].append(tc)
     out = {}
     for plan, group in by_plan.values():

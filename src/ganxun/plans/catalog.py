@@ -93,18 +93,19 @@ def all_plans() -> list[Plan]:
 BROADEST_FIRST = {"national": 0, "province": 1, "city": 2, "county": 3}
 
 
-def current_plan(as_of: date, org=None) -> Plan | None:
+def current_plan(as_of: date, org=None, *, plans: list[Plan] | None = None) -> Plan | None:
     """The plan a page opens with for ``org`` (the user's region) on ``as_of`` (see the module's docstring).
 
     A department's plan holds for its own region and below; a shipped file holds for everyone (the broadest
-    first: the province's plan before a city's reference plan).
+    first: the province's plan before a city's reference plan). ``plans``: ``all_plans()`` already at hand (a list
+    page asking for many orgs reads the published plans once).
     """
     chain: dict[str, int] = {}
     if org is not None:
         from ganxun.orgs.models import Org
 
         chain = dict(Org.objects.filter(path__in=[*org.ancestor_paths(), org.path]).values_list("code", "depth"))
-    plans = [p for p in all_plans() if not p.owner or p.owner in chain]
+    plans = [p for p in (all_plans() if plans is None else plans) if not p.owner or p.owner in chain]
     if not plans:
         return None
     owned = [p for p in plans if p.owner and p.covers(as_of)]
