@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from ganxun.classes.models import ClassSession, TrainingClass
 from ganxun.classes.selectors import classes_visible_to
 from ganxun.orgs.selectors import access_org
-from ganxun.plans.catalog import current_plan, load_plan
+from ganxun.plans.catalog import all_plans, current_plan, load_plan
 from ganxun.plans.rules import MET, NOT_APPLICABLE, ClassFacts, SessionFact, Verdict
 from ganxun.plans.spec import Plan
 from ganxun.plans.subjects import SubjectSource, register_subject
@@ -106,6 +106,18 @@ def plan_for_class(training_class: TrainingClass, plan_id: str | None = None, *,
         return load_plan(plan_id)
     plan = current_plan(training_class.start_date, training_class.organiser, plans=plans)
     return plan if plan is not None else load_plan("henan-2019-2022")
+
+
+def plans_for_classes(classes) -> dict[int, Plan]:
+    """``plan_for_class`` for each class of a list page: the published plans read once, each (organiser, first day)
+    looked up once (a page's classes share a few)."""
+    plans, chosen, out = all_plans(), {}, {}
+    for tc in classes:
+        key = (tc.organiser_id, tc.start_date)
+        if key not in chosen:
+            chosen[key] = plan_for_class(tc, plans=plans)
+        out[tc.pk] = chosen[key]
+    return out
 
 
 def check_summary(verdicts: list[Verdict]) -> dict:

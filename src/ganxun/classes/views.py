@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ganxun.cadres.selectors import all_cadres_unscoped
-from ganxun.classes.checks import check_summary, class_facts, class_verdicts, judge, plan_for_class
+from ganxun.classes.checks import (check_summary, class_facts, class_verdicts, judge, plan_for_class,
+                                   plans_for_classes)
 from ganxun.classes.forms import ClassForm, SessionForm
-from ganxun.classes.models import EnrolmentStatus
+from ganxun.classes.models import EnrolmentStatus, TrainingClass
 from ganxun.classes import running_views
 from ganxun.classes.selectors import (STATE_LABELS, ClassFilter, access_class, can_write_classes, candidates,
                                       class_figures, class_history, classes_filtered, enrolments_visible,
@@ -59,17 +60,12 @@ def _filter_from(request) -> ClassFilter:
 def _checks_by_class(classes) -> dict[int, dict]:
     """The check summary of each class against its own default plan (grouped, one evaluation per plan)."""
     by_plan: dict[tuple, list] = {}
-    plans, chosen = catalog.all_plans(), {}  # a page's classes share a few organisers and start dates
+    plans = plans_for_classes(classes)
     for tc in classes:
-        key = (tc.organiser_id, tc.start_date)
-        if key not in chosen:
-            chosen[key] = plan_for_class(tc, plans=plans)
-        plan = chosen[key]
+        plan = plans[tc.pk]
         by_plan.setdefault((plan.id, plan.version), [plan, []])[1].append(tc)
     out = {}
     for plan, group in by_plan.values():
-        from ganxun.classes.models import TrainingClass
-
         verdicts = class_verdicts(plan, _today(), TrainingClass.objects.filter(pk__in=[c.pk for c in group]))
         for tc in group:
             out[tc.pk] = check_summary([v for v in verdicts if v.subject == tc.code]) | {"plan": plan}
