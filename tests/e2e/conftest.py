@@ -2,9 +2,11 @@
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD, build_world
 
@@ -92,3 +94,13 @@ def login(page, username: str, password: str = PASSWORD):
 def shot(page, name: str):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@contextmanager
+def swapped(page, selector: str):
+    """Run the block (a click or a choice that makes htmx swap `selector` by outerHTML), then wait until the old
+    element has been replaced: a response having arrived does not mean the new element is in the page yet, and a
+    form filled in between is thrown away by the swap."""
+    page.locator(selector).evaluate("el => { el.dataset.gxStale = '1'; }")
+    yield
+    expect(page.locator(f"{selector}:not([data-gx-stale])")).to_be_attached()
