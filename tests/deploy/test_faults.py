@@ -1,7 +1,16 @@
-"""Faults on PostgreSQL: `kill -9` of the web process during a page import and during a class closing (结班), of
-`ganxun verdicts rebuild` mid-rebuild, and of the PostgreSQL postmaster itself during an import. Afterwards nothing is half-written (the
-ledger's row count and totals as before, `ganxun totals` and `ganxun verdicts check` clean) and the same operation
-run again succeeds.
+"""Faults on PostgreSQL: `kill -9` of the web process, of the worker, of `ganxun verdicts rebuild` and of the
+PostgreSQL postmaster itself, in the middle of an import, a class closing (结班) and a verdict rebuild:
+
+| killed | an import | a class closing | a verdict rebuild |
+|---|---|---|---|
+| the web process | page import | 结班 on the page | (not run there) |
+| the worker | tests/jobs/test_worker.py | (not run there) | a publication's background rebuild |
+| the command | | | `ganxun verdicts rebuild` |
+| PostgreSQL | `ganxun import records` | 结班 on the page | `ganxun verdicts rebuild` |
+
+Afterwards nothing is half-written (the ledger's row count and totals as before, the class not closed, the current
+verdict snapshots as they were; `ganxun totals` and `ganxun verdicts check` clean) and the same operation run again
+succeeds, once.
 
 "In the middle" is made exact rather than timed: the test holds an EXCLUSIVE lock on a table the operation writes
 late (readers pass, writers wait), waits until the operation's transaction has written (it has a transaction id)
@@ -17,7 +26,7 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -46,16 +55,21 @@ from ganxun.classes.models import TrainingClass
 from ganxun.classes.running import AssessmentRow, assessments_record
 from tests.classes.conftest import (CLASS_COLUMNS, ENROLMENT_COLUMNS, SESSION_COLUMNS, class_row, file_documents,
                                     mark_all, table, timetable)
+# and BC2 the same a month later (the PostgreSQL kill test closes it)
+from datetime import date
 city, staff, c = world.users["city"], world.users["institution"], world.cadres
-import_classes(acting_user=city, table=table(CLASS_COLUMNS, [class_row()]))
-import_sessions(acting_user=city, table=table(SESSION_COLUMNS, timetable()))
-import_enrolments(acting_user=city, table=table(ENROLMENT_COLUMNS, [
-    ["BC1", x.person_code, "", x.name, ""] for x in (c["city1"], c["dc1"], c["city2"])]))
-tc = TrainingClass.objects.get(code="BC1")
-for enrolment in tc.enrolments.all():
-    mark_all(staff, tc, enrolment)
-assessments_record(acting_user=staff, class_code="BC1", rows=[AssessmentRow(e.pk, None, True) for e in tc.enrolments.all()])
-file_documents(staff, tc)
+for code, start, end in (("BC1", date(2021, 3, 1), date(2021, 3, 20)), ("BC2", date(2021, 4, 1), date(2021, 4, 20))):
+    import_classes(acting_user=city, table=table(CLASS_COLUMNS, [
+        class_row(code, 开始日期=start.isoformat(), 结束日期=end.isoformat())]))
+    import_sessions(acting_user=city, table=table(SESSION_COLUMNS, timetable(code, start=start)))
+    import_enrolments(acting_user=city, table=table(ENROLMENT_COLUMNS, [
+        [code, x.person_code, "", x.name, ""] for x in (c["city1"], c["dc1"], c["city2"])]))
+    tc = TrainingClass.objects.get(code=code)
+    for enrolment in tc.enrolments.all():
+        mark_all(staff, tc, enrolment)
+    assessments_record(acting_user=staff, class_code=code,
+                       rows=[AssessmentRow(e.pk, None, True) for e in tc.enrolments.all()])
+    file_documents(staff, tc)
 call_command("verdicts", "rebuild")
 """
 CHECKS = """
@@ -235,18 +249,21 @@ def test_kill_9_of_the_web_process_during_a_page_import_writes_nothing_and_a_sec
     cluster.assert_clean()
 
 
-def _class_state(cluster) -> tuple:
+def _class_state(cluster, code: str) -> tuple:
+    """Whether the class is closed, its certificates, its enrolments with a ledger entry."""
     with cluster.connect() as conn:
         return conn.execute(
-            "SELECT c.closed_at IS NOT NULL, (SELECT COUNT(*) FROM classes_certificate), "
+            "SELECT c.closed_at IS NOT NULL, "
+            "(SELECT COUNT(*) FROM classes_certificate x JOIN classes_enrolment e ON e.id = x.enrolment_id "
+            " WHERE e.training_class_id = c.id), "
             "(SELECT COUNT(*) FROM classes_enrolment e WHERE e.training_class_id = c.id AND e.record_id IS NOT NULL) "
-            "FROM classes_trainingclass c WHERE c.code = 'BC1'").fetchone()
+            "FROM classes_trainingclass c WHERE c.code = %s", [code]).fetchone()
 
 
-def test_kill_9_of_the_web_process_during_a_class_closing_writes_nothing_and_closing_again_completes(cluster):
-    before, state = cluster.ledger(), _class_state(cluster)
-    assert state == (False, 0, 0)
-    port, log = free_port(), cluster.tmp / "serve-close.log"
+@contextmanager
+def served(cluster, name: str):
+    """``ganxun serve`` with one gunicorn web process and no worker; yields (server, port, log)."""
+    port, log = free_port(), cluster.tmp / f"serve-{name}.log"
     with ExitStack() as stack:
         handle = stack.enter_context(open(log, "wb"))
         serve = subprocess.Popen(
@@ -255,37 +272,92 @@ def test_kill_9_of_the_web_process_during_a_class_closing_writes_nothing_and_clo
             start_new_session=True)
         stack.callback(stop, serve)
         wait_for_port(port, serve, log)
-        browser = Client(port, "127.0.0.1")
-        page = browser.get("/accounts/login/")
-        assert browser.post_form("/accounts/login/", {"csrfmiddlewaretoken": csrf_token(page),
-                                                      "username": "school_staff", "password": PASSWORD,
-                                                      "next": ""}).status == 302
-        csrf = csrf_token(browser.get("/classes/BC1/?tab=closing"))
+        yield serve, port, log
 
-        held = Held(cluster, "classes_certificate")  # written after the three completions' ledger entries
-        outcome = {}
-        request = threading.Thread(target=lambda: outcome.update(
-            answer=_try(browser.post_form, "/classes/BC1/close/", {"csrfmiddlewaretoken": csrf})))
-        request.start()
+
+def signed_in(port: int, username: str) -> Client:
+    browser = Client(port, "127.0.0.1")
+    page = browser.get("/accounts/login/")
+    assert browser.post_form("/accounts/login/", {"csrfmiddlewaretoken": csrf_token(page), "username": username,
+                                                  "password": PASSWORD, "next": ""}).status == 302
+    return browser
+
+
+def close_class_cut_off(cluster, browser: Client, code: str, kill) -> object:
+    """Post 结班 of ``code``, hold it where it has written the completions' ledger entries and waits to write the
+    certificates, then ``kill()``; the browser's answer (or the exception it got)."""
+    csrf = csrf_token(browser.get(f"/classes/{code}/?tab=closing"))
+    held = Held(cluster, "classes_certificate")  # written after the three completions' ledger entries
+    outcome = {}
+    request = threading.Thread(target=lambda: outcome.update(
+        answer=_try(browser.post_form, f"/classes/{code}/close/", {"csrfmiddlewaretoken": csrf})))
+    request.start()
+    try:
         held.wait_for_writer()
-        [web] = children(serve.pid)
-        os.kill(web, signal.SIGKILL)
-        request.join(timeout=30)
+        kill()
+        request.join(timeout=60)
+    finally:
         held.release()
+    return outcome["answer"]
 
-        assert isinstance(outcome["answer"], Exception)
-        assert cluster.ledger() == before and _class_state(cluster) == (False, 0, 0)
-        cluster.assert_clean()
 
-        # the staff closes the class again: three completions, three certificates, once
-        wait_for_port(port, serve, log)
-        assert browser.post_form("/classes/BC1/close/", {"csrfmiddlewaretoken": csrf}).status == 302
-        closing = browser.get("/classes/BC1/?tab=closing")
-        assert "已结班" in closing.body, closing.body[:2000]
-    assert _class_state(cluster) == (True, 3, 3)
+def close_class_again(cluster, browser: Client, code: str, before: tuple):
+    """The staff closes the class again: three completions, three certificates, three ledger entries, once."""
+    csrf = csrf_token(browser.get(f"/classes/{code}/?tab=closing"))
+    assert browser.post_form(f"/classes/{code}/close/", {"csrfmiddlewaretoken": csrf}).status == 302
+    assert "已结班" in browser.get(f"/classes/{code}/?tab=closing").body
+    assert _class_state(cluster, code) == (True, 3, 3)
     (rows, _), _ = cluster.ledger()
     assert rows == before[0][0] + 3
     cluster.assert_clean()
+
+
+def kill_postgres(cluster) -> list[int]:
+    """SIGKILL to the postmaster; its backends, which notice it is gone."""
+    postmaster = int((cluster.server.data / "postmaster.pid").read_text().split()[0])
+    backends = children(postmaster)
+    os.kill(postmaster, signal.SIGKILL)
+    return backends
+
+
+def restart_postgres(cluster, backends: list[int]):
+    """Once the orphaned backends have gone, start the server again: crash recovery."""
+    deadline = time.monotonic() + 30
+    while any(Path(f"/proc/{pid}").exists() for pid in backends) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    (cluster.server.data / "postmaster.pid").unlink(missing_ok=True)
+    cluster.server.start()
+
+
+def test_kill_9_of_the_web_process_during_a_class_closing_writes_nothing_and_closing_again_completes(cluster):
+    before = cluster.ledger()
+    assert _class_state(cluster, "BC1") == (False, 0, 0)
+    with served(cluster, "close") as (serve, port, log):
+        browser = signed_in(port, "school_staff")
+        [web] = children(serve.pid)
+        answer = close_class_cut_off(cluster, browser, "BC1", lambda: os.kill(web, signal.SIGKILL))
+        assert isinstance(answer, Exception)  # the connection dropped
+        assert cluster.ledger() == before and _class_state(cluster, "BC1") == (False, 0, 0)
+        cluster.assert_clean()
+        wait_for_port(port, serve, log)   # gunicorn has started a new web process
+        close_class_again(cluster, browser, "BC1", before)
+
+
+def test_kill_9_of_postgresql_during_a_class_closing_writes_nothing_and_closing_again_completes(cluster):
+    before = cluster.ledger()
+    assert _class_state(cluster, "BC2") == (False, 0, 0)
+    with served(cluster, "close-pg") as (serve, port, log):
+        browser = signed_in(port, "school_staff")
+        backends = []
+        answer = close_class_cut_off(cluster, browser, "BC2", lambda: backends.extend(kill_postgres(cluster)))
+        # the page answers with the error page (the database went away), not a closed class
+        assert not isinstance(answer, Exception) and answer.status == 500, answer
+        assert "Traceback" not in answer.body and "psycopg" not in answer.body
+        restart_postgres(cluster, backends)
+        assert cluster.ledger() == before and _class_state(cluster, "BC2") == (False, 0, 0)
+        cluster.assert_clean()
+        # the same web process reconnects; closing again completes once
+        close_class_again(cluster, browser, "BC2", before)
 
 
 def _try(call, *args):
@@ -295,31 +367,129 @@ def _try(call, *args):
         return exc
 
 
-def test_kill_9_of_a_verdict_rebuild_leaves_the_store_consistent_and_a_rerun_succeeds(cluster):
+def _current_snapshots(cluster) -> list[tuple]:
     with cluster.connect() as conn:
-        ready = conn.execute("SELECT COUNT(*), COALESCE(SUM(rows), 0) FROM plans_verdictsnapshot "
-                             "WHERE state = 'current'").fetchone()
+        return conn.execute("SELECT id, plan_id, as_of, rows FROM plans_verdictsnapshot WHERE state = 'current' "
+                            "ORDER BY id").fetchall()
+
+
+def rebuild_cut_off(cluster, start, kill):
+    """Start a rebuild (``start()`` gives its process), hold it where it has begun its new snapshot (committed,
+    计算中) and waits to write its first verdicts, then ``kill(process)``."""
     held = Held(cluster, "plans_storedverdict")
-    rebuild = subprocess.Popen([*ganxun_command(), "verdicts", "rebuild"], env=cluster.env(), cwd=cluster.tmp,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    process = start()
     try:
-        # the rebuild has begun its new snapshot (committed, 计算中) and waits to write its first verdicts
         held.wait_for_writer(written=False)
         with cluster.connect() as conn:
             assert conn.execute("SELECT COUNT(*) FROM plans_verdictsnapshot WHERE state = 'building'").fetchone()[0]
-        os.killpg(rebuild.pid, signal.SIGKILL)
-        rebuild.wait(timeout=10)
+        kill(process)
+        process.wait(timeout=60)
     finally:
         held.release()
-        stop(rebuild)
+        stop(process)
 
-    with cluster.connect() as conn:
-        after = conn.execute("SELECT COUNT(*), COALESCE(SUM(rows), 0) FROM plans_verdictsnapshot "
-                             "WHERE state = 'current'").fetchone()
-    assert after == ready
+
+def _rebuild_command(cluster) -> subprocess.Popen:
+    return subprocess.Popen([*ganxun_command(), "verdicts", "rebuild"], env=cluster.env(), cwd=cluster.tmp,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def _worker(cluster) -> subprocess.Popen:
+    return subprocess.Popen([*ganxun_command(), "worker"], env=cluster.env(), cwd=cluster.tmp,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def _rebuilt_again(cluster, ready: list[tuple]):
+    """The rebuild run again replaces every current snapshot by a new one with the same verdicts, and the store
+    agrees with a fresh evaluation."""
+    again = _current_snapshots(cluster)
+    assert [r[1:] for r in again] == [r[1:] for r in ready]
+    assert not {r[0] for r in again} & {r[0] for r in ready}
+    cluster.assert_clean()
+
+
+def test_kill_9_of_a_verdict_rebuild_leaves_the_store_consistent_and_a_rerun_succeeds(cluster):
+    ready = _current_snapshots(cluster)
+    assert ready
+    rebuild_cut_off(cluster, lambda: _rebuild_command(cluster), lambda p: os.killpg(p.pid, signal.SIGKILL))
+    assert _current_snapshots(cluster) == ready   # the old snapshots serve on
     cluster.assert_clean()
     again = cluster.ganxun("verdicts", "rebuild")
     assert again.returncode == 0 and "已重算" in again.stdout, again.stderr
+    _rebuilt_again(cluster, ready)
+
+
+def test_kill_9_of_postgresql_during_a_verdict_rebuild_leaves_the_store_consistent_and_a_rerun_succeeds(cluster):
+    ready = _current_snapshots(cluster)
+    backends = []
+    rebuild_cut_off(cluster, lambda: _rebuild_command(cluster), lambda p: backends.extend(kill_postgres(cluster)))
+    restart_postgres(cluster, backends)
+    assert _current_snapshots(cluster) == ready
+    cluster.assert_clean()
+    again = cluster.ganxun("verdicts", "rebuild")
+    assert again.returncode == 0 and "已重算" in again.stdout, again.stderr
+    _rebuilt_again(cluster, ready)
+
+
+SUBMIT_REBUILD = """
+import django, sys
+django.setup()
+from ganxun.accounts.models import User
+from ganxun.jobs.services import job_rerun, job_submit
+user = User.objects.get(username="city_admin")
+if sys.argv[1] == "submit":
+    job = job_submit(acting_user=user, kind="verdicts_rebuild", title="重算达标结论", params={"plan": sys.argv[2]})
+else:
+    job = job_rerun(acting_user=user, job_id=int(sys.argv[2]))
+print(job.pk)
+"""
+
+
+def _job(cluster, *args: str) -> int:
+    done = subprocess.run([sys.executable, "-c", SUBMIT_REBUILD, *args], env=cluster.env(), cwd=cluster.tmp,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return int(done.stdout.split()[-1])
+
+
+def _job_status(cluster, job: int) -> tuple:
+    with cluster.connect() as conn:
+        return conn.execute("SELECT status, message FROM jobs_job WHERE id = %s", [job]).fetchone()
+
+
+def _wait_for_status(cluster, job: int, wanted: set[str], timeout: float) -> tuple:
+    deadline = time.monotonic() + timeout
+    while (found := _job_status(cluster, job))[0] not in wanted and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return found
+
+
+def test_kill_9_of_the_worker_during_a_background_rebuild_leaves_the_store_and_the_job_can_run_again(cluster):
+    ready = _current_snapshots(cluster)
+    plan = ready[0][1]
+    # what earlier writes queued (their cadres' re-evaluation) is done first, so that the rebuild is what runs
+    drained = cluster.ganxun("worker", "--batch")
+    assert drained.returncode == 0, drained.stderr
+    # a publication's rebuild, queued for the worker as its publisher's job (我的任务)
+    job = _job(cluster, "submit", plan)
+    rebuild_cut_off(cluster, lambda: _worker(cluster), lambda p: os.killpg(p.pid, signal.SIGKILL))
+    assert _current_snapshots(cluster) == ready
+    cluster.assert_clean()
+    # a worker starting again finds the job's worker gone and marks it 已中断; run again, it completes
+    worker = _worker(cluster)
+    try:
+        assert _wait_for_status(cluster, job, {"interrupted"}, 60)[0] == "interrupted"
+        again = _job(cluster, "rerun", str(job))
+        status, message = _wait_for_status(cluster, again, {"done", "failed", "interrupted"}, 120)
+        assert status == "done", message
+        assert "已重算" in message
+    finally:
+        stop(worker)
+    after = _current_snapshots(cluster)
+    rebuilt = [r for r in after if r[1] == plan]
+    assert [r[1:] for r in rebuilt] == [r[1:] for r in ready if r[1] == plan]
+    assert not {r[0] for r in rebuilt} & {r[0] for r in ready}
+    assert [r for r in after if r[1] != plan] == [r for r in ready if r[1] != plan]
     cluster.assert_clean()
 
 
@@ -333,20 +503,13 @@ def test_kill_9_of_postgresql_during_an_import_loses_nothing_and_the_import_reru
                                  stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         held.wait_for_writer()
-        postmaster = int((cluster.server.data / "postmaster.pid").read_text().split()[0])
-        backends = children(postmaster)
-        os.kill(postmaster, signal.SIGKILL)
-        _, err = importing.communicate(timeout=60)
+        backends = kill_postgres(cluster)
+        importing.communicate(timeout=60)
     finally:
         held.release()
         stop(importing)
     assert importing.returncode != 0
-    # the orphaned backends notice their postmaster is gone; then the server restarts with crash recovery
-    deadline = time.monotonic() + 30
-    while any(Path(f"/proc/{pid}").exists() for pid in backends) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    (cluster.server.data / "postmaster.pid").unlink(missing_ok=True)
-    cluster.server.start()
+    restart_postgres(cluster, backends)
 
     assert cluster.ledger() == before
     cluster.assert_clean()
