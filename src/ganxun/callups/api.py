@@ -14,6 +14,7 @@ from ganxun.api.pagination import Pages
 from ganxun.api.types import BoundedDate, Id, Year
 from ganxun.callups import services
 from ganxun.callups.conflicts import KINDS, find_conflicts
+from ganxun.callups.schemas import AuditOut, ConflictsOut, PlanOut, RatesOut
 from ganxun.callups.selectors import (access_callup, callups_visible_to, nominations_visible_to, plan_summary,
                                       with_counts)
 from ganxun.core.errors import DomainError
@@ -107,7 +108,9 @@ def list_callups(request):
     return with_counts(callups_visible_to(request.auth))
 
 
-@router.get("conflicts", response=answers(dict, 400, *READ), summary="调训冲突（与 ganxun conflicts 的 JSON 相同）")
+# by_alias for the key "from"; exclude_unset so that a conflict carries only the keys of its kind, as in the CLI
+@router.get("conflicts", response=answers(ConflictsOut, 400, *READ), summary="调训冲突（与 ganxun conflicts 的 JSON 相同）",
+            by_alias=True, exclude_unset=True)
 def conflicts(request, query: Query[ConflictQuery]):
     if query.to < query.from_:
         raise DomainError("from 不能晚于 to", code="invalid_date")
@@ -123,7 +126,7 @@ class RatesQuery(Schema):
     by: str = Field("unit", description="unit 按单位、category 按干部类别")
 
 
-@router.get("rates", response=answers(dict, 400, 422), summary="调训率与参训率（按单位或干部类别）")
+@router.get("rates", response=answers(RatesOut, 400, 422), summary="调训率与参训率（按单位或干部类别）")
 def rates(request, query: Query[RatesQuery]):
     from ganxun.callups.rates import rates as compute
     from ganxun.cadres.selectors import cadres_visible_to
@@ -137,7 +140,7 @@ def rates(request, query: Query[RatesQuery]):
          "participation_rate": r.participation_rate} for r in rows]}
 
 
-@router.get("plans", response=answers(list[dict], 422), summary="年度培训计划（含计划与实际）")
+@router.get("plans", response=answers(list[PlanOut], 422), summary="年度培训计划（含计划与实际）")
 def list_plans(request, year: Year | None = None):
     from ganxun.callups.selectors import plans_visible_to
 
@@ -147,7 +150,7 @@ def list_plans(request, year: Year | None = None):
     return [plan_summary(p) for p in plans[:100]]
 
 
-@router.get("plans/{plan_id}", response=answers(dict, *READ), summary="年度培训计划详情（含计划与实际）")
+@router.get("plans/{plan_id}", response=answers(PlanOut, *READ), summary="年度培训计划详情（含计划与实际）")
 def get_plan(request, plan_id: Id):
     from ganxun.callups.selectors import access_plan
 
@@ -178,7 +181,7 @@ def nominate(request, code: str, payload: NominateIn):
     return {"nominated": [n.cadre.person_code for n in result.nominations], "warnings": result.warnings}
 
 
-@router.post("{code}/audit", response=answers(dict, *WRITE), summary="组织部门审核提名：通过即录入班次学员，退回则释放名额")
+@router.post("{code}/audit", response=answers(AuditOut, *WRITE), summary="组织部门审核提名：通过即录入班次学员，退回则释放名额")
 def audit(request, code: str, payload: AuditIn):
     access_callup(request.auth, code)
     n = services.nominations_audit(acting_user=request.auth, callup_code=code, nomination_ids=payload.nomination_ids,
