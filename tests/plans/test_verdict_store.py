@@ -228,6 +228,39 @@ def test_the_dashboard_from_the_units_counts_equals_a_fresh_one_also_with_a_writ
         _boards_agree(world.users[user], END, org)
 
 
+def _org_reports_agree(user, as_of, org=None):
+    """The org report (the org compliance API, ``ganxun compliance --subject orgs``) from the units' counts equals
+    the one evaluated afresh: every org's unit verdicts and the figures."""
+    from ganxun.plans.compliance import evaluate_org_report, org_report
+
+    plan = load_plan(PLAN)
+    verdicts, figures = org_report(user, plan, as_of, org_code=org, include_not_applicable=True)
+    live_verdicts, live_figures = evaluate_org_report(user, plan, as_of, org_code=org, include_not_applicable=True)
+    assert current_snapshot(plan, as_of) is not None
+    assert [v.as_dict() for v in verdicts] == [v.as_dict() for v in live_verdicts]
+    assert [f.as_dict() for f in figures] == [f.as_dict() for f in live_figures]
+    return verdicts, figures
+
+
+def test_the_org_report_from_the_units_counts_equals_a_fresh_one_also_with_a_write_not_yet_taken_in(world, ledger):
+    rebuild(plan_id=PLAN, dates=[END, date(2021, 6, 30)])
+    for user, org in (("admin", None), ("city", "4199"), ("city", "419901"), ("dc", None)):
+        for as_of in (END, date(2021, 6, 30)):
+            verdicts, figures = _org_reports_agree(world.users[user], as_of, org)
+    assert verdicts and any(v.verdict != "not_applicable" for v in verdicts)
+    assert any(f.denominator for f in figures)
+    from ganxun.cadres.services import cadre_update
+
+    record_append(acting_user=world.users["admin"], person_code="C-DC-2", institution_code="DX4199",
+                  values={"title": "专题班", "source": "full_time", "start_date": date(2022, 9, 1),
+                          "end_date": date(2022, 9, 20), "hours": "120"})
+    cadre_update(acting_user=world.users["admin"], person_code="C-CITY-1", values={}, org_code="419901CZJ",
+                 reason="调动")
+    assert VerdictDirty.objects.count() == 2
+    for user, org in (("admin", None), ("city", "4199"), ("city", "419901")):
+        _org_reports_agree(world.users[user], END, org)
+
+
 RANKS = ["division_chief", "division_deputy", "section_chief", "section_deputy", "clerk_1", "principal_clerk_2"]
 UNITS = ["4199JYJ", "419901CZJ", "419902NYJ"]
 
@@ -305,6 +338,7 @@ def test_the_store_equals_a_fresh_evaluation_after_every_kind_of_write(world, sc
                 assert _stored_rows(plan, as_of) == _fresh_rows(plan, as_of)
             _boards_agree(admin, END)
             _boards_agree(admin, END, "4199")
+            _org_reports_agree(admin, END)
 
     Ledger.TestCase.settings = settings(max_examples=12, stateful_step_count=6, deadline=None,
                                         suppress_health_check=[HealthCheck.function_scoped_fixture])

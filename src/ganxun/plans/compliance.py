@@ -156,7 +156,7 @@ def _verdicts_of(plan: Plan, code: str, as_of: date, cadres: QuerySet[Cadre],
 # ---- orgs -------------------------------------------------------------------------------------
 
 
-def _org_nodes(user, org_code: str | None) -> tuple[Org, list[Org]]:
+def org_nodes(user, org_code: str | None) -> tuple[Org, list[Org]]:
     """The root org to report on and every visible org under it (root included)."""
     root = access_org(user, org_code) if org_code else root_org_of(user)
     if root is None:
@@ -218,7 +218,7 @@ def org_verdicts(user, plan: Plan, as_of: date, *, org_code: str | None = None, 
 
     ``known``: the cadre verdicts already evaluated for the same cadres (see ``CadreResults``).
     """
-    root, nodes = _org_nodes(user, org_code)
+    root, nodes = org_nodes(user, org_code)
     cadres = compliance_scope(user).filter(org__path__startswith=root.path)
     targets = nodes if subtree else [root]
     members = Members(plan, as_of, cadres, known)
@@ -234,6 +234,11 @@ def org_verdicts(user, plan: Plan, as_of: date, *, org_code: str | None = None, 
             verdict = ind.evaluate(span, Share(part, whole), subject=org.code, subject_name=org.name)
             if verdict.verdict != NOT_APPLICABLE or include_not_applicable:
                 results.append(verdict)
+    return sort_org_verdicts(plan, nodes, results)
+
+
+def sort_org_verdicts(plan: Plan, nodes: list[Org], results: list[Verdict]) -> list[Verdict]:
+    """Org verdicts in tree order (a parent before its children), each org's in the plan's order."""
     order = {n.path: i for i, n in enumerate(sorted(nodes, key=lambda n: n.path))}
     by_code = {n.code: n.path for n in nodes}
     results.sort(key=lambda v: (order.get(by_code.get(v.subject, ""), 0), _order(plan, v.indicator)))
@@ -285,7 +290,7 @@ def org_figures(user, plan: Plan, as_of: date, *, org_code: str | None = None,
     page can say which period every number counts. ``known``: the cadre verdicts already evaluated for the
     same cadres (see ``CadreResults``).
     """
-    root, _ = _org_nodes(user, org_code)
+    root, _ = org_nodes(user, org_code)
     cadres = compliance_scope(user).filter(org__path__startswith=root.path)
     year = _year(as_of)
     in_year = judged(plan, cadres, Who(), year)
@@ -370,10 +375,25 @@ def _from_source(code: str, name: str, cadres, total: int, year: Span, window) -
 def org_report(user, plan: Plan, as_of: date, *, org_code: str | None = None, subtree: bool = True,
                include_not_applicable: bool = False,
                known: CadreResults | None = None) -> tuple[list[Verdict], list[Figure]]:
-    """An org's indicators and figures together (the API, the CLI), each cadre indicator they rest on
-    (达标比例, 学时达标率) evaluated once: from ``known`` when the caller has the cadre verdicts already."""
+    """An org's indicators and figures together (the API, the CLI): from the verdict store's unit counts when it
+    has a current snapshot of this plan version at this date; otherwise evaluated, each cadre indicator they rest on
+    (达标比例, 学时达标率) once: from ``known`` when the caller has the cadre verdicts already."""
+    from ganxun.plans.store import stored_org_report
+
+    stored = stored_org_report(user, plan, as_of, org_code=org_code, subtree=subtree,
+                               include_not_applicable=include_not_applicable)
+    if stored is not None:
+        return stored
+    return evaluate_org_report(user, plan, as_of, org_code=org_code, subtree=subtree,
+                               include_not_applicable=include_not_applicable, known=known)
+
+
+def evaluate_org_report(user, plan: Plan, as_of: date, *, org_code: str | None = None, subtree: bool = True,
+                        include_not_applicable: bool = False,
+                        known: CadreResults | None = None) -> tuple[list[Verdict], list[Figure]]:
+    """``org_report`` evaluated from the ledger and the registry, never read from the store."""
     if known is None:
-        root, _ = _org_nodes(user, org_code)
+        root, _ = org_nodes(user, org_code)
         cadres = compliance_scope(user).filter(org__path__startswith=root.path)
         codes = sorted(set(plan.hours_indicators)
                        | {i.of_indicator for i in plan.of_subject("org") if i.measure.rests_on_indicator})

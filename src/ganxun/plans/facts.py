@@ -30,8 +30,8 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from ganxun.cadres.models import Cadre
-from ganxun.plans.compliance import CadreResults, Members, judged
-from ganxun.plans.engine import AT_RISK, UNMET, Span, Verdict, span_for
+from ganxun.plans.compliance import CadreResults, Members, Numbers, judged
+from ganxun.plans.engine import AT_RISK, MET, UNMET, Span, Verdict, span_for
 from ganxun.plans.fetch import window_tallies
 from ganxun.plans.rules import Who
 from ganxun.plans.spec import Counts, Plan
@@ -114,3 +114,16 @@ def cadre_facts(plan: Plan, as_of: date, cadres: QuerySet[Cadre],
 def add_facts(into: dict[str, Decimal], facts: dict[str, Decimal], sign: int = 1) -> None:
     for key, value in facts.items():
         into[key] = into.get(key, Decimal(0)) + sign * value
+
+
+def numbers_of(plan: Plan, facts: dict[str, Decimal]) -> Numbers:
+    """The report figures' parts (``compliance.Numbers``) from a subtree's summed facts."""
+    def n(key: str) -> int:
+        return int(facts.get(key, 0))
+
+    hours = [k for k in facts if k.startswith("v|") and k.split("|")[1] in plan.hours_indicators]
+    return Numbers(judged=n(FIGURE_KEYS["judged"]), trained=n(FIGURE_KEYS["trained"]),
+                   full_time_hours=facts.get(FIGURE_KEYS["full_time_hours"], Decimal(0)),
+                   online_hours=facts.get(FIGURE_KEYS["online_hours"], Decimal(0)),
+                   hours_met=sum(n(k) for k in hours if k.endswith(f"|{MET}")), hours_all=sum(n(k) for k in hours),
+                   rotation_done=n(FIGURE_KEYS["rotation_done"]), rotation_whole=n(FIGURE_KEYS["rotation_whole"]))

@@ -37,12 +37,13 @@ from ganxun.core.changes import on_cadres_changed
 from ganxun.core.errors import DomainError
 from ganxun.core.roles import UNSCOPED_OPERATOR
 from ganxun.plans import catalog
-from ganxun.plans.compliance import compliance_scope, evaluate_cadre_verdicts, sort_cadre_verdicts
-from ganxun.plans.facts import add_facts, cadre_facts
+from ganxun.plans.compliance import (compliance_scope, evaluate_cadre_verdicts, figures_of, org_nodes,
+                                     sort_cadre_verdicts, sort_org_verdicts, year_judged)
+from ganxun.plans.facts import add_facts, cadre_facts, member_keys, numbers_of
 from ganxun.plans.models import (SnapshotState, StoredFact, StoredOrgFact, StoredVerdict, VerdictDirty,
                                  VerdictSnapshot)
 from ganxun.records.bulk import insert_rows
-from ganxun.plans.engine import Span, Verdict, span_for
+from ganxun.plans.engine import NOT_APPLICABLE, Share, Span, Verdict, span_for
 from ganxun.plans.spec import Plan
 
 CHUNK = 5_000        # cadres evaluated and written per transaction
@@ -478,15 +479,61 @@ def stored_subtree_sums(plan: Plan, as_of: date, root_path: str, width: int,
     for prefix, key, total in rows:
         into = sums.setdefault(group(prefix), {})
         into[key] = into.get(key, Decimal(0)) + total
-    marked = list(VerdictDirty.objects.values_list("cadre_id", flat=True))
-    if marked:
-        for path, facts in (StoredFact.objects.filter(snapshot=snap, cadre_id__in=marked,
-                                                      org__path__startswith=root_path)
-                            .values_list("org__path", "facts")):
-            add_facts(sums.setdefault(group(path), {}), _facts_of(facts), -1)
-        now = cadres.filter(pk__in=marked)
-        verdicts = evaluate_cadre_verdicts(plan, as_of, now, with_evidence=False)
-        paths = dict(now.values_list("pk", "org__path"))
-        for pk, (_, found) in cadre_facts(plan, as_of, now, verdicts).items():
-            add_facts(sums.setdefault(group(paths[pk]), {}), found)
+    _take_in_marked(snap, plan, as_of, root_path, cadres, sums, group)
     return sums
+
+
+def _take_in_marked(snap: VerdictSnapshot, plan: Plan, as_of: date, root_path: str, cadres: QuerySet[Cadre],
+                    sums: dict[str, dict[str, Decimal]], group: Callable[[str], str]) -> None:
+    """Into ``sums`` (keyed by ``group(org path)``): the cadres a write has marked since the units' counts were
+    written, taken out as they were counted and put back as they are now (``cadres``: who is in the report now)."""
+    marked = list(VerdictDirty.objects.values_list("cadre_id", flat=True))
+    if not marked:
+        return
+    for path, facts in (StoredFact.objects.filter(snapshot=snap, cadre_id__in=marked, org__path__startswith=root_path)
+                        .values_list("org__path", "facts")):
+        add_facts(sums.setdefault(group(path), {}), _facts_of(facts), -1)
+    now = cadres.filter(pk__in=marked)
+    verdicts = evaluate_cadre_verdicts(plan, as_of, now, with_evidence=False)
+    paths = dict(now.values_list("pk", "org__path"))
+    for pk, (_, found) in cadre_facts(plan, as_of, now, verdicts).items():
+        add_facts(sums.setdefault(group(paths[pk]), {}), found)
+
+
+# ---- an org report (the org compliance API, ``ganxun compliance --subject orgs``) ---------------------------
+
+def stored_org_report(user, plan: Plan, as_of: date, *, org_code: str | None = None, subtree: bool = True,
+                      include_not_applicable: bool = False) -> tuple[list[Verdict], list] | None:
+    """``compliance.org_report`` from the units' counts: every org's unit indicators from the facts of its subtree,
+    the figures from the root's. None when the store has no current snapshot of this plan version at this date."""
+    snap = current_snapshot(plan, as_of)
+    if snap is None:
+        return None
+    root, nodes = org_nodes(user, org_code)
+    cadres = compliance_scope(user).filter(org__path__startswith=root.path)
+    own: dict[str, dict[str, Decimal]] = {}
+    for path, key, value in (StoredOrgFact.objects.filter(snapshot=snap, org__path__startswith=root.path)
+                             .values_list("org__path", "key", "value")):
+        own.setdefault(path, {})[key] = value
+    _take_in_marked(snap, plan, as_of, root.path, cadres, own, lambda path: path)
+    # each org's counts are those of the cadres sitting in it; a report's are those of its whole subtree
+    known = {n.path for n in nodes}
+    subtrees: dict[str, dict[str, Decimal]] = {}
+    for path, facts in own.items():
+        for end in range(root.steplen, len(path) + 1, root.steplen):
+            if path[:end] in known:
+                add_facts(subtrees.setdefault(path[:end], {}), facts)
+    results: list[Verdict] = []
+    for ind in plan.of_subject("org"):
+        span = span_for(plan, ind, as_of)
+        if span is None:
+            continue
+        whole, part = member_keys(ind.code)
+        for org in (nodes if subtree else [root]):
+            facts = subtrees.get(org.path, {})
+            verdict = ind.evaluate(span, Share(int(facts.get(part, 0)), int(facts.get(whole, 0))), subject=org.code,
+                                   subject_name=org.name)
+            if verdict.verdict != NOT_APPLICABLE or include_not_applicable:
+                results.append(verdict)
+    figures = figures_of(plan, as_of, numbers_of(plan, subtrees.get(root.path, {})), year_judged(plan, cadres, as_of))
+    return sort_org_verdicts(plan, nodes, results), figures

@@ -24,10 +24,10 @@ from ganxun.core.errors import NotFound
 from ganxun.orgs.models import Org, OrgKind, OrgType
 from ganxun.core.roles import role_of
 from ganxun.orgs.selectors import access_org, orgs_visible_to, root_org_of, scope_of
-from ganxun.plans.compliance import (CadreResults, Figure, Numbers, cadre_verdicts, compliance_scope, figures_of,
+from ganxun.plans.compliance import (CadreResults, Figure, cadre_verdicts, compliance_scope, figures_of,
                                      org_figures, org_verdicts, year_judged)
 from ganxun.plans.engine import AT_RISK, MET, NOT_APPLICABLE, ON_TRACK, UNMET, VERDICT_LABELS, Share, Verdict, span_for
-from ganxun.plans.facts import FIGURE_KEYS, add_facts, member_keys, verdict_key
+from ganxun.plans.facts import add_facts, member_keys, numbers_of, verdict_key
 from ganxun.plans.spec import Indicator, Plan
 from ganxun.plans.store import DIRECT, current_snapshot, pending, stored_subtree_sums
 
@@ -264,14 +264,7 @@ def _board_from_sums(user, plan: Plan, as_of: date, root: Org, sums: dict[str, d
                              subject_name=row.org.name if row.org else row.name)
             if v.verdict != NOT_APPLICABLE:
                 row.org_verdicts[ind.code] = v
-    hours = [k for k in whole if k.startswith("v|") and k.split("|")[1] in plan.hours_indicators]
-    numbers = Numbers(judged=n(whole, FIGURE_KEYS["judged"]), trained=n(whole, FIGURE_KEYS["trained"]),
-                      full_time_hours=whole.get(FIGURE_KEYS["full_time_hours"], Decimal(0)),
-                      online_hours=whole.get(FIGURE_KEYS["online_hours"], Decimal(0)),
-                      hours_met=sum(n(whole, k) for k in hours if k.endswith(f"|{MET}")),
-                      hours_all=sum(n(whole, k) for k in hours),
-                      rotation_done=n(whole, FIGURE_KEYS["rotation_done"]),
-                      rotation_whole=n(whole, FIGURE_KEYS["rotation_whole"]))
+    numbers = numbers_of(plan, whole)
     snapshot = current_snapshot(plan, as_of)
     return Dashboard(
         plan=plan, as_of=as_of, root=root, trail=org_trail(user, root),

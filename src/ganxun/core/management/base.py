@@ -1,5 +1,6 @@
 """Shared behaviour of ganxun's commands: domain errors become a message on stderr and exit 2."""
 
+import json
 import sys
 from pathlib import Path
 
@@ -46,3 +47,20 @@ def parse_day(option: str, text: str):
     if problem:
         raise DomainError(problem, code="invalid_date")
     return day
+
+
+def json_document(body: dict, default=None) -> str:
+    """``body`` as JSON for a person and a program alike: its keys one per line, and each item of a list value on
+    a line of its own. Written by the C encoder one item at a time — ``json.dumps(indent=…)`` falls back to the
+    pure-Python encoder, which took a city's 40,000 verdicts about 1 s."""
+    def one(value) -> str:
+        return json.dumps(value, ensure_ascii=False, default=default)
+
+    parts = []
+    for key, value in body.items():
+        if isinstance(value, list) and value:
+            value_text = "[\n  " + ",\n  ".join(one(item) for item in value) + "\n ]"
+        else:
+            value_text = one(value)
+        parts.append(f"{one(key)}: {value_text}")
+    return "{\n " + ",\n ".join(parts) + "\n}"

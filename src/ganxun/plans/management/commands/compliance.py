@@ -1,9 +1,8 @@
-import json
 from datetime import date
 
 from ganxun.core.dbrouting import replica_reads
 from ganxun.core.errors import DomainError
-from ganxun.core.management.base import GanxunCommand, parse_day
+from ganxun.core.management.base import GanxunCommand, json_document, parse_day
 from ganxun.plans.compliance import CadreResults, cadre_verdicts, compliance_scope, org_report
 from ganxun.plans.output import XLSX_HEADERS, table, xlsx_row
 from ganxun.plans.catalog import load_plan
@@ -70,8 +69,7 @@ class Command(GanxunCommand):
                     "results": [v.as_dict() for v in verdicts]}
             if figures:
                 body["figures"] = figures
-            text = json.dumps(body, ensure_ascii=False, indent=1)
-            self.emit(text, output)
+            self.emit(json_document(body), output)
         elif fmt == "table":
             self.emit(table(verdicts), output)
         else:
