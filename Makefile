@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ASSETS := src/ganxun/web/static/vendor/.copied
 
-.PHONY: install demo test test-sqlite test-postgres test-e2e serve clean bench pdf-fonts system-packages chromium nginx
+.PHONY: install bytecode demo test test-sqlite test-postgres test-e2e serve clean bench pdf-fonts system-packages chromium nginx
 
 install: $(STAMP) $(ASSETS) system-packages
 
@@ -59,22 +59,29 @@ pdf-fonts:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq fonts-hanazono >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq fonts-hanazono >/dev/null; fi; }
 
-demo: install
+# Every `ganxun` command and test subprocess starts Python afresh: with the bytecode written beforehand it does not
+# compile the project's ~150 modules again each time (0.4 s a start where PYTHONDONTWRITEBYTECODE is set, as on
+# some build machines; elsewhere Python writes it on first use and this only does it earlier). Up-to-date files are
+# skipped, so this costs well under a second after the first time.
+bytecode: install
+	$(BIN)/python -m compileall -q -j 0 src tests >/dev/null
+
+demo: bytecode
 	$(BIN)/ganxun demo
 
-serve: install
+serve: bytecode
 	$(BIN)/ganxun serve
 
-test: install
+test: bytecode
 	$(BIN)/python scripts/run_tests.py
 
-test-sqlite: install
+test-sqlite: bytecode
 	$(BIN)/python scripts/run_tests.py --only sqlite
 
-test-postgres: install
+test-postgres: bytecode
 	$(BIN)/python scripts/run_tests.py --only postgres
 
-test-e2e: install
+test-e2e: bytecode
 	$(BIN)/python scripts/run_tests.py --only e2e
 
 clean:

@@ -1,3 +1,4 @@
+import gc
 import os
 
 from django.conf import settings
@@ -106,6 +107,12 @@ def run_gunicorn(application, *, host: str, port: int, workers: int, threads: in
             return wrapped
 
     connections.close_all()  # the migration's connection must not be shared by the forked workers
+    # Django, the apps and the plans are loaded: move those objects out of the collector's sight, so that each
+    # full collection in a web process walks only what requests made (150,000 fewer objects: a city dashboard
+    # request paid ~5 ms on average for them, one request in twenty ~90 ms), and the forked processes keep
+    # sharing those pages instead of copying them when the collector touches them
+    gc.collect()
+    gc.freeze()
     Server().run()
 
 
