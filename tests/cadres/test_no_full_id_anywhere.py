@@ -78,3 +78,31 @@ def test_no_command_line_export_holds_a_full_number(world, tmp_path, capsys):
             assert run_command("export_data", kind.key, str(target)) == 0, kind.key
             assert not FULL_ID.search(_readable(target.read_bytes())), target.name
     assert not FULL_ID.search(capsys.readouterr().out.encode())
+
+
+@pytest.mark.parametrize("url", ["/cadres/?q={}", "/cadres/?q={}&page=2&sort=name", "/cadres/export.xlsx?q={}",
+                                 "/api/v1/cadres/?q={}"])
+def test_a_full_number_typed_into_search_finds_the_cadre_and_is_not_echoed(client, world, url):
+    cadre = world.cadres["dc2"]
+    client.force_login(world.users["dc"])
+    response = client.get(url.format(cadre.id_number), follow=True)
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    readable = _readable(body)
+    assert cadre.id_number.encode() not in readable and not FULL_ID.search(readable)
+    assert cadre.person_code.encode() in readable
+    if url.startswith("/cadres/?"):
+        # the search went on by the cadre's 人员编码, from the first page, the other choices kept
+        assert response.redirect_chain and f"q={cadre.person_code}" in response.redirect_chain[-1][0]
+        assert "page=" not in response.redirect_chain[-1][0] and ("sort=name" in response.redirect_chain[-1][0]) == (
+            "sort" in url)
+        assert [c.person_code for c in response.context["page"]] == [cadre.person_code]
+
+
+def test_a_full_number_of_no_one_in_the_scope_is_searched_masked_and_finds_no_one(client, world):
+    other = world.cadres["dc2"]
+    client.force_login(world.users["other"])
+    response = client.get(f"/cadres/?q={other.id_number}", follow=True)
+    assert response.status_code == 200 and other.id_number.encode() not in response.content
+    assert other.id_number_masked in response.content.decode()   # the search box says what was looked for
+    assert list(response.context["page"]) == []

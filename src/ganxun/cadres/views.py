@@ -11,6 +11,7 @@ from ganxun.cadres.selectors import (FLAG_FILTERS, CadreFilter, access_cadre, ca
 from ganxun.cadres.services import (EDITABLE_FIELDS, REVEAL_REASONS, RevealRefused, cadre_create,
                                     cadre_reveal_id_number, cadre_update)
 from ganxun.core.errors import DomainError, PermissionDenied
+from ganxun.core.idnumbers import InvalidIdNumber, mask_id_number, normalise_id_number
 from ganxun.core.roles import can_write_registry, is_cadre
 from ganxun.orgs.selectors import access_org, org_tree_rows
 from ganxun.web.decorators import scoped_view
@@ -37,6 +38,8 @@ def cadre_list(request):
         # A cadre's own login has one record to see: their own.
         return redirect("cadres:detail", person_code=request.user.person.person_code)
     flt = _filter_from(request)
+    if (number := _full_id_number(flt.q)) is not None:
+        return _search_without_the_number(request, flt, number)
     qs = cadres_filtered(request.user, flt)
     counts = cadre_counts(qs)
     page = page_of(request, qs, count=counts["total"])
@@ -51,6 +54,24 @@ def cadre_list(request):
         "query": request.GET.urlencode(),
         "columns": columns(request, LIST_COLUMNS, current=flt.sort),
     })
+
+
+def _full_id_number(q: str) -> str | None:
+    try:
+        return normalise_id_number(q.strip()) if q.strip() else None
+    except InvalidIdNumber:
+        return None
+
+
+def _search_without_the_number(request, flt: CadreFilter, number: str):
+    """A full 身份证号 typed into the search box finds its cadre, but the page and its links (pages, sorting,
+    export) must not carry the number: the search goes on by the cadre's 人员编码 instead, or, when no cadre in
+    the scope has that number, by its masked form (which finds no one)."""
+    found = cadres_filtered(request.user, flt).values_list("person_code", flat=True).first()
+    params = request.GET.copy()
+    params["q"] = found or mask_id_number(number)
+    params.pop("page", None)
+    return redirect(f"{request.path}?{params.urlencode()}")
 
 
 def _side_tree(rows: list[dict], selected) -> list[dict]:
