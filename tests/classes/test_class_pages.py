@@ -211,3 +211,23 @@ def test_the_printable_timetable_is_a_pdf_with_the_chinese_font(as_user, city_cl
                               check=True).stdout
     assert "2021年春季县处级干部进修班" in text_out and "课程10" in text_out and "共 10 节，40 学时" in text_out
     assert as_user("other").get("/classes/BC1/timetable.pdf").status_code == 404
+
+
+def test_the_list_pages_in_date_order_and_shows_the_scope_only(as_user, world, schools):
+    # 23 classes of the city's department, and one of another city's (out of the county's and city's scope)
+    city = world.users["city"]
+    rows = [class_row(f"BC{n:02d}", 开始日期=f"2021-{1 + n // 2:02d}-{1 + n % 2 * 10:02d}",
+                      结束日期=f"2021-{1 + n // 2:02d}-{5 + n % 2 * 10:02d}") for n in range(23)]
+    import_classes(acting_user=city, table=table(CLASS_COLUMNS, rows))
+    import_classes(acting_user=world.users["other"], table=table(CLASS_COLUMNS, [class_row(
+        "OTHER1", 主办单位编码=world.orgs["other_dept"].code, 承办机构编码="")]))
+    client = as_user("city")
+    first, second = client.get("/classes/"), client.get("/classes/?page=2")
+    codes = [c["c"].code for c in first.context["rows"]] + [c["c"].code for c in second.context["rows"]]
+    assert codes == [f"BC{n:02d}" for n in reversed(range(23))]   # the latest first, 20 then 3
+    assert len(first.context["rows"]) == 20 and first.context["page"].paginator.count == 23
+    assert "OTHER1" not in text(first) + text(second)
+    # a page past the end shows the last one; the other city's department sees its own class only
+    assert [c["c"].code for c in client.get("/classes/?page=99").context["rows"]] == codes[20:]
+    other = as_user("other").get("/classes/")
+    assert [c["c"].code for c in other.context["rows"]] == ["OTHER1"]

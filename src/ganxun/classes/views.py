@@ -24,7 +24,7 @@ from ganxun.classes.forms import ClassForm, SessionForm
 from ganxun.classes.models import EnrolmentStatus, TrainingClass
 from ganxun.classes import running_views
 from ganxun.classes.selectors import (STATE_LABELS, ClassFilter, access_class, can_write_classes, candidates,
-                                      class_figures, class_history, classes_filtered, enrolments_visible,
+                                      class_figures, class_history, classes_by_id, classes_filtered, enrolments_visible,
                                       may_read_documents, may_write_class, progress_of, sessions_of, state_of)
 from ganxun.classes.services import (class_save, enrol, enrolment_set_status, places_taken, revoke_completion,
                                      session_delete, session_save)
@@ -39,7 +39,7 @@ from ganxun.plans.spec import PlanFileError
 from ganxun.resources.selectors import institutions_visible_to
 from ganxun.web.decorators import scoped_view
 from ganxun.web.dialogs import attach_errors
-from ganxun.web.paging import page_of
+from ganxun.web.paging import page_by_ids
 from ganxun.web.tables import Column
 
 LIST_COLUMNS = [Column(label) for label in ("班次编码", "班次名称", "类型", "承办机构", "起止日期", "学时", "学员",
@@ -77,8 +77,9 @@ def class_list(request):
     flt = _filter_from(request)
     today = _today()
     qs = classes_filtered(request.user, flt, today)
-    page = page_of(request, qs)
-    items = list(page.object_list)
+    # the scope (classes attended by the scope's cadres) reads the enrolments: once per page, not for the count too
+    page = page_by_ids(request, qs, classes_by_id)
+    items = page.object_list
     figures = class_figures([c.pk for c in items])
     checks = _checks_by_class(items)
     rows = [{"c": c, "f": figures[c.pk], "check": checks.get(c.pk), "state": state_of(c, today),
