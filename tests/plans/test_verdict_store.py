@@ -429,3 +429,18 @@ def test_the_dashboards_tables_are_rendered_again_when_the_numbers_change(client
         VerdictSnapshot.objects.all().delete()
         assert tables() == after
         transaction.set_rollback(True)
+
+
+def test_the_compliance_api_says_when_it_reads_the_store_and_answers_the_same(client, world, ledger):
+    client.force_login(world.users["city"])
+    urls = (f"/api/v1/orgs/4199/compliance?plan={PLAN}&as_of={END}&subtree=true",
+            f"/api/v1/cadres/C-CITY-1/compliance?plan={PLAN}&as_of={END}")
+    live = [client.get(url).json() for url in urls]
+    assert all(body["stored_at"] is None for body in live)
+    rebuild(plan_id=PLAN, dates=[END])
+    snapshot = current_snapshot(load_plan(PLAN), END)
+    stored = [client.get(url).json() for url in urls]
+    for before, after in zip(live, stored):
+        assert after.pop("stored_at").replace("Z", "+00:00")[:19] == snapshot.finished_at.isoformat()[:19]
+        before.pop("stored_at")
+        assert after == before and after["results"]

@@ -3,7 +3,7 @@
 The shapes are interfaces.md's "Compliance output"; the data scope of the caller applies as everywhere.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 from ninja import Field, Query, Router, Schema
 
@@ -14,6 +14,7 @@ from ganxun.core.dbrouting import reads_from_replica
 from ganxun.plans.compliance import cadre_verdicts, compliance_scope, org_report
 from ganxun.plans.catalog import load_plan
 from ganxun.plans.spec import PlanFileError
+from ganxun.plans.store import current_snapshot
 
 cadres_router = Router(tags=["干部"])
 orgs_router = Router(tags=["组织机构"])
@@ -41,6 +42,8 @@ class ComplianceOut(Schema):
     plan: str
     plan_version: int = Field(1, description="规划的版本（已发布的第几版）")
     as_of: date
+    stored_at: datetime | None = Field(None, description="结论取自达标结论库时，该快照全量计算完成的时间（此后的变动已随时更新）；"
+                                                        "现场计算时为 null")
     results: list[VerdictOut]
 
 
@@ -61,6 +64,12 @@ class OrgComplianceOut(ComplianceOut):
     figures: list[FigureOut]
 
 
+def _stored_at(plan, as_of: date) -> datetime | None:
+    """When the store's snapshot the answer is read from was computed in full; None when it is evaluated live."""
+    snapshot = current_snapshot(plan, as_of)
+    return snapshot.finished_at if snapshot else None
+
+
 def plan_or_400(plan_id: str):
     try:
         return load_plan(plan_id)
@@ -75,6 +84,7 @@ def cadre_compliance(request, person_code: str, query: Query[ComplianceQuery]):
     plan = plan_or_400(query.plan)
     cadres = compliance_scope(request.auth, person_code=person_code)
     return {"plan": plan.id, "plan_version": plan.version, "as_of": query.as_of,
+            "stored_at": _stored_at(plan, query.as_of),
             "results": [v.as_dict() for v in cadre_verdicts(plan, query.as_of, cadres)]}
 
 
@@ -85,7 +95,7 @@ def org_compliance(request, org_code: str, query: Query[ComplianceQuery], subtre
     plan = plan_or_400(query.plan)
     verdicts, figures = org_report(request.auth, plan, query.as_of, org_code=org_code, subtree=subtree)
     return {"plan": plan.id, "plan_version": plan.version, "as_of": query.as_of,
-            "results": [v.as_dict() for v in verdicts],
+            "stored_at": _stored_at(plan, query.as_of), "results": [v.as_dict() for v in verdicts],
             "figures": [f.as_dict() for f in figures]}
 
 
