@@ -82,6 +82,15 @@ def build_world() -> World:
     return w
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the test settings' is in memory, shared by the tests of a run): what
+    one test's pages kept must not answer the next's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def world(db) -> World:
     return build_world()

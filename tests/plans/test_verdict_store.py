@@ -444,3 +444,98 @@ def test_the_compliance_api_says_when_it_reads_the_store_and_answers_the_same(cl
         assert after.pop("stored_at").replace("Z", "+00:00")[:19] == snapshot.finished_at.isoformat()[:19]
         before.pop("stored_at")
         assert after == before and after["results"]
+
+
+def _kept_and_fresh(user, as_of, org="4199"):
+    """The board as the page gets it (``stored_board``: kept in the cache under what it read) and as the store
+    adds it up afresh, as plain data."""
+    from ganxun.reports.selectors import compliance_dashboard, dashboard_root, stored_board
+
+    def plain(b):
+        return ([(r.code, r.name, r.cadres, {k: vars(c) for k, c in r.cells.items()},
+                  {k: v.as_dict() for k, v in r.org_verdicts.items()}) for r in (b.total, *b.rows)],
+                [o.name for o in b.trail], (b.makeup, b.at_risk, b.unmet, b.pending),
+                {f.code: f.as_dict() for f in b.figures})
+
+    plan = load_plan(PLAN)
+    kept = stored_board(user, plan, as_of, dashboard_root(user, org))
+    return plain(kept), plain(compliance_dashboard(user, plan, as_of, org_code=org))
+
+
+def test_a_board_from_the_store_is_kept_and_never_outlives_a_write(world, ledger, monkeypatch):
+    """The board is added up once and then served from the cache; a record (marked, not yet taken in), the store
+    taking it in, a unit renamed, a unit moved and a rebuild each show at once."""
+    from ganxun.cadres.models import Cadre
+    from ganxun.orgs.services import org_move, org_update
+    from ganxun.plans.store import refresh_marked
+    from ganxun.reports import selectors
+
+    added_up = []
+    real = selectors.stored_subtree_sums
+    monkeypatch.setattr(selectors, "stored_subtree_sums", lambda *a, **kw: added_up.append(1) or real(*a, **kw))
+    rebuild(plan_id=PLAN, dates=[END])
+    city, admin = world.users["city"], world.users["admin"]
+
+    def agree():
+        kept, fresh = _kept_and_fresh(city, END)
+        assert kept == fresh
+        return kept
+
+    first = agree()
+    calls = len(added_up)
+    assert agree() == first and len(added_up) == calls + 1   # the page's board came from the cache
+    record_append(acting_user=admin, person_code="C-DC-1", institution_code="DX4199",
+                  values={"title": "专题班", "source": "full_time", "start_date": date(2022, 9, 1),
+                          "end_date": date(2022, 9, 30), "hours": "120"})
+    marked = agree()
+    assert marked != first and marked[2][3] == 1   # one cadre waiting, counted live
+    assert refresh_marked() == 1
+    taken_in = agree()
+    assert taken_in[2][3] == 0 and taken_in[0] == marked[0]
+    org_update(acting_user=city, code="419901", name="东城区（更名）", org_type="region", level="county")
+    assert "东城区（更名）" in {row[1] for row in agree()[0]}
+    before_move = {row[0]: row[2] for row in agree()[0]}
+    moved = Cadre.objects.filter(org__code="419902NYJ").count()
+    org_move(acting_user=city, code="419902NYJ", new_parent_code="419901")
+    after_move = {row[0]: row[2] for row in agree()[0]}
+    assert moved and after_move["419901"] == before_move["419901"] + moved
+    assert after_move["419902"] == before_move["419902"] - moved
+    rebuild(plan_id=PLAN, dates=[END])
+    assert agree()[0] == _kept_and_fresh(city, END)[1][0]
+    # another user's scope is another board: 东城区's own department sees its own, added up for it
+    dc = type(world.users["dc"]).objects.get(pk=world.users["dc"].pk)   # as a request loads it: its region renamed
+    kept, fresh = _kept_and_fresh(dc, END, org=None)
+    assert kept == fresh and kept[0][0][0] == "419901"
+
+
+def test_a_kept_board_measures_the_call_up_figures_afresh(world, ledger, monkeypatch):
+    """调训率 and 参训率 are counted by the call-up module, whose writes do not go through the store: a call-up
+    after the board was kept shows on the next view, the store's counts still read from the cache."""
+    from ganxun.callups.services import nominate, nominations_audit
+    from ganxun.reports import selectors
+    from tests.callups.test_callups import TODAY, add_class, issued
+
+    year_end = date(2021, 12, 31)
+    rebuild(plan_id=PLAN, dates=[year_end])
+    city = world.users["city"]
+    before, _ = _kept_and_fresh(city, year_end, org="419901")
+    assert before[3]["call_up_rate"]["numerator"] == 0
+    added_up = []
+    real = selectors.stored_subtree_sums
+    monkeypatch.setattr(selectors, "stored_subtree_sums", lambda *a, **kw: added_up.append(1) or real(*a, **kw))
+    tc = add_class("BC1", world.orgs["city_dept"], date(2021, 3, 1), date(2021, 3, 20),
+                   institution=ledger_school(world))
+    callup = issued(world, tc, {"419901CZJ": 2})
+    result = nominate(acting_user=world.users["dc_hr"], callup_code=callup.code, person_codes=["C-DC-1"], today=TODAY)
+    nominations_audit(acting_user=city, callup_code=callup.code, nomination_ids=[result.nominations[0].pk],
+                      approve=True)
+    after, fresh = _kept_and_fresh(city, year_end, org="419901")
+    assert after == fresh and after[0] == before[0]
+    assert after[3]["call_up_rate"]["numerator"] == 1
+    assert len(added_up) == 1   # the fresh board's: the page's was the kept one
+
+
+def ledger_school(world):
+    from ganxun.resources.models import Institution
+
+    return Institution.objects.get(code="DX4199")

@@ -57,6 +57,7 @@ class Org(MP_Node):
         verbose_name = "单位"
         verbose_name_plural = "单位"
         ordering = ["path"]
+        indexes = [models.Index(fields=["updated_at"], name="org_updated_at")]   # the tree's last write
 
     def __str__(self):
         return self.name

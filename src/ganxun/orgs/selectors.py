@@ -15,7 +15,7 @@ A user's scope is one ``Scope`` with three axes, each failing closed:
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from ganxun.core.errors import NotFound
 from ganxun.core.roles import ORG_SCOPED_ROLES, OPERATOR_ROLE, Role, role_of
@@ -54,7 +54,22 @@ def scope_root(org: Org) -> Org:
 
 
 def scope_of(user) -> Scope:
-    role = role_of(user)
+    """What ``user`` may see. Worked out once per user object (a request's, which a page asks many times) and
+    again whenever what it rests on (role, org, person, institution) has changed on that object."""
+    basis = (role_of(user), getattr(user, "scope_org_id", None), getattr(user, "person_id", None),
+             getattr(user, "institution_code", ""))
+    memo = getattr(user, "_gx_scope", None)
+    if memo is not None and memo[0] == basis:
+        return memo[1]
+    scope = _scope_of(user, basis[0])
+    try:
+        user._gx_scope = (basis, scope)
+    except AttributeError:   # an object that takes no attributes (AnonymousUser's are fine): worked out each time
+        pass
+    return scope
+
+
+def _scope_of(user, role) -> Scope:
     if role in (Role.SUPERUSER, Role.SYS_ADMIN, OPERATOR_ROLE):  # 系统管理员 keeps the org tree
         return EVERYTHING
     if role == Role.CADRE:
@@ -130,6 +145,14 @@ def orgs_visible_to(user) -> QuerySet[Org]:
     if scope.person_id is not None and not scope.everything:
         return Org.objects.filter(cadres__id=scope.person_id)
     return Org.objects.filter(path_q(scope)).order_by("path")
+
+
+def tree_generation() -> str:
+    """The org tree's state as a short string that changes with every write to it (a new org, a rename, a move:
+    the services set ``updated_at`` on every org they touch; a deletion lowers the count), for results kept in
+    the cache that show orgs (a dashboard's rows, its breadcrumb)."""
+    found = Org.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
+    return f"{found['n']}.{found['last'].isoformat() if found['last'] else '-'}"
 
 
 def access_org(user, code: str) -> Org:

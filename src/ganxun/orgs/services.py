@@ -87,10 +87,17 @@ def org_move(*, acting_user, code: str, new_parent_code: str, reason: str = "") 
         before = _snapshot(org)
         Org.objects.move(org, parent, pos="last-child")
         org.refresh_from_db()
+        _touch_subtree(org)
         record_event(actor=acting_user, event_type=EventType.ORG_MOVED, subject_type="org",
                      subject_code=org.code, subject_label=org.name,
                      extra=diff(before, _snapshot(org)), reason=reason)
     return org
+
+
+def _touch_subtree(org: Org, now=None) -> None:
+    """A move rewrites the paths of ``org`` and everything under it (the tree's own queries, which leave
+    ``updated_at`` be): mark them changed, as ``orgs.selectors.tree_generation`` reads."""
+    Org.objects.filter(path__startswith=org.path).update(updated_at=now or timezone.now())
 
 
 @dataclass(frozen=True)
@@ -160,6 +167,8 @@ def org_upsert_many(*, acting_user, rows: Sequence[OrgRow], report) -> None:
                 Org.objects.move(org, node(row.parent_code), pos="last-child")
             else:
                 Org.objects.move(org, Org.objects.get_last_root_node(), pos="last-sibling")
+            org.refresh_from_db()
+            _touch_subtree(org, now)
             events.append(build_event(actor=acting_user, event_type=EventType.ORG_MOVED, subject_type="org",
                                       subject_code=row.code, subject_label=row.name,
                                       extra=diff({"parent": before.get("parent", "")}, {"parent": row.parent_code}),

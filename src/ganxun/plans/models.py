@@ -76,6 +76,9 @@ class VerdictSnapshot(models.Model):
     rows = models.PositiveIntegerField("结论数", default=0)
     started_at = models.DateTimeField("开始时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # raised in every transaction that rewrites the snapshot's rows after it became current (``refresh_marked``):
+    # with the snapshot's id it names what a reader of its unit counts saw (a dashboard kept in the cache)
+    revision = models.PositiveIntegerField("修订次数", default=0)
 
     class Meta:
         verbose_name = "达标结论快照"

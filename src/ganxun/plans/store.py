@@ -28,7 +28,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import Count, F, Max, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -256,7 +256,10 @@ def refresh_marked(cadre_ids: list[int] | None = None) -> int:
         ids = list(marks.values_list("cadre_id", flat=True))
         if not ids:
             return 0
-        current = list(VerdictSnapshot.objects.filter(state=SnapshotState.CURRENT))
+        # the current snapshots, locked: refreshes of different cadres rewrite the same units' counts one at a time,
+        # and each raises the revision that a reader kept in the cache by
+        current = list(VerdictSnapshot.objects.filter(state=SnapshotState.CURRENT).select_for_update().order_by("pk"))
+        VerdictSnapshot.objects.filter(pk__in=[s.pk for s in current]).update(revision=F("revision") + 1)
         scope = set(compliance_scope(UNSCOPED_OPERATOR).filter(pk__in=ids).values_list("pk", flat=True))
         plans: dict[tuple[str, int], Plan] = {}   # a version is parsed once (published versions never change)
         for snap in current:
@@ -281,6 +284,17 @@ def current_snapshot(plan: Plan, as_of: date) -> VerdictSnapshot | None:
     """The current snapshot of this plan version at this date, if the store has one."""
     return VerdictSnapshot.objects.filter(plan_id=plan.id, plan_version=plan.version, as_of=as_of,
                                           state=SnapshotState.CURRENT).first()
+
+
+def generation(snap: VerdictSnapshot) -> str:
+    """What a reader of ``snap`` sees, as a short string that changes whenever that does: the snapshot (a rebuild
+    makes a new one), its revision (each refresh raises it) and the marks waiting (each write that marks a cadre
+    adds one or moves its time; a reader evaluates those cadres live). A result read from the store and kept under
+    it can never be served once the store has moved on. The marks are read in the reader's own transaction, so
+    a write not yet committed is in neither the result nor the generation."""
+    marks = VerdictDirty.objects.aggregate(n=Count("pk"), last=Max("marked_at"))
+    last = marks["last"].isoformat() if marks["last"] else "-"
+    return f"{snap.pk}.{snap.revision}.{marks['n']}.{last}"
 
 
 def snapshots() -> list[VerdictSnapshot]:

@@ -23,13 +23,13 @@ from ganxun.cadres.selectors import cadres_visible_to
 from ganxun.core.errors import NotFound
 from ganxun.orgs.models import Org, OrgKind, OrgType
 from ganxun.core.roles import role_of
-from ganxun.orgs.selectors import access_org, orgs_visible_to, root_org_of, scope_of
-from ganxun.plans.compliance import (CadreResults, Figure, cadre_verdicts, compliance_scope, figures_of,
+from ganxun.orgs.selectors import access_org, orgs_visible_to, root_org_of, scope_of, tree_generation
+from ganxun.plans.compliance import (CadreResults, Figure, Numbers, cadre_verdicts, compliance_scope, figures_of,
                                      org_figures, org_verdicts, year_judged)
 from ganxun.plans.engine import AT_RISK, MET, NOT_APPLICABLE, ON_TRACK, UNMET, VERDICT_LABELS, Share, Verdict, span_for
 from ganxun.plans.facts import add_facts, member_keys, numbers_of, verdict_key
 from ganxun.plans.spec import Indicator, Plan
-from ganxun.plans.store import DIRECT, current_snapshot, pending, stored_subtree_sums
+from ganxun.plans.store import DIRECT, current_snapshot, generation, pending, stored_subtree_sums
 
 # The verdicts a cadre indicator can give, in the order the dashboard shows them.
 COUNTED = (MET, ON_TRACK, AT_RISK, UNMET)
@@ -123,6 +123,8 @@ class Dashboard:
     unmet_people: int = 0
     stored_at: datetime | None = None   # the cadre verdicts came from the verdict store, rebuilt then (else live)
     pending: int = 0                    # of them, cadres a write has marked since: evaluated live
+    numbers: Numbers | None = None      # the parts of the figures, when added up from the store
+    kept_as: str = ""                   # the cache key of a board read from the store (what it shows, in short)
 
     def chart(self) -> dict:
         """Met rate per child for every cadre indicator, for the bar chart (children with no subject left out)."""
@@ -229,12 +231,34 @@ def _whole_subtree(user, root: Org) -> bool:
     return scope.everything or any(root.path.startswith(p) for p in scope.paths)
 
 
+STORED_BOARD_SECONDS = 600   # a board from the store is kept under what it read; this only bounds the cache's size
+
+
 def stored_board(user, plan: Plan, as_of: date, root: Org) -> Dashboard | None:
-    """The board from the verdict store's unit counts, when the store holds this plan version at this date: a read
-    of one row per org and key at any size, so never kept in the cache nor sent to the worker. Else None."""
-    if not _whole_subtree(user, root) or current_snapshot(plan, as_of) is None:
+    """The board from the verdict store's unit counts, when the store holds this plan version at this date; else
+    None. Never sent to the worker: at any size it is a read of one row per org and key.
+
+    It is kept in the cache every process shares under who asks (as ``board_kept``) and what it read: the store's
+    ``generation`` and the org tree's (``tree_generation``), both read before the board, so a board kept under
+    them never outlives a write that commits after. The figures another module counts (调训率, 参训率) are
+    measured afresh each time from the kept parts, since their writes do not go through the store."""
+    if not _whole_subtree(user, root):
         return None
-    return compliance_dashboard(user, plan, as_of, org_code=root.code)
+    snap = current_snapshot(plan, as_of)
+    if snap is None:
+        return None
+    key = f"{board_kept(user, plan, as_of, root).key}:stored:{generation(snap)}:{tree_generation()}"
+    board = cache.get(key)
+    if board is None:
+        board = compliance_dashboard(user, plan, as_of, org_code=root.code)
+        if board.stored_at is None:   # the snapshot went between the two reads: evaluated live, not kept
+            return board
+        board.kept_as = key
+        cache.set(key, board, STORED_BOARD_SECONDS)
+        return board
+    cadres = compliance_scope(user, org_code=root.code)
+    board.figures = figures_of(plan, as_of, board.numbers, year_judged(plan, cadres, as_of))
+    return board
 
 
 def _board_from_sums(user, plan: Plan, as_of: date, root: Org, sums: dict[str, dict[str, Decimal]], total: OrgRow,
@@ -266,7 +290,7 @@ def _board_from_sums(user, plan: Plan, as_of: date, root: Org, sums: dict[str, d
                 row.org_verdicts[ind.code] = v
     numbers = numbers_of(plan, whole)
     snapshot = current_snapshot(plan, as_of)
-    return Dashboard(
+    return Dashboard(numbers=numbers,
         plan=plan, as_of=as_of, root=root, trail=org_trail(user, root),
         figures=figures_of(plan, as_of, numbers, year_judged(plan, cadres, as_of)),
         cadre_indicators=cadre_inds, org_indicators=org_inds, total=total,

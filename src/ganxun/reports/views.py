@@ -22,7 +22,8 @@ from ganxun.plans.output import amount
 from ganxun.core.dates import parse_day
 from ganxun.core.errors import NotFound
 from ganxun.core.dbrouting import reads_from_replica
-from ganxun.plans.catalog import all_plans, current_plan_for, load_plan, plan_ids
+from ganxun.orgs.selectors import root_org_of
+from ganxun.plans.catalog import all_plans, current_plan
 from ganxun.reports.background import queue_board, queue_export, queue_list
 from ganxun.reports.exporters import export_verdicts_response
 from ganxun.reports.selectors import (COUNTED, LISTS, VerdictQuery, board_is_slow, board_kept, cadres_by_code,
@@ -39,7 +40,8 @@ _scoped = scoped_view
 
 
 def _params(request):
-    """Plan and date from the query string; a bad value falls back to the default with a warning."""
+    """Plan and date from the query string; a bad value falls back to the default with a warning. The published
+    plans are read once (``request.gx_plans``, for the page's plan selector too)."""
     warnings = []
     today = timezone.localdate()
     raw = request.GET.get("as_of", "").strip()
@@ -51,11 +53,13 @@ def _params(request):
         else:
             as_of = day
     plan_id = request.GET.get("plan", "")
-    current = current_plan_for(request.user, as_of)
-    if plan_id and plan_id not in plan_ids():
+    plans = request.gx_plans = all_plans()
+    current = current_plan(as_of, root_org_of(request.user), plans=plans)
+    by_id = {p.id: p for p in plans}
+    if plan_id and plan_id not in by_id:
         warnings.append(f"没有规划 {plan_id}，已改用 {current.title if current else '默认规划'}")
         plan_id = ""
-    plan = load_plan(plan_id) if plan_id else current
+    plan = by_id[plan_id] if plan_id else current
     if plan is None:
         raise NotFound("还没有任何已发布的规划")
     return plan, as_of, warnings
@@ -211,7 +215,7 @@ def dashboard(request):
     return render(request, "reports/dashboard.html", {
         "board": board, "plan": plan, "as_of": as_of, "warnings": warnings, "base": base, "cached_at": cached_at,
         "refresh_query": _with_refresh(request.GET),
-        "plans": all_plans(), "cards": _figure_cards(plan, board.figures, as_of),
+        "plans": request.gx_plans, "cards": _figure_cards(plan, board.figures, as_of),
         "attention": _attention_windows(board), "org_columns": org_columns,
         "panes": panes, "matrix": matrix, "org_matrix": org_matrix, "chosen": chosen,
         "view": view or chosen, "group": group, "groups": groups, "both_groups": all(n for _, _, n in groups),
@@ -231,7 +235,9 @@ _TEMPLATES = hashlib.sha256(b"".join(
 def _tables_key(board, base: str, view: str, chosen: str, group: str) -> str:
     """What the dashboard's tables show, as a digest: their rendering (a city's 200 units × every indicator, most of
     the page's time) is cached under it, so that a board that has not changed is not rendered again, and one that
-    has can never be served from the cache."""
+    has can never be served from the cache. A board kept from the store is named by its key (what it read)."""
+    if board.kept_as:
+        return hashlib.sha256(repr((_TEMPLATES, board.kept_as, base, view, chosen, group)).encode()).hexdigest()
     rows = [(r.code, r.name, r.kind, r.is_total, r.is_direct, r.org.code if r.org else "", r.cadres,
              sorted((k, vars(c)) for k, c in r.cells.items()),
              sorted((k, v.verdict, v.label, v.actual) for k, v in r.org_verdicts.items()))
