@@ -228,7 +228,7 @@ GANXUN_PASSWORD_HISTORY = _env_count("GANXUN_PASSWORD_HISTORY", 5)
 
 # Idle sessions end after 30 minutes.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # accounts.middleware touches the session once a minute
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

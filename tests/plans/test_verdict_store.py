@@ -539,3 +539,61 @@ def ledger_school(world):
     from ganxun.resources.models import Institution
 
     return Institution.objects.get(code="DX4199")
+
+
+def test_the_page_from_the_store_is_rendered_once_and_sent_kept_until_its_numbers_change(client, world, ledger):
+    """The content of a page read from the store is kept beside its board: the same view again is not rendered
+    anew and is the same page; a call-up approved (调训率, outside the store) and a record (through the store)
+    each show on the next view; another view of the same board is rendered for itself."""
+    from django.test.signals import template_rendered
+
+    from ganxun.callups.services import nominate, nominations_audit
+    from tests.callups.test_callups import TODAY, add_class, issued
+
+    year_end = date(2021, 12, 31)
+    rebuild(plan_id=PLAN, dates=[year_end])
+    city = world.users["city"]
+    client.force_login(city)
+    url = f"/reports/dashboard/?plan={PLAN}&as_of={year_end}&org=419901"
+    rendered = []
+
+    def count(sender, template, **kw):
+        if template.name == "reports/_dashboard_content.html":
+            rendered.append(1)
+
+    def page(address=url):
+        before = len(rendered)
+        html = client.get(address).content.decode()
+        return html, len(rendered) - before
+
+    def content(html):   # the page but its shell (the shell's CSRF token is masked anew on every request)
+        return html[html.index('data-testid="dashboard-filter"'):html.index("结论说明")]
+
+    def call_up_rate(html):
+        card = html.split('data-figure="call_up_rate"', 1)[1].split('data-testid="figure-value"', 1)[1]
+        return card[1:card.index("<")].strip()
+
+    template_rendered.connect(count)
+    try:
+        first, n = page()
+        assert n == 1 and "干部指标结论取自达标结论库" in first
+        again, n = page()
+        assert n == 0 and content(again) == content(first)
+        other, n = page(url + "&view=matrix")
+        assert n == 1 and content(other) != content(first)
+        tc = add_class("BC1", world.orgs["city_dept"], date(2021, 3, 1), date(2021, 3, 20),
+                       institution=ledger_school(world))
+        callup = issued(world, tc, {"419901CZJ": 2})
+        result = nominate(acting_user=world.users["dc_hr"], callup_code=callup.code, person_codes=["C-DC-1"],
+                          today=TODAY)
+        nominations_audit(acting_user=city, callup_code=callup.code, nomination_ids=[result.nominations[0].pk],
+                          approve=True)
+        called, n = page()
+        assert n == 1 and call_up_rate(called) != call_up_rate(first)
+        record_append(acting_user=world.users["admin"], person_code="C-DC-1", institution_code="DX4199",
+                      values={"title": "专题班", "source": "full_time", "start_date": date(2021, 9, 1),
+                              "end_date": date(2021, 9, 30), "hours": "120"})
+        recorded, n = page()
+        assert n == 1 and "另有 1 名干部的结论正在更新" in recorded and "正在更新" not in called
+    finally:
+        template_rendered.disconnect(count)

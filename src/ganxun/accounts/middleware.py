@@ -7,6 +7,7 @@ files; every other page sends it there. A login whose password is older than
 API calls with a token carry no session and are not concerned.
 """
 
+from datetime import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -27,6 +28,27 @@ def _always_open(path: str) -> bool:
             or path in (reverse("login"), reverse("logout")))
 
 
+# A session is written back (its idle timeout restarted, 在线用户's last request stamped) at most once a minute while
+# the address stays the same: a page view is otherwise a read, and one write per click is a write transaction per
+# click on the database for a timeout that is counted in minutes.
+TOUCH_SECONDS = 60
+
+
+def _touch(session, address: str) -> None:
+    now = timezone.now()
+    seen = session.get(SESSION_LAST_SEEN)
+    try:
+        fresh = seen is not None and 0 <= (now - datetime.fromisoformat(seen)).total_seconds() < TOUCH_SECONDS
+    except (TypeError, ValueError):
+        fresh = False
+    if fresh and session.get(SESSION_ADDRESS) == address:
+        return
+    # what 在线用户 shows: this session's last request and its address; setting them saves the session, which
+    # moves its expiry to SESSION_COOKIE_AGE from now
+    session[SESSION_LAST_SEEN] = now.isoformat()
+    session[SESSION_ADDRESS] = address
+
+
 class IdentityMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -34,9 +56,7 @@ class IdentityMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and hasattr(request, "session"):
-            # what 在线用户 shows: this session's last request and its address
-            request.session[SESSION_LAST_SEEN] = timezone.now().isoformat()
-            request.session[SESSION_ADDRESS] = client_address(request)
+            _touch(request.session, client_address(request))
         if user is not None and user.is_authenticated and not _always_open(request.path):
             target = self._detour(request, user)
             if target and request.path != target:

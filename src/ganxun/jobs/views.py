@@ -19,7 +19,7 @@ from ganxun.web.paging import page_of
 def polled(view):
     """A view the page polls in the background (a progress bar): it does not save the session.
 
-    Every other request saves it (``SESSION_SAVE_EVERY_REQUEST``: the 30-minute idle timeout). A poll is
+    Every other request may save it (``accounts.middleware`` touches it once a minute: the 30-minute idle timeout). A poll is
     no sign of a person at the screen, and on SQLite saving the session would wait for the write lock
     that a large import holds while it writes, so the bar would stop moving exactly while it matters.
     """

@@ -234,31 +234,50 @@ def _whole_subtree(user, root: Org) -> bool:
 STORED_BOARD_SECONDS = 600   # a board from the store is kept under what it read; this only bounds the cache's size
 
 
-def stored_board(user, plan: Plan, as_of: date, root: Org) -> Dashboard | None:
-    """The board from the verdict store's unit counts, when the store holds this plan version at this date; else
-    None. Never sent to the worker: at any size it is a read of one row per org and key.
-
-    It is kept in the cache every process shares under who asks (as ``board_kept``) and what it read: the store's
-    ``generation`` and the org tree's (``tree_generation``), both read before the board, so a board kept under
-    them never outlives a write that commits after. The figures another module counts (调训率, 参训率) are
-    measured afresh each time from the kept parts, since their writes do not go through the store."""
+def stored_key(user, plan: Plan, as_of: date, root: Org) -> str | None:
+    """Where the board read from the verdict store is kept, when the store holds this plan version at this date
+    (else None): who asks (as ``board_kept``) and what it reads, the store's ``generation`` and the org tree's
+    (``tree_generation``), both read before the board, so that a board kept under them never outlives a write that
+    commits after."""
     if not _whole_subtree(user, root):
         return None
     snap = current_snapshot(plan, as_of)
     if snap is None:
         return None
-    key = f"{board_kept(user, plan, as_of, root).key}:stored:{generation(snap)}:{tree_generation()}"
+    return f"{board_kept(user, plan, as_of, root).key}:stored:{generation(snap)}:{tree_generation()}"
+
+
+def stored_board(user, plan: Plan, as_of: date, root: Org, key: str | None = None) -> Dashboard | None:
+    """The board from the verdict store's unit counts, when the store holds this plan version at this date; else
+    None. Never sent to the worker: at any size it is a read of one row per org and key.
+
+    It is kept in the cache every process shares under ``stored_key`` (passed in when the caller has read it), and
+    the parts of its figures beside it (``stored_numbers``). The figures another module counts (调训率, 参训率) are
+    measured afresh each time from the kept parts, since their writes do not go through the store."""
+    key = key or stored_key(user, plan, as_of, root)
+    if key is None:
+        return None
     board = cache.get(key)
     if board is None:
         board = compliance_dashboard(user, plan, as_of, org_code=root.code)
         if board.stored_at is None:   # the snapshot went between the two reads: evaluated live, not kept
             return board
         board.kept_as = key
-        cache.set(key, board, STORED_BOARD_SECONDS)
+        cache.set_many({key: board, key + ":numbers": board.numbers}, STORED_BOARD_SECONDS)
         return board
-    cadres = compliance_scope(user, org_code=root.code)
-    board.figures = figures_of(plan, as_of, board.numbers, year_judged(plan, cadres, as_of))
+    board.figures = live_figures(user, plan, as_of, root, board.numbers)
     return board
+
+
+def stored_numbers(key: str) -> Numbers | None:
+    """The parts of the figures of the board kept under ``key`` (``stored_board``), without the board."""
+    return cache.get(key + ":numbers")
+
+
+def live_figures(user, plan: Plan, as_of: date, root: Org, numbers: Numbers) -> list[Figure]:
+    """A stored board's figures: its own parts, and the figures another module counts measured now."""
+    cadres = compliance_scope(user, org_code=root.code)
+    return figures_of(plan, as_of, numbers, year_judged(plan, cadres, as_of))
 
 
 def _board_from_sums(user, plan: Plan, as_of: date, root: Org, sums: dict[str, dict[str, Decimal]], total: OrgRow,

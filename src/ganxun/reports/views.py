@@ -10,7 +10,10 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
+from django.core.cache import cache
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,7 +31,8 @@ from ganxun.reports.background import queue_board, queue_export, queue_list
 from ganxun.reports.exporters import export_verdicts_response
 from ganxun.reports.selectors import (COUNTED, LISTS, VerdictQuery, board_is_slow, board_kept, cadres_by_code,
                                       check_query, compute_board, compute_list, dashboard_root, list_is_slow, list_kept,
-                                      region_choices, stored_board)
+                                      live_figures, region_choices, stored_board, stored_key, stored_numbers)
+from ganxun.reports.selectors import STORED_BOARD_SECONDS
 from ganxun.reports.windows import distinct_labels, window_dates, window_label
 
 VERDICT_STYLES = {"met": "success", "on_track": "primary", "at_risk": "warning", "unmet": "danger",
@@ -174,13 +178,50 @@ def _kept_or_queued(request, kept, *, slow, queue, compute, title, plan, as_of, 
         "title": title, "board": board, "poll_url": reverse("jobs:progress", args=[job.pk]), "refresh_query": _with_refresh(request.GET)})
 
 
+def _board_view(request, plan) -> tuple[str, str, str]:
+    """What the units card shows, from the query string: ``(view, chosen indicator, group)``. ?view= is one cadre
+    indicator (as ?indicator=), 达标率一览 (matrix) or 单位/地区指标 (org)."""
+    codes = [i.code for i in plan.of_subject("cadre")]
+    view = request.GET.get("view", "")
+    chosen = view if view in codes else request.GET.get("indicator", "")
+    if chosen not in codes:
+        chosen = next((c for c in plan.hours_indicators if c in codes), codes[0] if codes else "")
+    view = view if view in VIEWS else ""
+    group = request.GET.get("group", "")
+    return view or chosen, chosen, group if group in GROUPS else ""
+
+
+def _content_key(kept_as: str, request, plan, warnings, cards, shown) -> str:
+    """Where the rendered content of a board read from the store is kept: the board's key (what it read) and
+    everything else the content shows, so that two requests under one key see the same page."""
+    plans = [(p.id, p.version, p.title) for p in request.gx_plans]
+    return "ganxun:dashboard-page:" + hashlib.sha256(repr((
+        _TEMPLATES, kept_as, sorted(request.GET.items()), plan.id, plan.version, warnings, plans, cards, shown,
+    )).encode()).hexdigest()
+
+
+def _dashboard_page(request, root, content):
+    return render(request, "reports/dashboard.html", {"root": root, "content": mark_safe(content)})
+
+
 @_scoped
 @reads_from_replica
 def dashboard(request):
+    """达标评估. A board read from the verdict store is kept under what it read (``stored_key``), and the page's
+    content rendered from it beside it: a request that finds both measures only the live figures (调训率, 参训率)
+    and sends the kept content, so that a city's page costs a few reads whatever its size."""
     plan, as_of, warnings = _params(request)
     root = dashboard_root(request.user, request.GET.get("org", "").strip() or None)
     user = request.user
-    stored = stored_board(user, plan, as_of, root)
+    shown = _board_view(request, plan)
+    key = stored_key(user, plan, as_of, root)
+    numbers = stored_numbers(key) if key else None
+    if numbers is not None:
+        cards = _figure_cards(plan, live_figures(user, plan, as_of, root, numbers), as_of)
+        content = cache.get(_content_key(key, request, plan, warnings, cards, shown))
+        if content is not None:
+            return _dashboard_page(request, root, content)
+    stored = stored_board(user, plan, as_of, root, key) if key else None
     found = (stored, None) if stored is not None else _kept_or_queued(
         request, board_kept(user, plan, as_of, root), slow=lambda: board_is_slow(user, plan, as_of, root),
         queue=lambda again: queue_board(user, plan, as_of, root, again=again),
@@ -189,46 +230,51 @@ def dashboard(request):
     if isinstance(found, HttpResponse):
         return found
     board, cached_at = found
-    codes = [i.code for i in board.cadre_indicators]
-    # ?view= is what the table shows: one cadre indicator (as ?indicator=), 达标率一览 or 单位/地区指标
-    view = request.GET.get("view", "")
-    chosen = view if view in codes else request.GET.get("indicator", "")
-    if chosen not in codes:
-        chosen = next((c for c in plan.hours_indicators if c in codes), codes[0] if codes else "")
-    view = view if view in VIEWS else ""
-    group = request.GET.get("group", "")
-    group = group if group in GROUPS else ""
+    view, chosen, group = shown
     base = urlencode({"plan": plan.id, "as_of": as_of.isoformat()})
-    panes = [{"ind": ind, "rows": [(r, r.cells[ind.code]) for r in board.rows], "total": board.total.cells[ind.code]}
-             for ind in board.cadre_indicators]
-    matrix = [{"row": r, "cells": [(ind, r.cells[ind.code]) for ind in board.cadre_indicators]}
-              for r in [board.total, *board.rows]]
-    org_matrix = [{"row": r, "cells": [(ind, r.org_verdicts.get(ind.code)) for ind in board.org_indicators]}
-                  for r in [board.total, *board.rows] if not r.is_direct]
+
+    # the tables' rows, as callables the template calls only when the cached rendering of the tables is missing
+    def panes():
+        return [{"ind": ind, "rows": [(r, r.cells[ind.code]) for r in board.rows], "total": board.total.cells[ind.code]}
+                for ind in board.cadre_indicators]
+
+    def matrix():
+        return [{"row": r, "cells": [(ind, r.cells[ind.code]) for ind in board.cadre_indicators]}
+                for r in [board.total, *board.rows]]
+
+    def org_matrix():
+        return [{"row": r, "cells": [(ind, r.org_verdicts.get(ind.code)) for ind in board.org_indicators]}
+                for r in [board.total, *board.rows] if not r.is_direct]
     org_columns = [{"ind": ind, "window": _window(span.start, span.end, plan, as_of, ind.window.kind) if span else None}
                    for ind in board.org_indicators for span in [span_for(plan, ind, as_of)]]
-    groups = [(key, label, sum(1 for r in board.rows if r.group_key == key)) for key, label in GROUPS.items()]
+    groups = [(g, label, sum(1 for r in board.rows if r.group_key == g)) for g, label in GROUPS.items()]
     regions = region_choices(request.user)
     if board.root.pk not in {o.pk for o in regions}:
         regions = sorted([*regions, board.root], key=lambda o: o.path)
     base_depth = min((o.depth for o in regions), default=1)
-    return render(request, "reports/dashboard.html", {
+    cards = _figure_cards(plan, board.figures, as_of)
+    content = render_to_string("reports/_dashboard_content.html", {
         "board": board, "plan": plan, "as_of": as_of, "warnings": warnings, "base": base, "cached_at": cached_at,
         "refresh_query": _with_refresh(request.GET),
-        "plans": request.gx_plans, "cards": _figure_cards(plan, board.figures, as_of),
+        "plans": request.gx_plans, "cards": cards,
         "attention": _attention_windows(board), "org_columns": org_columns,
         "panes": panes, "matrix": matrix, "org_matrix": org_matrix, "chosen": chosen,
-        "view": view or chosen, "group": group, "groups": groups, "both_groups": all(n for _, _, n in groups),
-        "chart": board.chart(), "regions": [(o, "　" * (o.depth - base_depth)) for o in regions],
+        "view": view, "group": group, "groups": groups, "both_groups": all(n for _, _, n in groups),
+        "chart": board.chart, "regions": [(o, "　" * (o.depth - base_depth)) for o in regions],
         "verdict_labels": VERDICT_LABELS, "styles": VERDICT_STYLES,
         "parent": board.trail[-2] if len(board.trail) > 1 else None,
         "export_query": urlencode({"plan": plan.id, "as_of": as_of.isoformat(), "org": board.root.code}),
-        "tables_key": _tables_key(board, base, view or chosen, chosen, group),
-    })
+        "tables_key": _tables_key(board, base, view, chosen, group),
+    }, request)
+    if board.kept_as:
+        cache.set_many({_content_key(board.kept_as, request, plan, warnings, cards, shown): content,
+                        board.kept_as + ":numbers": board.numbers}, STORED_BOARD_SECONDS)
+    return _dashboard_page(request, board.root, content)
 
 
 _TEMPLATES = hashlib.sha256(b"".join(
-    (Path(__file__).parent / "templates" / "reports" / name).read_bytes() for name in ("dashboard.html", "_counts.html")
+    (Path(__file__).parent / "templates" / "reports" / name).read_bytes()
+    for name in ("dashboard.html", "_dashboard_content.html", "_counts.html", "_cached.html")
 )).hexdigest()
 
 
