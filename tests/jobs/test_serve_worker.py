@@ -53,8 +53,11 @@ def env(tmp_path):
 
 def serve(env, *extra):
     port = free_port()
+    # what the server and its worker say goes to a file, for the assertion that finds no worker
+    log = open(Path(env["GANXUN_VAR_DIR"]) / "serve.log", "wb")
     server = subprocess.Popen([sys.executable, "-m", "ganxun.cli", "serve", "--port", str(port), "--no-migrate",
-                               *extra], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               *extra], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    log.close()
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -83,7 +86,8 @@ def test_serve_starts_a_worker_and_stops_it_with_itself(env):
     try:
         deadline = time.monotonic() + 90   # a loaded 2-core machine (two test runs side by side) starts it slowly
         while not (workers := [pid for pid, c in children_of(server.pid).items() if "ganxun.cli worker" in c]):
-            assert time.monotonic() < deadline, "no worker child"
+            assert time.monotonic() < deadline, "no worker child; the server said:\n" + (
+                Path(env["GANXUN_VAR_DIR"]) / "serve.log").read_text(errors="replace")[-3000:]
             time.sleep(0.2)
     finally:
         stop(server)

@@ -206,7 +206,8 @@ def test_a_cadre_with_no_hiring_date_or_an_early_one_changes_no_rate(world, scho
 def test_the_dashboard_counts_only_the_cadres_judged(client, world, schools):
     hire("C-DC-1", date(2022, 7, 1))
     client.force_login(world.users["city"])
-    html = client.get("/reports/dashboard/?plan=henan-2019-2022&as_of=2022-12-31&org=419901").content.decode()
+    html = client.get("/reports/dashboard/?plan=henan-2019-2022&as_of=2022-12-31&org=419901"
+                      "&view=staff_hours_annual").content.decode()
     start = html.index('data-testid="children-staff_hours_annual"')
     table = html[start:html.index("</table>", start)]
     row = table[table.index('data-org="419901CZJ"'):]

@@ -410,7 +410,7 @@ def test_the_dashboards_tables_are_rendered_again_when_the_numbers_change(client
     from django.db import transaction
 
     client.force_login(world.users["city"])
-    url = f"/reports/dashboard/?plan={PLAN}&as_of={END}&org=4199"
+    url = f"/reports/dashboard/?plan={PLAN}&as_of={END}&org=4199&view=staff_hours_annual"   # the record's indicator
 
     def tables():
         html = client.get(url).content.decode()

@@ -97,3 +97,11 @@ def test_htmx_is_told_to_write_no_inline_style():
     # no <style> element for its request indicators, and no style attribute copied during a swap's settle
     assert config["includeIndicatorStyles"] is False
     assert "style" not in config["attributesToSettle"] and "class" in config["attributesToSettle"]
+
+
+def test_no_template_comment_runs_over_a_line():
+    # {# … #} ends on its own line; one that runs on is printed to the page as text ({% comment %} spans lines)
+    found = [f"{p.relative_to(SRC)}:{n}" for p in SRC.rglob("templates/**/*.html")
+             for n, line in enumerate(p.read_text("utf-8").splitlines(), 1)
+             if line.count("{#") != line.count("#}")]
+    assert found == []

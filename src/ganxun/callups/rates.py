@@ -6,6 +6,7 @@ compliance API and the reports quote 调训率 from real call-up data; the rates
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import date
 
@@ -37,12 +38,26 @@ def _attended() -> Q:
             | Q(enrolment__completed=True))
 
 
+# The figures ask for 调训率 and then, of the same cadres and period, 参训率: one aggregate answers both. 调训率 keeps
+# its counts for this thread, and 参训率 takes them when it asks the same question right after (the cadres'
+# queryset itself is held, so an ``is`` match is the same question), and else counts afresh.
+_last = threading.local()
+
+
+def _counts(cadres: QuerySet, start: date, end: date) -> dict:
+    return _called(cadres, start, end).aggregate(
+        called=Count("cadre_id", distinct=True), places=Count("id"), attended=Count("id", filter=_attended()))
+
+
 def _call_up_rate(cadres: QuerySet, total: int, start: date, end: date) -> tuple[int, int]:
-    return called_count(cadres, start, end), total
+    counts = _counts(cadres, start, end)
+    _last.counts = (cadres, (start, end), counts)
+    return counts["called"], total
 
 
 def _participation_rate(cadres: QuerySet, total: int, start: date, end: date) -> tuple[int, int]:
-    counts = _called(cadres, start, end).aggregate(places=Count("id"), attended=Count("id", filter=_attended()))
+    kept, _last.counts = getattr(_last, "counts", None), None
+    counts = kept[2] if kept is not None and kept[0] is cadres and kept[1] == (start, end) else _counts(cadres, start, end)
     return counts["attended"], counts["places"]
 
 

@@ -57,11 +57,12 @@ def _publications() -> tuple:
     return agg["n"], agg["last"]
 
 
-def load_plan(plan_id: str, version: int | None = None) -> Plan:
-    """The published plan with that id (its latest version, or ``version``); ``PlanFileError`` when none."""
+def load_plan(plan_id: str, version: int | None = None, *, publications: tuple | None = None) -> Plan:
+    """The published plan with that id (its latest version, or ``version``); ``PlanFileError`` when none.
+    ``publications``: ``_publications()`` already read (``all_plans``)."""
     if plan_id in file_plan_ids() and version in (None, 1):
         return _file_plan(plan_id)
-    key = (plan_id, version, _publications())
+    key = (plan_id, version, publications or _publications())
     plan = _PARSED.get(key)
     if plan is None:
         raw, number, owner = _raw(plan_id, version)
@@ -79,15 +80,26 @@ def draft_of(document: PlanDocument) -> Plan:
                       owner=document.owner_org.code)
 
 
-def plan_ids() -> list[str]:
+# The departments' published plan codes, per process, under the publications they were read at (as ``_PARSED``):
+# a plan published for the first time, or deleted with its versions, changes the count.
+_PUBLISHED: dict[tuple, list[str]] = {}
+
+
+def plan_ids(publications: tuple | None = None) -> list[str]:
     """Every published plan: the shipped files, then the departments' plans."""
-    published = list(PlanDocument.objects.filter(versions__isnull=False).distinct().order_by("code")
-                     .values_list("code", flat=True))
+    publications = publications or _publications()
+    published = _PUBLISHED.get(publications)
+    if published is None:
+        published = list(PlanDocument.objects.filter(versions__isnull=False).distinct().order_by("code")
+                         .values_list("code", flat=True))
+        _PUBLISHED.clear()
+        _PUBLISHED[publications] = published
     return file_plan_ids() + [code for code in published if code not in file_plan_ids()]
 
 
 def all_plans() -> list[Plan]:
-    return [load_plan(plan_id) for plan_id in plan_ids()]
+    publications = _publications()
+    return [load_plan(plan_id, publications=publications) for plan_id in plan_ids(publications)]
 
 
 BROADEST_FIRST = {"national": 0, "province": 1, "city": 2, "county": 3}

@@ -27,11 +27,13 @@ __all__ = ["cadre_verdicts", "org_verdicts", "org_figures", "org_report", "Figur
            "CadreResults", "Members", "Numbers", "figures_of", "year_judged"]
 
 
-def compliance_scope(user, *, org_code: str | None = None, person_code: str | None = None) -> QuerySet[Cadre]:
-    """The cadres to evaluate: the user's scope, narrowed to an org subtree or one person."""
+def compliance_scope(user, *, org_code: str | None = None, person_code: str | None = None,
+                     org=None) -> QuerySet[Cadre]:
+    """The cadres to evaluate: the user's scope, narrowed to an org subtree (``org_code``, or ``org`` already
+    found in the scope) or one person."""
     cadres = cadres_visible_to(user)
-    if org_code:
-        org = access_org(user, org_code)
+    if org_code or org is not None:
+        org = org if org is not None else access_org(user, org_code)
         cadres = cadres.filter(org__path__startswith=org.path)
     if person_code:
         cadre = access_cadre(user, person_code)

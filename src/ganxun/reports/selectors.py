@@ -126,10 +126,13 @@ class Dashboard:
     numbers: Numbers | None = None      # the parts of the figures, when added up from the store
     kept_as: str = ""                   # the cache key of a board read from the store (what it shows, in short)
 
-    def chart(self) -> dict:
-        """Met rate per child for every cadre indicator, for the bar chart (children with no subject left out)."""
+    def chart(self, only: str | None = None) -> dict:
+        """Met rate per child for every cadre indicator (or ``only`` that one), for the bar chart (children with no
+        subject left out)."""
         data = {}
         for ind in self.cadre_indicators:
+            if only is not None and ind.code != only:
+                continue
             bars = [{"code": r.code, "name": r.name, "rate": round(r.cells[ind.code].rate * 100, 1),
                      "met": r.cells[ind.code].met, "applicable": r.cells[ind.code].applicable,
                      "drill": bool(r.org), "region": r.is_region, "group": r.group_key}
@@ -276,7 +279,7 @@ def stored_numbers(key: str) -> Numbers | None:
 
 def live_figures(user, plan: Plan, as_of: date, root: Org, numbers: Numbers) -> list[Figure]:
     """A stored board's figures: its own parts, and the figures another module counts measured now."""
-    cadres = compliance_scope(user, org_code=root.code)
+    cadres = compliance_scope(user, org=root)
     return figures_of(plan, as_of, numbers, year_judged(plan, cadres, as_of))
 
 

@@ -201,6 +201,10 @@ def _content_key(kept_as: str, request, plan, warnings, cards, shown) -> str:
 
 
 def _dashboard_page(request, root, content):
+    """The page around its content; or, asked for one view of the units card (?part=1, the page's switch), that
+    view alone."""
+    if request.GET.get("part") == "1":
+        return HttpResponse(content)
     return render(request, "reports/dashboard.html", {"root": root, "content": mark_safe(content)})
 
 
@@ -228,15 +232,18 @@ def dashboard(request):
         compute=lambda: compute_board(user, plan, as_of, root),
         title="达标评估", board=True, plan=plan, as_of=as_of, root=root, warnings=warnings)
     if isinstance(found, HttpResponse):
+        if request.GET.get("part") == "1":   # the board went while the page was open: the page is to be reloaded
+            return HttpResponse("统计结果已不在缓存中，请刷新页面", status=409, content_type="text/plain; charset=utf-8")
         return found
     board, cached_at = found
     view, chosen, group = shown
     base = urlencode({"plan": plan.id, "as_of": as_of.isoformat()})
 
-    # the tables' rows, as callables the template calls only when the cached rendering of the tables is missing
+    # the shown view's rows, as callables the template calls only when the cached rendering of the tables is missing;
+    # the other views come when the page switches to them (?part=1)
     def panes():
         return [{"ind": ind, "rows": [(r, r.cells[ind.code]) for r in board.rows], "total": board.total.cells[ind.code]}
-                for ind in board.cadre_indicators]
+                for ind in board.cadre_indicators if ind.code == view]
 
     def matrix():
         return [{"row": r, "cells": [(ind, r.cells[ind.code]) for ind in board.cadre_indicators]}
@@ -248,19 +255,25 @@ def dashboard(request):
     org_columns = [{"ind": ind, "window": _window(span.start, span.end, plan, as_of, ind.window.kind) if span else None}
                    for ind in board.org_indicators for span in [span_for(plan, ind, as_of)]]
     groups = [(g, label, sum(1 for r in board.rows if r.group_key == g)) for g, label in GROUPS.items()]
-    regions = region_choices(request.user)
-    if board.root.pk not in {o.pk for o in regions}:
-        regions = sorted([*regions, board.root], key=lambda o: o.path)
-    base_depth = min((o.depth for o in regions), default=1)
+
+    def regions():   # the filter's choices: the page's, not a view's alone
+        found = region_choices(request.user)
+        if board.root.pk not in {o.pk for o in found}:
+            found = sorted([*found, board.root], key=lambda o: o.path)
+        base_depth = min((o.depth for o in found), default=1)
+        return [(o, "　" * (o.depth - base_depth)) for o in found]
     cards = _figure_cards(plan, board.figures, as_of)
-    content = render_to_string("reports/_dashboard_content.html", {
+    part = request.GET.get("part") == "1"
+    content = render_to_string("reports/_dashboard_pane.html" if part else "reports/_dashboard_content.html", {
         "board": board, "plan": plan, "as_of": as_of, "warnings": warnings, "base": base, "cached_at": cached_at,
         "refresh_query": _with_refresh(request.GET),
         "plans": request.gx_plans, "cards": cards,
         "attention": _attention_windows(board), "org_columns": org_columns,
         "panes": panes, "matrix": matrix, "org_matrix": org_matrix, "chosen": chosen,
         "view": view, "group": group, "groups": groups, "both_groups": all(n for _, _, n in groups),
-        "chart": board.chart, "regions": [(o, "　" * (o.depth - base_depth)) for o in regions],
+        "pane_chart": board.chart(only=view) if view not in VIEWS else None, "chart_id": f"gx-chart-of-{view}",
+        "part_query": urlencode({"plan": plan.id, "as_of": as_of.isoformat(), "org": board.root.code}),
+        "regions": regions,
         "verdict_labels": VERDICT_LABELS, "styles": VERDICT_STYLES,
         "parent": board.trail[-2] if len(board.trail) > 1 else None,
         "export_query": urlencode({"plan": plan.id, "as_of": as_of.isoformat(), "org": board.root.code}),

@@ -1,7 +1,18 @@
 // 达标评估: the units card's switches (indicator, 一览, which subordinates) and the bar chart of the chosen
 // indicator. The chart's data arrive as json_script "gx-chart-data"; the query base and the group as data-* of the card.
 (function () {
-  var data = JSON.parse(document.getElementById("gx-chart-data").textContent);
+  // The page holds the view it opened with; another view (an indicator's counts, 一览, 单位/地区指标) is fetched
+  // when first chosen (?part=1) and kept in the page. Each view brings its chart's data as json_script.
+  var data = {};
+  function takeCharts(root) {
+    root.querySelectorAll('script[id^="gx-chart-of-"]').forEach(function (s) {
+      var d = JSON.parse(s.textContent);
+      Object.keys(d).forEach(function (k) { data[k] = d[k]; });
+      s.remove();
+    });
+  }
+  var panes = document.getElementById("gx-panes");
+  takeCharts(panes);
   var card = document.querySelector('[data-testid="units-card"]');
   var box = document.getElementById("gx-chart-box");
   var el = document.getElementById("gx-chart");
@@ -87,7 +98,62 @@
     card.querySelectorAll("a[data-gx-group]").forEach(function (a) { a.classList.toggle("active", a.getAttribute("data-gx-group") === state.group); });
   }
 
+  function fontsReady() {
+    // Canvas text needs the web font's Chinese subsets loaded first, or the labels show as boxes.
+    var sample = "合计达标率各下级单位地区直属中没有本指标的适用对象";
+    Object.keys(data).forEach(function (k) { sample += data[k].name; data[k].bars.forEach(function (b) { sample += b.name; }); });
+    var ready = (document.fonts && document.fonts.load) ? document.fonts.load('12px "Noto Sans SC"', sample) : Promise.resolve();
+    return ready.catch(function () {});
+  }
+
+  function note(text, cls) {
+    var el = document.getElementById("gx-part-note");
+    if (!el) {
+      el = document.createElement("div");
+      el.id = "gx-part-note";
+      el.setAttribute("data-testid", "part-note");
+      panes.parentNode.insertBefore(el, panes);
+    }
+    el.className = text ? "alert py-2 small " + cls : "d-none";
+    el.textContent = text;
+  }
+
+  // The view comes as markup the server rendered, swapped in by htmx (as every fragment of the pages is) into a
+  // hidden holder, then moved beside the others.
+  var holder = document.createElement("div");
+  holder.className = "d-none";
+  panes.parentNode.insertBefore(holder, panes);
+  function fetchView(v) {
+    var url = new URL(panes.getAttribute("data-part"), window.location.href);
+    url.searchParams.set("view", v);
+    url.searchParams.set("indicator", keep.indicator.value);
+    url.searchParams.set("part", "1");
+    note("正在加载……", "alert-light");
+    return htmx.ajax("GET", url.pathname + url.search, { target: holder, swap: "innerHTML" }).then(function () {
+      takeCharts(holder);
+      var found = holder.querySelector('.gx-pane[data-pane="' + v + '"]');
+      if (!found) throw new Error("统计结果可能已更新");
+      holder.querySelectorAll(".gx-pane").forEach(function (p) {
+        p.classList.add("d-none");
+        if (!panes.querySelector('.gx-pane[data-pane="' + p.getAttribute("data-pane") + '"]')) panes.appendChild(p);
+      });
+      holder.replaceChildren();
+      note("", "");
+    });
+  }
+
   function show(v) {
+    state.wanted = v;
+    select.value = v;
+    if (!panes.querySelector('.gx-pane[data-pane="' + v + '"]')) {
+      fetchView(v).then(fontsReady).then(function () {
+        applyGroup();
+        if (state.wanted === v) show(v);
+      }).catch(function (e) {
+        note("加载失败：" + (e && e.message ? e.message : "网络错误") + "。请刷新页面后重试。", "alert-danger");
+      });
+      return;
+    }
     state.view = v;
     card.querySelectorAll(".gx-pane").forEach(function (p) { p.classList.toggle("d-none", p.getAttribute("data-pane") !== v); });
     select.value = v;
@@ -122,9 +188,5 @@
   });
   window.addEventListener("resize", function () { if (chart) chart.resize(); });
   applyGroup();
-  // Canvas text needs the web font's Chinese subsets loaded first, or the labels show as boxes.
-  var sample = "合计达标率各下级单位地区直属中没有本指标的适用对象";
-  Object.keys(data).forEach(function (k) { sample += data[k].name; data[k].bars.forEach(function (b) { sample += b.name; }); });
-  var ready = (document.fonts && document.fonts.load) ? document.fonts.load('12px "Noto Sans SC"', sample) : Promise.resolve();
-  ready.catch(function () {}).then(function () { show(select.value); });
+  fontsReady().then(function () { show(select.value); });
 })();
