@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -72,6 +73,77 @@ def hammer(browsers: list[Client], seconds: float, marker: str) -> dict:
             "p99_ms": round(_at(ordered, 0.99) * 1000), "max_ms": round(ordered[-1] * 1000)}
 
 
+WRITE_TITLE = "基准测试：看板负载期间写入"
+
+
+def while_writing(browsers: list[Client], seconds: float, rate: float) -> dict:
+    """The users as in ``hammer`` while records are written through ``record_append`` (a ledger write, taken into
+    the store after its commit) ``rate`` times a second: the page cannot be kept across a write and is worked out
+    again from the store. The records are removed afterwards."""
+    from ganxun.accounts.models import User
+    from ganxun.cadres.models import Cadre
+    from ganxun.plans import store
+    from ganxun.records.models import LearningRecord
+    from ganxun.records.services import record_append
+    from ganxun.records.totals import rebuild_totals
+
+    admin = User.objects.get(username="sheng_zzb")
+    people = list(Cadre.objects.order_by("?").values_list("person_code", "pk")[:int(seconds * rate) + 10])
+    done = threading.Event()
+    written = []
+
+    def write():
+        from django.db import connection
+
+        for code, pk in people:
+            if done.wait(1 / rate):
+                break
+            record_append(acting_user=admin, person_code=code, values={
+                "title": WRITE_TITLE, "source": "lecture", "start_date": AS_OF, "end_date": AS_OF, "hours": "3"})
+            written.append(pk)
+        connection.close()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        figures = hammer(browsers, seconds, "干部指标结论取自达标结论库")
+    finally:
+        done.set()
+        writer.join()
+        LearningRecord.objects.filter(title=WRITE_TITLE).delete()
+        rebuild_totals(written)
+        store.refresh_marked(written) if store.pending() else None
+    return {**figures, "writes": len(written)}
+
+
+WRK_SCRIPT = """
+local cookies = {%s}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", "%s", {["Host"] = "ganxun.intra", ["Cookie"] = cookies[(i %% #cookies) + 1]})
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("GXRESULT %%d %%d %%d %%d %%d %%d %%d\\n", summary.requests, e.connect + e.read + e.write + e.status + e.timeout,
+    summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max))
+end
+"""
+
+
+def wrk(browsers: list[Client], port: int, seconds: float) -> dict:
+    """The same page under the same number of users, the requests sent by wrk (C, keep-alive) instead of Python
+    threads: the server's own figures, with less of the two cores spent on sending the requests."""
+    cookies = ", ".join('"' + "; ".join(f"{k}={v}" for k, v in b.cookies.items()) + '"' for b in browsers)
+    script = DATA / "bench-dashboard.lua"
+    script.write_text(WRK_SCRIPT % (cookies, PAGE))
+    out = subprocess.run(["wrk", "-t", "2", "-c", str(len(browsers)), "-d", f"{int(seconds)}s", "-s", str(script),
+                          f"http://127.0.0.1:{port}{PAGE}"], capture_output=True, text=True, check=True).stdout
+    n, errors, micros, p50, p95, p99, top = (int(x) for x in out.split("GXRESULT", 1)[1].split())
+    return {"requests": n, "errors": errors, "per_second": round(n / (micros / 1e6), 1), "p50_ms": round(p50 / 1000),
+            "p95_ms": round(p95 / 1000), "p99_ms": round(p99 / 1000), "max_ms": round(top / 1000)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("target", choices=TARGETS)
@@ -79,6 +151,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--live-seconds", type=float, default=20)
     parser.add_argument("--threads", type=int, default=8, help="the server's threads")
+    parser.add_argument("--writes-per-second", type=float, default=2,
+                        help="a phase with records written meanwhile (0 to skip): every write moves what the page rests on")
     opts = parser.parse_args()
     with database(opts.target) as url:
         setup_django(url)
@@ -117,6 +191,14 @@ def main() -> int:
             stored = hammer(browsers, opts.seconds, "干部指标结论取自达标结论库")
             print(f"  结论库：{stored}")
             figures = {"users": opts.users, "bare_pass_s": round(bare, 3), "alone": alone, "stored": stored}
+            if opts.writes_per_second:
+                busy = while_writing(browsers, opts.seconds, opts.writes_per_second)
+                print(f"  结论库，同时每秒写入 {opts.writes_per_second:g} 条学习记录：{busy}")
+                figures["stored_while_writing"] = busy
+            if shutil.which("wrk"):
+                by_wrk = wrk(browsers, port, opts.seconds)
+                print(f"  结论库，wrk 发出请求（{opts.users} 个连接，每个用户一个会话）：{by_wrk}")
+                figures["stored_wrk"] = by_wrk
             if opts.live_seconds:
                 kept = list(VerdictSnapshot.objects.filter(plan_id=PLAN, as_of=AS_OF).values_list("pk", flat=True))
                 VerdictSnapshot.objects.filter(pk__in=kept).update(as_of=date(1900, 1, 1))   # set aside

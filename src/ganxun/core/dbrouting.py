@@ -247,3 +247,28 @@ class ReplicaRouter:
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
         return db == DEFAULT_DB_ALIAS
+
+
+# ---- a mark of the database's state, for results kept in the cache under it ---------------------------
+
+_MARK_SQL = ("SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() "
+             "ELSE pg_current_wal_insert_lsn() END")
+
+
+def change_mark() -> str | None:
+    """Where the database the reads go to is in its write-ahead log, as a short string; None where there is no
+    such mark (SQLite) or it would not hold (inside a transaction, which may read its own uncommitted writes).
+
+    On the primary it is the log's insert position, which every commit moves before its rows become visible; on
+    a standby, the position replayed so far (the rows up to it are visible). So a result worked out after reading
+    the mark shows at least the state the mark names, and one kept under it may be given to whoever reads the same
+    mark later: nothing was committed in between. Any write moves it (a session's touch, a page pruned by a read),
+    so a kept result is worked out again more often than it changes, never served after a change."""
+    alias = REPLICA if reading_from_replica() else DEFAULT_DB_ALIAS
+    connection = connections[alias]
+    if connection.vendor != "postgresql" or connections[DEFAULT_DB_ALIAS].in_atomic_block:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(_MARK_SQL)
+        position = cursor.fetchone()[0]
+    return f"{alias}:{connection.settings_dict['NAME']}:{position}"

@@ -24,8 +24,10 @@ from ganxun.plans.engine import VERDICT_LABELS, span_for
 from ganxun.plans.output import amount
 from ganxun.core.dates import parse_day
 from ganxun.core.errors import NotFound
-from ganxun.core.dbrouting import reads_from_replica
-from ganxun.orgs.selectors import root_org_of
+from ganxun.core.dbrouting import change_mark, reads_from_replica
+from ganxun.core.kept import kept_once
+from ganxun.core.roles import role_of
+from ganxun.orgs.selectors import root_org_of, scope_of
 from ganxun.plans.catalog import all_plans, current_plan
 from ganxun.reports.background import queue_board, queue_export, queue_list
 from ganxun.reports.exporters import export_verdicts_response
@@ -200,12 +202,23 @@ def _content_key(kept_as: str, request, plan, warnings, cards, shown) -> str:
     )).encode()).hexdigest()
 
 
-def _dashboard_page(request, root, content):
+def _dashboard_page(request, root_name, content):
     """The page around its content; or, asked for one view of the units card (?part=1, the page's switch), that
     view alone."""
     if request.GET.get("part") == "1":
         return HttpResponse(content)
-    return render(request, "reports/dashboard.html", {"root": root, "content": mark_safe(content)})
+    return render(request, "reports/dashboard.html", {"root_name": root_name, "content": mark_safe(content)})
+
+
+def _marked_key(request, mark: str) -> str:
+    """Where a page worked out at the database's ``mark`` is kept: everything else it rests on is what the asker may
+    see (their role and scope, as the boards are kept), what they ask, and today (the default date, the windows
+    still open)."""
+    user = request.user
+    return "ganxun:dashboard-marked:" + hashlib.sha256(repr((
+        _TEMPLATES, mark, role_of(user), scope_of(user).key, sorted(request.GET.lists()),
+        timezone.localdate().isoformat(),
+    )).encode()).hexdigest()
 
 
 @_scoped
@@ -213,7 +226,21 @@ def _dashboard_page(request, root, content):
 def dashboard(request):
     """达标评估. A board read from the verdict store is kept under what it read (``stored_key``), and the page's
     content rendered from it beside it: a request that finds both measures only the live figures (调训率, 参训率)
-    and sends the kept content, so that a city's page costs a few reads whatever its size."""
+    and sends the kept content, so that a city's page costs a few reads whatever its size.
+
+    On PostgreSQL the page is also kept under the database's ``change_mark``: while nothing has been committed
+    since, the same request gets the same page with one read."""
+    mark = change_mark() if request.GET.get("refresh") != "1" else None
+    if mark is None:
+        return _dashboard(request, None)
+    # the first to miss works the page out, the others asking the same (after the same write) wait for it
+    found = kept_once(_marked_key(request, mark), lambda: _dashboard(request, mark), STORED_BOARD_SECONDS,
+                      keep=lambda found: not isinstance(found, HttpResponse))
+    return found if isinstance(found, HttpResponse) else _dashboard_page(request, *found)
+
+
+def _dashboard(request, mark):
+    """The page (as ``(root name, content)``), or a response of its own (the worker's job page of a province)."""
     plan, as_of, warnings = _params(request)
     root = dashboard_root(request.user, request.GET.get("org", "").strip() or None)
     user = request.user
@@ -224,7 +251,7 @@ def dashboard(request):
         cards = _figure_cards(plan, live_figures(user, plan, as_of, root, numbers), as_of)
         content = cache.get(_content_key(key, request, plan, warnings, cards, shown))
         if content is not None:
-            return _dashboard_page(request, root, content)
+            return _respond(request, mark, root.name, content)
     stored = stored_board(user, plan, as_of, root, key) if key else None
     found = (stored, None) if stored is not None else _kept_or_queued(
         request, board_kept(user, plan, as_of, root), slow=lambda: board_is_slow(user, plan, as_of, root),
@@ -282,12 +309,20 @@ def dashboard(request):
     if board.kept_as:
         cache.set_many({_content_key(board.kept_as, request, plan, warnings, cards, shown): content,
                         board.kept_as + ":numbers": board.numbers}, STORED_BOARD_SECONDS)
-    return _dashboard_page(request, board.root, content)
+    return _respond(request, mark, board.root.name, content)
 
 
+def _respond(request, mark, root_name, content):
+    """Under a mark, the page's parts for ``kept_once`` to keep; without, the page."""
+    return (root_name, content) if mark is not None else _dashboard_page(request, root_name, content)
+
+
+# What the kept pages were made with: their templates, and this module and the selectors (a new release that
+# changes them does not send a page the old one kept)
 _TEMPLATES = hashlib.sha256(b"".join(
-    (Path(__file__).parent / "templates" / "reports" / name).read_bytes()
-    for name in ("dashboard.html", "_dashboard_content.html", "_counts.html", "_cached.html")
+    [(Path(__file__).parent / "templates" / "reports" / name).read_bytes()
+     for name in ("dashboard.html", "_dashboard_content.html", "_dashboard_pane.html", "_counts.html", "_cached.html")]
+    + [(Path(__file__).parent / name).read_bytes() for name in ("views.py", "selectors.py")]
 )).hexdigest()
 
 

@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 
 from ganxun.core.errors import DomainError
@@ -322,6 +323,9 @@ def restore_backup(path: str | os.PathLike) -> RestoreResult:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(work_dir / "files" / rel, target)
     connection.close()
+    # results kept in the cache were the database's before: the restored one may repeat their keys
+    # (the same users, a new cluster's write-ahead log starting again low; core.dbrouting.change_mark)
+    cache.clear()
     with connection.cursor() as cursor:
         counts = table_counts(cursor, vendor)
         ledger = ledger_hash(cursor, vendor)

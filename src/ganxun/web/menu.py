@@ -8,6 +8,8 @@ cannot use. A new module adds its entries (and, if it needs one, a group) in its
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.urls import get_script_prefix, get_urlconf, reverse
+
 from ganxun.core.roles import EVERY_ROLE, TREE_READERS, role_of
 
 
@@ -72,6 +74,12 @@ def collected() -> tuple[tuple[MenuGroup, tuple[MenuItem, ...]], ...]:
                  for g in sorted(groups.values(), key=lambda g: g.order))
 
 
+@lru_cache(maxsize=256)
+def _href(url_name: str, prefix: str, urlconf) -> str:
+    """An entry's address, worked out once per process (and per script prefix and URLconf, which it rests on)."""
+    return reverse(url_name, urlconf=urlconf)
+
+
 def menu_for(user, path: str) -> list[dict]:
     role = role_of(user)
     groups = [(group, [i for i in items if role in i.roles]) for group, items in collected()]
@@ -80,4 +88,5 @@ def menu_for(user, path: str) -> list[dict]:
     # (the public verification page at /verify/…) highlights nothing rather than 工作台.
     best = max((i for _, items in groups for i in items if i.match(path)), key=lambda i: i.match(path), default=None)
     return [{"label": group.label, "icon": group.icon,
-             "items": [{"item": i, "active": i is best} for i in items]} for group, items in groups]
+             "items": [{"item": i, "active": i is best, "href": _href(i.url_name, get_script_prefix(), get_urlconf())} for i in items]}
+            for group, items in groups]
