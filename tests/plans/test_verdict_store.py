@@ -597,3 +597,49 @@ def test_the_page_from_the_store_is_rendered_once_and_sent_kept_until_its_number
         assert n == 1 and "另有 1 名干部的结论正在更新" in recorded and "正在更新" not in called
     finally:
         template_rendered.disconnect(count)
+
+
+def test_a_record_re_evaluates_only_the_snapshots_of_its_day_and_after(world, ledger, monkeypatch,
+                                                                      django_capture_on_commit_callbacks):
+    """A window counts the entries up to its day: a record re-evaluates its cadre in the snapshots of its first day
+    and later only; a registry change, in every snapshot. Two writes before the refresh keep the earlier day."""
+    from ganxun.cadres.services import cadre_update
+    from ganxun.plans import store
+
+    early = date(2020, 12, 31)
+    rebuild(plan_id=PLAN, dates=[early, END])
+    evaluated = []
+    real = store._write
+    monkeypatch.setattr(store, "_write", lambda snap, *a, **kw: evaluated.append(snap.as_of) or real(snap, *a, **kw))
+    admin = world.users["admin"]
+
+    def append(start, end):
+        record_append(acting_user=admin, person_code="C-DC-1", institution_code="DX4199",
+                      values={"title": "专题班", "source": "full_time", "start_date": start, "end_date": end,
+                              "hours": "60"})
+
+    def since():
+        return VerdictDirty.objects.get(cadre__person_code="C-DC-1").since
+
+    with django_capture_on_commit_callbacks(execute=True):
+        append(date(2022, 9, 1), date(2022, 9, 30))
+    assert evaluated == [END]
+    evaluated.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        append(date(2019, 5, 1), date(2019, 5, 10))
+    assert sorted(evaluated) == [early, END]
+    evaluated.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        cadre_update(acting_user=admin, person_code="C-DC-1", values={}, org_code="419902NYJ", reason="调动")
+    assert sorted(evaluated) == [early, END]
+    for as_of in (early, END):
+        assert _stored_rows(load_plan(PLAN), as_of) == _fresh_rows(load_plan(PLAN), as_of)
+    # marks made before one refresh: the earlier day stays, and a registry change (every day) wins
+    append(date(2022, 3, 1), date(2022, 3, 2))
+    assert since() == date(2022, 3, 1)
+    append(date(2021, 1, 5), date(2021, 1, 6))
+    append(date(2022, 6, 1), date(2022, 6, 2))
+    assert since() == date(2021, 1, 5)
+    cadre_update(acting_user=admin, person_code="C-DC-1", values={}, org_code="4199JYJ", reason="调动")
+    append(date(2022, 7, 1), date(2022, 7, 2))
+    assert since() is None

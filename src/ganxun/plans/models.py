@@ -151,6 +151,9 @@ class VerdictDirty(models.Model):
 
     cadre = models.OneToOneField("cadres.Cadre", on_delete=models.CASCADE, related_name="+", primary_key=True)
     marked_at = models.DateTimeField("标记时间", auto_now=True)
+    # the earliest day the writes touched (their entries' dates): a snapshot of an earlier date has not moved; empty
+    # when every date may have (a registry change)
+    since = models.DateField("最早受影响日期", null=True, blank=True)
 
     class Meta:
         verbose_name = "待更新的达标结论"

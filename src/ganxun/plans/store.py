@@ -222,18 +222,34 @@ def _store_in_use() -> bool:
 
 
 @on_cadres_changed
-def _mark(cadre_ids: set[int], why: str) -> None:
+def _mark(cadre_ids: set[int], why: str, since: dict[int, date]) -> None:
     """A write moved these cadres' verdicts: mark them (in the write's transaction) and re-evaluate them after the
     commit — at once when few, else in the worker."""
     if not _store_in_use():
         return
-    VerdictDirty.objects.bulk_create([VerdictDirty(cadre_id=i) for i in cadre_ids], batch_size=BATCH,
-                                     update_conflicts=True, unique_fields=["cadre"], update_fields=["marked_at"])
+    _upsert_marks([(i, since.get(i)) for i in sorted(cadre_ids)])
     if len(cadre_ids) <= settings.GANXUN_VERDICTS_INLINE_CADRES:
         ids = sorted(cadre_ids)
         transaction.on_commit(lambda: refresh_marked(ids))
     else:
         transaction.on_commit(_queue_refresh)
+
+
+def _upsert_marks(marks: list[tuple[int, date | None]]) -> None:
+    """Mark cadres, each with the earliest day its writes touched (None: every day). A cadre already marked keeps
+    the earlier of the two days (an empty one wins), in the database's own statement, so that two writes marking one
+    cadre at once cannot lose the earlier day."""
+    table = VerdictDirty._meta.db_table
+    least = "LEAST" if connection.vendor == "postgresql" else "MIN"
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())   # as the ORM writes them, so that they compare as its own
+    sql = (f"INSERT INTO {table} (cadre_id, marked_at, since) VALUES (%s, %s, %s) "
+           f"ON CONFLICT (cadre_id) DO UPDATE SET marked_at = excluded.marked_at, since = CASE "
+           f"WHEN {table}.since IS NULL OR excluded.since IS NULL THEN NULL "
+           f"ELSE {least}({table}.since, excluded.since) END")
+    with connection.cursor() as cursor:
+        for start in range(0, len(marks), BATCH):
+            cursor.executemany(sql, [(i, now, ops.adapt_datefield_value(day)) for i, day in marks[start:start + BATCH]])
 
 
 def _queue_refresh() -> None:
@@ -253,20 +269,27 @@ def refresh_marked(cadre_ids: list[int] | None = None) -> int:
             marks = marks.filter(cadre_id__in=cadre_ids)
         if connection.features.has_select_for_update_skip_locked:
             marks = marks.select_for_update(skip_locked=True)
-        ids = list(marks.values_list("cadre_id", flat=True))
+        since = dict(marks.values_list("cadre_id", "since"))
+        ids = sorted(since)
         if not ids:
             return 0
         # the current snapshots, locked: refreshes of different cadres rewrite the same units' counts one at a time,
         # and each raises the revision that a reader kept in the cache by
         current = list(VerdictSnapshot.objects.filter(state=SnapshotState.CURRENT).select_for_update().order_by("pk"))
         VerdictSnapshot.objects.filter(pk__in=[s.pk for s in current]).update(revision=F("revision") + 1)
-        scope = set(compliance_scope(UNSCOPED_OPERATOR).filter(pk__in=ids).values_list("pk", flat=True))
+        in_scope = set(compliance_scope(UNSCOPED_OPERATOR).filter(pk__in=ids).values_list("pk", flat=True))
         plans: dict[tuple[str, int], Plan] = {}   # a version is parsed once (published versions never change)
         for snap in current:
+            # a snapshot of a day before everything a cadre's writes touched holds what it held (a window counts
+            # entries up to its day): only the others are evaluated again
+            moved = [i for i in ids if since[i] is None or since[i] <= snap.as_of]
+            if not moved:
+                continue
+            scope = in_scope.intersection(moved)
             key = (snap.plan_id, snap.plan_version)
             plan = plans.get(key) or plans.setdefault(key, catalog.load_plan(*key))
-            StoredVerdict.objects.filter(snapshot=snap, cadre_id__in=ids).delete()
-            old_facts = StoredFact.objects.filter(snapshot=snap, cadre_id__in=ids)
+            StoredVerdict.objects.filter(snapshot=snap, cadre_id__in=moved).delete()
+            old_facts = StoredFact.objects.filter(snapshot=snap, cadre_id__in=moved)
             orgs = set(old_facts.values_list("org_id", flat=True).distinct())   # where they were counted …
             old_facts.delete()
             for chunk in _chunks(sorted(scope)):

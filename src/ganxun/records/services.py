@@ -24,7 +24,7 @@ from ganxun.orgs.selectors import reviewing_department
 from ganxun.records.bulk import FAST_VENDORS, Columns, analyze_after_commit, insert_instances, insert_rows
 from ganxun.records.models import CadreYearTotal, EntryKind, LearningRecord, RecordOrigin, RecordSource, RecordStatus
 from ganxun.records.selectors import access_record, records_visible_to
-from ganxun.core.changes import cadres_changed
+from ganxun.core.changes import cadres_changed, earliest_days
 from ganxun.records.totals import LedgerTotals, apply_entries
 from ganxun.records.validation import LABELS, check_record_values
 
@@ -40,7 +40,7 @@ def _counted(records) -> None:
     """New entries into the per-cadre-year totals, and their cadres' verdicts marked as changed (same transaction)."""
     records = list(records)
     apply_entries(records)
-    cadres_changed((r.cadre_id for r in records), "ledger")
+    cadres_changed((r.cadre_id for r in records), "ledger", since=earliest_days(records))
 
 
 def set_credit(record: LearningRecord) -> LearningRecord:
@@ -165,7 +165,7 @@ def record_append_many(*, acting_user, records: Sequence[LearningRecord], reason
     insert_instances(records, LearningRecord, typed=typed)
     if totals is not None:
         totals.add(records)
-        cadres_changed((r.cadre_id for r in records), "ledger")
+        cadres_changed((r.cadre_id for r in records), "ledger", since=earliest_days(records))
     else:
         _counted(records)
     _write_batch_events(acting_user, reason, [(r, None) for r in records])
