@@ -44,7 +44,9 @@ def alive(pid: int) -> bool:
 
 @pytest.fixture
 def env(tmp_path):
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("GANXUN_")}, "GANXUN_MODE": "demo",
+    # the deployed settings (ganxun.cli's default), not the test run's: their worker has no database queue
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("GANXUN_") and k != "DJANGO_SETTINGS_MODULE"},
+           "GANXUN_MODE": "demo",
            "GANXUN_VAR_DIR": str(tmp_path), "GANXUN_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
     subprocess.run([sys.executable, "-m", "ganxun.cli", "migrate"], env=env, cwd=ROOT, check=True,
                    capture_output=True, timeout=120)
@@ -89,6 +91,9 @@ def test_serve_starts_a_worker_and_stops_it_with_itself(env):
             assert time.monotonic() < deadline, "no worker child; the server said:\n" + (
                 Path(env["GANXUN_VAR_DIR"]) / "serve.log").read_text(errors="replace")[-3000:]
             time.sleep(0.2)
+        time.sleep(3)   # and it keeps running (a worker that refuses its settings exits at once)
+        assert alive(workers[0]), "the worker exited; the server said:\n" + (
+            Path(env["GANXUN_VAR_DIR"]) / "serve.log").read_text(errors="replace")[-3000:]
     finally:
         stop(server)
     deadline = time.monotonic() + 30
