@@ -29,7 +29,7 @@ from common import TARGETS, Timer, bare_pass, database, percentiles, save, setup
 TITLE = "基准测试：结论库写入"
 
 
-def writes(n: int, plan, as_of: date) -> dict:
+def writes(n: int, plan, as_of: date, day: date | None = None) -> dict:
     from ganxun.accounts.models import User
     from ganxun.cadres.models import Cadre
     from ganxun.plans import store
@@ -54,7 +54,7 @@ def writes(n: int, plan, as_of: date) -> dict:
         for code, _ in people:
             started = time.perf_counter()
             record_append(acting_user=admin, person_code=code, values={
-                "title": TITLE, "source": "lecture", "start_date": as_of, "end_date": as_of, "hours": "3"})
+                "title": TITLE, "source": "lecture", "start_date": day or as_of, "end_date": day or as_of, "hours": "3"})
             whole.append(time.perf_counter() - started)
     finally:
         store.refresh_marked = real
@@ -70,6 +70,10 @@ def main() -> int:
     parser.add_argument("--plan", default="henan-2019-2022")
     parser.add_argument("--as-of", default="2022-12-31")
     parser.add_argument("--writes", type=int, default=20, help="single records written (after-commit latency)")
+    parser.add_argument("--all-dates", action="store_true",
+                        help="also keep the plan's other reporting dates in the store, as the nightly rebuild does, and "
+                             "write records of today and of the plan's first year: a record re-evaluates the snapshots "
+                             "of its day and later")
     opts = parser.parse_args()
     with database(opts.target) as url:
         setup_django(url)
@@ -102,6 +106,18 @@ def main() -> int:
         write = writes(opts.writes, plan, as_of)
         print(f"  one record → re-evaluated after the commit: p50 {write['after_commit']['p50_ms']} ms, "
               f"p95 {write['after_commit']['p95_ms']} ms (whole write p50 {write['whole_write']['p50_ms']} ms)")
+        if opts.all_dates:
+            from ganxun.plans.store import reporting_dates
+
+            others = [d for d in reporting_dates(plan, date.today()) if d != as_of]
+            with timer(f"verdicts rebuild, the {len(others)} other reporting dates"):
+                rebuild(plan_id=plan.id, dates=others)
+            n = VerdictSnapshot.objects.filter(state="current").count()
+            for label, day in (("today", date.today()), ("first year", date(plan.start.year, 6, 30))):
+                found = writes(opts.writes, plan, as_of, day)
+                write[f"{label}, {n} snapshots"] = found
+                print(f"  one record of {label} ({day}), {n} snapshots current: after the commit p50 "
+                      f"{found['after_commit']['p50_ms']} ms, p95 {found['after_commit']['p95_ms']} ms")
         figures = {"bare_pass_s": round(bare, 3), **timer.figures, "rows": result.rows, "cadres": result.cadres,
                    "rebuild_to_bare": round(timer.figures["verdicts rebuild, one snapshot"] / bare, 1),
                    "snapshots": VerdictSnapshot.objects.filter(state="current").count(), **write}
