@@ -48,6 +48,7 @@ from ganxun.plans.spec import Plan
 
 CHUNK = 5_000        # cadres evaluated and written per transaction
 BATCH = 5_000        # rows per INSERT
+MARKS_PER_INSERT = 1_000   # marks per statement: three parameters each, within SQLite's limit on parameters
 
 
 def reporting_dates(plan: Plan, today: date) -> list[date]:
@@ -243,13 +244,15 @@ def _upsert_marks(marks: list[tuple[int, date | None]]) -> None:
     least = "LEAST" if connection.vendor == "postgresql" else "MIN"
     ops = connection.ops
     now = ops.adapt_datetimefield_value(timezone.now())   # as the ORM writes them, so that they compare as its own
-    sql = (f"INSERT INTO {table} (cadre_id, marked_at, since) VALUES (%s, %s, %s) "
-           f"ON CONFLICT (cadre_id) DO UPDATE SET marked_at = excluded.marked_at, since = CASE "
-           f"WHEN {table}.since IS NULL OR excluded.since IS NULL THEN NULL "
-           f"ELSE {least}({table}.since, excluded.since) END")
+    conflict = (f"ON CONFLICT (cadre_id) DO UPDATE SET marked_at = excluded.marked_at, since = CASE "
+                f"WHEN {table}.since IS NULL OR excluded.since IS NULL THEN NULL "
+                f"ELSE {least}({table}.since, excluded.since) END")
     with connection.cursor() as cursor:
-        for start in range(0, len(marks), BATCH):
-            cursor.executemany(sql, [(i, now, ops.adapt_datefield_value(day)) for i, day in marks[start:start + BATCH]])
+        for start in range(0, len(marks), MARKS_PER_INSERT):   # one statement of many rows, as bulk_create would
+            rows = marks[start:start + MARKS_PER_INSERT]
+            values = ", ".join(["(%s, %s, %s)"] * len(rows))
+            cursor.execute(f"INSERT INTO {table} (cadre_id, marked_at, since) VALUES {values} {conflict}",
+                           [v for i, day in rows for v in (i, now, ops.adapt_datefield_value(day))])
 
 
 def _queue_refresh() -> None:
