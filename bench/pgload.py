@@ -76,8 +76,9 @@ def clone_cadres(cursor, copies: int) -> int:
     Person codes continue the demo's numbering (GB + 8 digits). An ID number's first digit (the
     province, 4 for 河南) is swapped for another digit per copy, so every number stays unique; they are
     placeholders for a benchmark, not valid numbers. The number is stored sealed (``core.crypto``): a copy
-    keeps the original's ciphertext (it decrypts to the original number) and gets a distinct keyed hash and
-    masked form by the same first-character swap, which is all a benchmark's lookups and lists need.
+    keeps the original's ciphertext (it decrypts to the original number) and gets a distinct keyed hash (its first
+    character swapped for one outside base64) and masked form (first digit swapped), which is all a benchmark's
+    lookups and lists need.
     """
     if copies > 9:
         raise ValueError("at most 9 copies (one per replacement digit)")
@@ -88,13 +89,16 @@ def clone_cadres(cursor, copies: int) -> int:
     base = cur.execute("SELECT MAX(substr(person_code, 3)::bigint) FROM cadres_cadre").fetchone()[0]
     names = ", ".join(f'"{c}"' for c in columns)
     digits = "1235678909"
+    # a hash's first character becomes one no hash has (they are base64url): a digit could be its own first
+    # character, and the copy would be the original
+    marks = "!#$%&*+^~"
     cur.execute(
         f"INSERT INTO cadres_cadre (person_code, id_hash, id_masked, {names}) "
         f"SELECT 'GB' || lpad((substr(c.person_code, 3)::bigint + k * %s)::text, 8, '0'), "
         f"       substr(%s, k, 1) || substr(c.id_hash, 2), substr(%s, k, 1) || substr(c.id_masked, 2), "
         f"       {', '.join(f'c.{n}' for n in names.split(', '))} "
         f"FROM cadres_cadre c CROSS JOIN generate_series(1, %s) AS k ORDER BY k, c.person_code",
-        [base, digits, digits, copies])
+        [base, marks, digits, copies])
     return cur.rowcount
 
 
