@@ -94,7 +94,8 @@ class VerdictSnapshot(models.Model):
 class StoredVerdict(models.Model):
     """One cadre indicator's verdict in a snapshot, with what it rests on (the evidence: ledger external ids)."""
 
-    snapshot = models.ForeignKey(VerdictSnapshot, on_delete=models.CASCADE, related_name="verdicts")
+    snapshot = models.ForeignKey(VerdictSnapshot, on_delete=models.CASCADE, related_name="verdicts",
+                                 db_index=False)   # every index below begins with it
     cadre = models.ForeignKey("cadres.Cadre", on_delete=models.CASCADE, related_name="+")
     indicator = models.CharField("指标", max_length=64)
     verdict = models.CharField("结论", max_length=16)
@@ -118,7 +119,8 @@ class StoredFact(models.Model):
     unit indicators' populations, hours in the year …) as ``{key: number}``, under the org the cadre sat in when it
     was evaluated."""
 
-    snapshot = models.ForeignKey(VerdictSnapshot, on_delete=models.CASCADE, related_name="facts")
+    snapshot = models.ForeignKey(VerdictSnapshot, on_delete=models.CASCADE, related_name="facts",
+                                 db_index=False)   # every index below begins with it
     cadre = models.ForeignKey("cadres.Cadre", on_delete=models.CASCADE, related_name="+")
     org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
     facts = models.JSONField("统计项", default=dict)
@@ -134,7 +136,8 @@ class StoredOrgFact(models.Model):
     """A unit's count: the sum of one ``StoredFact`` key over the cadres sitting directly in that org. A report on
     a subtree adds up the rows of its orgs (one row per org and key, never one per cadre)."""
 
-    snapshot = models.ForeignKey(VerdictSnapshot, on_delete=models.CASCADE, related_name="org_facts")
+    snapshot = models.ForeignKey(VerdictSnapshot, on_delete=models.CASCADE, related_name="org_facts",
+                                 db_index=False)   # every index below begins with it
     org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
     key = models.CharField("项目", max_length=96)
     value = models.DecimalField("数值", max_digits=16, decimal_places=2)

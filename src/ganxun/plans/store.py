@@ -42,7 +42,7 @@ from ganxun.plans.compliance import (compliance_scope, evaluate_cadre_verdicts, 
 from ganxun.plans.facts import add_facts, cadre_facts, member_keys, numbers_of
 from ganxun.plans.models import (SnapshotState, StoredFact, StoredOrgFact, StoredVerdict, VerdictDirty,
                                  VerdictSnapshot)
-from ganxun.records.bulk import insert_rows
+from ganxun.records.bulk import analyze_after_commit, insert_rows
 from ganxun.plans.engine import NOT_APPLICABLE, Share, Span, Verdict, span_for
 from ganxun.plans.spec import Plan
 
@@ -143,6 +143,9 @@ def _rebuild_one(plan: Plan, as_of: date) -> RebuildResult:
                                            state=SnapshotState.CURRENT).delete()
             VerdictSnapshot.objects.filter(pk=snapshot.pk).update(
                 state=SnapshotState.CURRENT, cadres=len(ids), rows=rows, finished_at=timezone.now())
+            # the planner has never seen the new snapshot's id: until it has, it takes the snapshot for a handful of
+            # rows and reads one cadre's verdicts by scanning the whole snapshot (4 ms instead of 0.1 ms per query)
+            analyze_after_commit(rows, StoredVerdict, StoredFact, StoredOrgFact, threshold=0)
     except BaseException:
         VerdictSnapshot.objects.filter(pk=snapshot.pk).update(state=SnapshotState.FAILED)
         raise

@@ -164,13 +164,13 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence], *, coun
 ANALYZE_AFTER = 10_000
 
 
-def analyze_after_commit(count: int, *models_: type[models.Model]) -> None:
+def analyze_after_commit(count: int, *models_: type[models.Model], threshold: int = ANALYZE_AFTER) -> None:
     """After a bulk load of ``count`` rows, refresh PostgreSQL's statistics of these tables at commit.
 
     Autovacuum would, but only after a tenth of the table changed; until then the planner thinks the
     new rows are not there (the city's evaluation took 1.4 s instead of 0.8 s after a load).
     """
-    if connection.vendor != "postgresql" or count < ANALYZE_AFTER:
+    if connection.vendor != "postgresql" or count < threshold:
         return
     tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models_)
     # Once per transaction: a streamed import appends in many batches of 10,000, and fifty ANALYZEs
