@@ -18,13 +18,14 @@ from ganxun.cadres.selectors import access_cadre, cadres_visible_to
 from ganxun.core.errors import NotFound
 from ganxun.orgs.models import Org
 from ganxun.orgs.selectors import access_org, orgs_visible_to, root_org_of, scope_of
-from ganxun.plans.engine import MET, NOT_APPLICABLE, Share, Span, Tally, Verdict, last_hire_judged, span_for
-from ganxun.plans.fetch import applies_q, hired_q, window_tallies
+from ganxun.plans.engine import MET, NOT_APPLICABLE, Share, Span, Tally, Verdict, span_for
+from ganxun.plans.cadreset import CadreSet, cadre_set, judged
+from ganxun.plans.fetch import window_tallies
 from ganxun.plans.rules import Who
 from ganxun.plans.spec import Counts, Indicator, Plan
 
 __all__ = ["cadre_verdicts", "org_verdicts", "org_figures", "org_report", "Figure", "compliance_scope",
-           "CadreResults", "Members", "Numbers", "figures_of", "year_judged"]
+           "CadreResults", "Members", "Numbers", "figures_of", "year_judged", "judged"]
 
 
 def compliance_scope(user, *, org_code: str | None = None, person_code: str | None = None,
@@ -39,14 +40,6 @@ def compliance_scope(user, *, org_code: str | None = None, person_code: str | No
         cadre = access_cadre(user, person_code)
         cadres = cadres.filter(pk=cadre.pk)
     return cadres
-
-
-def judged(plan: Plan, cadres: QuerySet[Cadre], who: Who, span: Span | None) -> QuerySet[Cadre]:
-    """The cadres of ``cadres`` an indicator judges in ``span``: those it applies to (``who``: its
-    ``who`` or ``population``), less those hired too late for the window (入职前的年度, the plan's
-    ``hired_cutoff``). One filter, so every rate's denominator drops the same cadres the verdicts do."""
-    cadres = cadres.filter(applies_q(who))
-    return cadres.filter(hired_q(last_hire_judged(span, plan.hired_cutoff))) if span else cadres
 
 
 def cadre_verdicts(plan: Plan, as_of: date, cadres: QuerySet[Cadre], *, with_evidence: bool = True,
@@ -68,32 +61,34 @@ def cadre_verdicts(plan: Plan, as_of: date, cadres: QuerySet[Cadre], *, with_evi
                                    include_not_applicable=include_not_applicable)
 
 
-def evaluate_cadre_verdicts(plan: Plan, as_of: date, cadres: QuerySet[Cadre], *, with_evidence: bool = True,
-                            codes: list[str] | None = None, include_not_applicable: bool = False) -> list[Verdict]:
+def evaluate_cadre_verdicts(plan: Plan, as_of: date, cadres: QuerySet[Cadre] | CadreSet, *,
+                            with_evidence: bool = True, codes: list[str] | None = None,
+                            include_not_applicable: bool = False) -> list[Verdict]:
     """Every applicable cadre indicator of ``plan`` for every cadre in ``cadres``, evaluated from the ledger; one
-    query per indicator.
+    query per indicator (none for cadres already read into memory: ``cadreset.InMemory``).
 
     A cadre hired after the window's cut-off (``judged``) is not applicable, like one the indicator does
     not cover: left out, or ``not_applicable`` with ``include_not_applicable``.
     """
-    cadres = cadres.order_by()
-    names = {pk: (code, name) for pk, code, name in cadres.values_list("pk", "person_code", "name")}
+    cadres = cadre_set(cadres)
+    people = cadres.people()
+    names = {pk: (p.code, p.name) for pk, p in people.items()}
     results: list[Verdict] = []
     for ind in plan.of_subject("cadre"):
         if codes and ind.code not in codes:
             continue
         span = span_for(plan, ind, as_of)
-        applicable = judged(plan, cadres, ind.who, span)
-        ids = set(applicable.values_list("pk", flat=True)) if span else set()
+        applicable = cadres.judged(plan, ind.who, span)
+        ids = applicable.ids() if span else set()
         if ids:
             dated = ind.measure.needs_dates
-            tallies = window_tallies(applicable, ind.counts, span, need_dates=dated, need_evidence=with_evidence)
-            # a rule on record dates (a gap rule) measures a cadre hired inside the window from the hiring day
-            hired = dict(applicable.filter(hired_on__gt=span.start).values_list("pk", "hired_on")) if dated else {}
+            tallies = applicable.tallies(ind.counts, span, need_dates=dated, need_evidence=with_evidence)
             for pk in sorted(ids, key=lambda i: names[i][0]):
                 tally = tallies.get(pk) or Tally()
-                if pk in hired:
-                    tally = replace(tally, since=hired[pk])
+                hired_on = people[pk].hired_on
+                if dated and hired_on and hired_on > span.start:
+                    # a rule on record dates (a gap rule) measures a cadre hired inside the window from that day
+                    tally = replace(tally, since=hired_on)
                 results.append(ind.evaluate(span, tally, subject=names[pk][0], subject_name=names[pk][1]))
         if include_not_applicable:
             empty = span or Span(plan.start, plan.end, as_of)
@@ -146,12 +141,13 @@ class CadreResults:
         return self.by_code.get(code)
 
 
-def _verdicts_of(plan: Plan, code: str, as_of: date, cadres: QuerySet[Cadre],
+def _verdicts_of(plan: Plan, code: str, as_of: date, cadres: QuerySet[Cadre] | CadreSet,
                  known: CadreResults | None) -> list[Verdict]:
     """The applicable verdicts of one cadre indicator: from ``known`` when it has them, else evaluated."""
     found = known.get(plan, as_of, code) if known is not None else None
     if found is None:
-        found = cadre_verdicts(plan, as_of, cadres, with_evidence=False, codes=[code], with_figures=False)
+        found = cadre_verdicts(plan, as_of, cadre_set(cadres).queryset, with_evidence=False, codes=[code],
+                               with_figures=False)
     return found
 
 
@@ -181,20 +177,18 @@ def _rollup(nodes: list[Org], per_cadre: dict[int, tuple[str, int]]) -> dict[str
     return sums
 
 
-def _trained(plan: Plan, ind: Indicator, span: Span, cadres: QuerySet[Cadre]) -> dict[int, tuple[str, int]]:
-    population = judged(plan, cadres, ind.population, span)
-    paths = dict(population.values_list("pk", "org__path"))
-    tallies = window_tallies(population, ind.counts, span)
-    return {pk: (path, 1 if tallies.get(pk, Tally()).count > 0 else 0) for pk, path in paths.items()}
+def _trained(plan: Plan, ind: Indicator, span: Span, cadres: CadreSet) -> dict[int, tuple[str, int]]:
+    population = cadres.judged(plan, ind.population, span)
+    tallies = population.tallies(ind.counts, span)
+    return {pk: (p.path, 1 if tallies.get(pk, Tally()).count > 0 else 0) for pk, p in population.people().items()}
 
 
-def _met(plan: Plan, code: str, as_of: date, cadres: QuerySet[Cadre],
+def _met(plan: Plan, code: str, as_of: date, cadres: CadreSet,
          known: CadreResults | None = None) -> dict[int, tuple[str, int]]:
     ind = plan.indicator(code)
     verdicts = {v.subject: v.verdict for v in _verdicts_of(plan, code, as_of, cadres, known)}
-    rows = judged(plan, cadres, ind.who, span_for(plan, ind, as_of)).values_list("pk", "person_code",
-                                                                                      "org__path")
-    return {pk: (path, 1 if verdicts.get(code_) == MET else 0) for pk, code_, path in rows}
+    people = cadres.judged(plan, ind.who, span_for(plan, ind, as_of)).people()
+    return {pk: (p.path, 1 if verdicts.get(p.code) == MET else 0) for pk, p in people.items()}
 
 
 @dataclass(frozen=True)
@@ -204,7 +198,7 @@ class Members:
 
     plan: Plan
     as_of: date
-    cadres: QuerySet
+    cadres: CadreSet
     known: CadreResults | None
 
     def trained(self, ind: Indicator, span: Span) -> dict[int, tuple[str, int]]:
@@ -223,7 +217,7 @@ def org_verdicts(user, plan: Plan, as_of: date, *, org_code: str | None = None, 
     root, nodes = org_nodes(user, org_code)
     cadres = compliance_scope(user).filter(org__path__startswith=root.path)
     targets = nodes if subtree else [root]
-    members = Members(plan, as_of, cadres, known)
+    members = Members(plan, as_of, cadre_set(cadres), known)
     results: list[Verdict] = []
     for ind in plan.of_subject("org"):
         span = span_for(plan, ind, as_of)

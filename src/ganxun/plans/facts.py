@@ -30,9 +30,9 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from ganxun.cadres.models import Cadre
-from ganxun.plans.compliance import CadreResults, Members, Numbers, judged
+from ganxun.plans.cadreset import CadreSet, cadre_set
+from ganxun.plans.compliance import CadreResults, Members, Numbers
 from ganxun.plans.engine import AT_RISK, MET, UNMET, Span, Verdict, span_for
-from ganxun.plans.fetch import window_tallies
 from ganxun.plans.rules import Who
 from ganxun.plans.spec import Counts, Plan
 
@@ -52,12 +52,13 @@ def member_keys(indicator: str) -> tuple[str, str]:
     return f"o|{indicator}|w", f"o|{indicator}|p"
 
 
-def cadre_facts(plan: Plan, as_of: date, cadres: QuerySet[Cadre],
+def cadre_facts(plan: Plan, as_of: date, cadres: QuerySet[Cadre] | CadreSet,
                 verdicts: list[Verdict]) -> dict[int, tuple[int, dict[str, Decimal]]]:
     """Every cadre of ``cadres`` (by id): the org it sits in and its facts, from its cadre ``verdicts`` (all of
-    them, applicable ones only, as ``cadre_verdicts`` gives them) and a few set-based reads."""
-    cadres = cadres.order_by()
-    where = {pk: (code, org_id) for pk, code, org_id in cadres.values_list("pk", "person_code", "org_id")}
+    them, applicable ones only, as ``cadre_verdicts`` gives them) and a few set-based reads (none for cadres read
+    into memory: ``cadreset.InMemory``)."""
+    cadres = cadre_set(cadres)
+    where = {pk: (p.code, p.org_id) for pk, p in cadres.people().items()}
     pk_of = {code: pk for pk, (code, _) in where.items()}
     facts: dict[int, dict[str, Decimal]] = {pk: defaultdict(Decimal) for pk in where}
     for pk in where:
@@ -89,23 +90,23 @@ def cadre_facts(plan: Plan, as_of: date, cadres: QuerySet[Cadre],
             facts[pk][part] += counts
 
     year = Span(date(as_of.year, 1, 1), date(as_of.year, 12, 31), as_of)
-    in_year = judged(plan, cadres, Who(), year)
-    for pk in in_year.values_list("pk", flat=True):
+    in_year = cadres.judged(plan, Who(), year)
+    for pk in in_year.ids():
         facts[pk]["f|in_year"] = ONE
-    for pk, t in window_tallies(in_year, Counts(exclude_sources=("self_study",)), year).items():
+    for pk, t in in_year.tallies(Counts(exclude_sources=("self_study",)), year).items():
         if t.count > 0:
             facts[pk]["f|trained"] = ONE
     for key, source in (("f|ft_hours", "full_time"), ("f|online_hours", "online")):
-        for pk, t in window_tallies(in_year, Counts(sources=(source,)), year).items():
+        for pk, t in in_year.tallies(Counts(sources=(source,)), year).items():
             facts[pk][key] += t.hours
     if plan.rotation_indicator and plan.hours_indicators:
         period = Span(plan.start, plan.end, as_of)
-        leaders = judged(plan, cadres, plan.indicator(plan.hours_indicators[0]).who, period)
-        for pk in leaders.values_list("pk", flat=True):
+        leaders = cadres.judged(plan, plan.indicator(plan.hours_indicators[0]).who, period)
+        for pk in leaders.ids():
             facts[pk]["f|rot_w"] = ONE
         if as_of >= plan.start:
             rot = plan.indicator(plan.rotation_indicator)
-            for pk, t in window_tallies(leaders, rot.counts, period).items():
+            for pk, t in leaders.tallies(rot.counts, period).items():
                 if t.count > 0:
                     facts[pk]["f|rot_d"] = ONE
     return {pk: (where[pk][1], {k: v for k, v in f.items() if v}) for pk, f in facts.items()}

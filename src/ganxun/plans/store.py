@@ -37,6 +37,7 @@ from ganxun.core.changes import on_cadres_changed
 from ganxun.core.errors import DomainError
 from ganxun.core.roles import UNSCOPED_OPERATOR
 from ganxun.plans import catalog
+from ganxun.plans.cadreset import CadreSet, InMemory, cadre_set
 from ganxun.plans.compliance import (compliance_scope, evaluate_cadre_verdicts, figures_of, org_nodes,
                                      sort_cadre_verdicts, sort_org_verdicts, year_judged)
 from ganxun.plans.facts import add_facts, cadre_facts, member_keys, numbers_of
@@ -47,6 +48,7 @@ from ganxun.plans.engine import NOT_APPLICABLE, Share, Span, Verdict, span_for
 from ganxun.plans.spec import Plan
 
 CHUNK = 5_000        # cadres evaluated and written per transaction
+IN_MEMORY = 200      # a refresh of this many cadres or fewer reads their rows once and evaluates them in memory
 BATCH = 5_000        # rows per INSERT
 MARKS_PER_INSERT = 1_000   # marks per statement: three parameters each, within SQLite's limit on parameters
 
@@ -152,8 +154,9 @@ def _rebuild_one(plan: Plan, as_of: date) -> RebuildResult:
     return RebuildResult(plan.id, plan.version, as_of, len(ids), rows)
 
 
-def _evaluate(plan: Plan, as_of: date, cadres: QuerySet[Cadre]) -> tuple[list[Verdict], dict[str, int]]:
-    pks = dict(cadres.values_list("person_code", "pk"))
+def _evaluate(plan: Plan, as_of: date, cadres: QuerySet[Cadre] | CadreSet) -> tuple[list[Verdict], dict[str, int]]:
+    cadres = cadre_set(cadres)
+    pks = {p.code: pk for pk, p in cadres.people().items()}
     return evaluate_cadre_verdicts(plan, as_of, cadres, with_evidence=True), pks
 
 
@@ -171,9 +174,10 @@ def _row(snapshot_id: int, cadre_id: int, v: Verdict) -> tuple:
 _FACT_COLUMNS = ("snapshot_id", "cadre_id", "org_id", "facts")
 
 
-def _write(snapshot: VerdictSnapshot, plan: Plan, as_of: date, cadres: QuerySet[Cadre]) -> int:
+def _write(snapshot: VerdictSnapshot, plan: Plan, as_of: date, cadres: QuerySet[Cadre] | CadreSet) -> int:
     """Evaluate ``cadres`` and write their verdicts and their facts (``plans.facts``) into ``snapshot`` (in the
     caller's transaction). Returns the verdicts written."""
+    cadres = cadre_set(cadres)
     verdicts, pks = _evaluate(plan, as_of, cadres)
     rows = [_row(snapshot.pk, pks[v.subject], v) for v in verdicts]
     insert_rows(StoredVerdict, _COLUMNS, rows, count=len(rows))
@@ -285,6 +289,7 @@ def refresh_marked(cadre_ids: list[int] | None = None) -> int:
         VerdictSnapshot.objects.filter(pk__in=[s.pk for s in current]).update(revision=F("revision") + 1)
         in_scope = set(compliance_scope(UNSCOPED_OPERATOR).filter(pk__in=ids).values_list("pk", flat=True))
         plans: dict[tuple[str, int], Plan] = {}   # a version is parsed once (published versions never change)
+        loaded: InMemory | None = None
         for snap in current:
             # a snapshot of a day before everything a cadre's writes touched holds what it held (a window counts
             # entries up to its day): only the others are evaluated again
@@ -298,9 +303,15 @@ def refresh_marked(cadre_ids: list[int] | None = None) -> int:
             old_facts = StoredFact.objects.filter(snapshot=snap, cadre_id__in=moved)
             orgs = set(old_facts.values_list("org_id", flat=True).distinct())   # where they were counted …
             old_facts.delete()
-            for chunk in _chunks(sorted(scope)):
-                _write(snap, plan, snap.as_of, Cadre.objects.filter(pk__in=chunk))
-            orgs |= set(Cadre.objects.filter(pk__in=scope).values_list("org_id", flat=True).distinct())   # … and are
+            if len(in_scope) <= IN_MEMORY:
+                # a write's few cadres: their rows are read once for every snapshot, and evaluated from them
+                loaded = loaded if loaded is not None else InMemory.load(in_scope)
+                _write(snap, plan, snap.as_of, loaded.only(scope))
+                orgs |= {p.org_id for p in loaded.only(scope).people().values()}   # … and are counted now
+            else:
+                for chunk in _chunks(sorted(scope)):
+                    _write(snap, plan, snap.as_of, Cadre.objects.filter(pk__in=chunk))
+                orgs |= set(Cadre.objects.filter(pk__in=scope).values_list("org_id", flat=True).distinct())
             _sum_orgs(snap, orgs)
         if not _building().exists():
             VerdictDirty.objects.filter(cadre_id__in=ids).delete()
