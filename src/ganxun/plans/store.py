@@ -164,11 +164,14 @@ _COLUMNS = ("snapshot_id", "cadre_id", "indicator", "verdict", "progress", "wind
             "required", "actual", "gap", "evidence")
 
 
+_to_json = json.JSONEncoder(ensure_ascii=False).encode   # one encoder for every row (``json.dumps`` builds one a call)
+
+
 def _row(snapshot_id: int, cadre_id: int, v: Verdict) -> tuple:
     """A verdict as the store's row, its JSON already text (written as plain rows: ``records.bulk.insert_rows``)."""
     f = _fields(v)
     return (snapshot_id, cadre_id, v.indicator, f["verdict"], f["progress"], f["window_start"], f["window_end"],
-            *(json.dumps(f[k], ensure_ascii=False) for k in ("required", "actual", "gap", "evidence")))
+            *(_to_json(f[k]) for k in ("required", "actual", "gap", "evidence")))
 
 
 _FACT_COLUMNS = ("snapshot_id", "cadre_id", "org_id", "facts")
@@ -181,7 +184,7 @@ def _write(snapshot: VerdictSnapshot, plan: Plan, as_of: date, cadres: QuerySet[
     verdicts, pks = _evaluate(plan, as_of, cadres)
     rows = [_row(snapshot.pk, pks[v.subject], v) for v in verdicts]
     insert_rows(StoredVerdict, _COLUMNS, rows, count=len(rows))
-    facts = [(snapshot.pk, pk, org_id, json.dumps({k: _jsonable(v) for k, v in found.items()}))
+    facts = [(snapshot.pk, pk, org_id, _to_json({k: _jsonable(v) for k, v in found.items()}))
              for pk, (org_id, found) in cadre_facts(plan, as_of, cadres, verdicts).items()]
     insert_rows(StoredFact, _FACT_COLUMNS, facts, count=len(facts))
     return len(rows)
