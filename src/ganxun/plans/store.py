@@ -378,7 +378,7 @@ def stored_cadre_verdicts(plan: Plan, as_of: date, cadres: QuerySet[Cadre], *, c
                                source=ind.source, subject_name=name))
     live_ids = list(marked.values_list("cadre_id", flat=True))
     if live_ids:
-        results += evaluate_cadre_verdicts(plan, as_of, Cadre.objects.filter(pk__in=live_ids),
+        results += evaluate_cadre_verdicts(plan, as_of, _live(Cadre.objects.filter(pk__in=live_ids), len(live_ids)),
                                            codes=list(by_code), with_evidence=with_evidence)
     if include_not_applicable:
         judged = {(v.subject, v.indicator) for v in results}
@@ -550,11 +550,16 @@ def _take_in_marked(snap: VerdictSnapshot, plan: Plan, as_of: date, root_path: s
     for path, facts in (StoredFact.objects.filter(snapshot=snap, cadre_id__in=marked, org__path__startswith=root_path)
                         .values_list("org__path", "facts")):
         add_facts(sums.setdefault(group(path), {}), _facts_of(facts), -1)
-    now = cadres.filter(pk__in=marked)
+    now = _live(cadres.filter(pk__in=marked), len(marked))
     verdicts = evaluate_cadre_verdicts(plan, as_of, now, with_evidence=False)
-    paths = dict(now.values_list("pk", "org__path"))
+    paths = {pk: p.path for pk, p in now.people().items()}
     for pk, (_, found) in cadre_facts(plan, as_of, now, verdicts).items():
         add_facts(sums.setdefault(group(paths[pk]), {}), found)
+
+
+def _live(cadres: QuerySet[Cadre], size: int) -> CadreSet:
+    """Marked cadres to evaluate live: read into memory when few (``size``, at most), else by queries."""
+    return InMemory.load(cadres.values_list("pk", flat=True)) if size <= IN_MEMORY else cadre_set(cadres)
 
 
 # ---- an org report (the org compliance API, ``ganxun compliance --subject orgs``) ---------------------------
