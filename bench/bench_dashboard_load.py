@@ -80,15 +80,15 @@ def while_writing(browsers: list[Client], seconds: float, rate: float) -> dict:
     """The users as in ``hammer`` while records are written through ``record_append`` (a ledger write, taken into
     the store after its commit) ``rate`` times a second: the page cannot be kept across a write and is worked out
     again from the store. The records are removed afterwards."""
+    from django.db import transaction
+
     from ganxun.accounts.models import User
     from ganxun.cadres.models import Cadre
+    from ganxun.core.changes import cadres_changed
     from ganxun.plans import store
     from ganxun.records.models import LearningRecord
     from ganxun.records.services import record_append
     from ganxun.records.totals import rebuild_totals
-    from django.db import transaction
-
-    from ganxun.core.changes import cadres_changed
 
     admin = User.objects.get(username="sheng_zzb")
     people = list(Cadre.objects.order_by("?").values_list("person_code", "pk")[:int(seconds * rate) + 10])

@@ -30,15 +30,15 @@ TITLE = "基准测试：结论库写入"
 
 
 def writes(n: int, plan, as_of: date, day: date | None = None) -> dict:
+    from django.db import transaction
+
     from ganxun.accounts.models import User
     from ganxun.cadres.models import Cadre
+    from ganxun.core.changes import cadres_changed
     from ganxun.plans import store
     from ganxun.records.models import LearningRecord
     from ganxun.records.services import record_append
     from ganxun.records.totals import rebuild_totals
-    from django.db import transaction
-
-    from ganxun.core.changes import cadres_changed
 
     admin = User.objects.filter(username="sheng_zzb").first() or User.objects.filter(is_superuser=True).first()
     people = list(Cadre.objects.order_by("?").values_list("person_code", "pk")[:n])

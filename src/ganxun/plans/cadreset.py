@@ -28,6 +28,7 @@ from ganxun.plans.fetch import applies_q, hired_q, window_tallies
 from ganxun.plans.rules import Who
 from ganxun.plans.spec import INSTITUTION_FILTERS, Counts
 from ganxun.records.models import EntryKind, LearningRecord, RecordStatus
+from ganxun.records.totals import record_step
 
 PERSON_FIELDS = ("person_code", "name", "org_id", "org__path", "hired_on")
 WHO_FIELDS = ("tier", "is_leader", "local_team", "is_young_talent", "is_branch_secretary", "is_team_member")
@@ -94,7 +95,7 @@ class Entry:
     institution_kind: str
     institution_recognised: bool
     is_system_training: bool
-    step: int          # what it adds to a count of records: +1 an entry, -1 a reversal, 0 no credit (``fetch.STEP``)
+    step: int          # what it adds to a count of records (``records.totals.record_step``, ``fetch.STEP``)
     counted: bool      # an entry that counts now (``records.selectors.counted_entries``)
 
 
@@ -140,12 +141,10 @@ class InMemory:
         ledger: dict[int, list[Entry]] = defaultdict(list)
         for (cadre_id, pk, ext, end, days, hours, credit_days, source, category, inst_kind, recognised, system,
              kind, status, completed, _) in rows:
-            credit = hours != 0 or credit_days != 0
-            step = (1 if kind == EntryKind.ENTRY else -1) if credit else 0
             counted = (kind == EntryKind.ENTRY and status == RecordStatus.APPROVED and completed
                        and pk not in reversed_)
             ledger[cadre_id].append(Entry(pk, ext, end, days, hours, credit_days, source, category, inst_kind,
-                                          recognised, system, step, counted))
+                                          recognised, system, record_step(kind, hours, credit_days), counted))
         return cls(people, dict(ledger))
 
     @property

@@ -18,8 +18,8 @@ from ganxun.cadres.selectors import access_cadre, cadres_visible_to
 from ganxun.core.errors import NotFound
 from ganxun.orgs.models import Org
 from ganxun.orgs.selectors import access_org, orgs_visible_to, root_org_of, scope_of
-from ganxun.plans.engine import MET, NOT_APPLICABLE, Share, Span, Tally, Verdict, span_for
 from ganxun.plans.cadreset import CadreSet, cadre_set, judged
+from ganxun.plans.engine import MET, NOT_APPLICABLE, Share, Span, Tally, Verdict, span_for
 from ganxun.plans.fetch import window_tallies
 from ganxun.plans.rules import Who
 from ganxun.plans.spec import Counts, Indicator, Plan

@@ -309,8 +309,9 @@ def refresh_marked(cadre_ids: list[int] | None = None) -> int:
             if len(in_scope) <= IN_MEMORY:
                 # a write's few cadres: their rows are read once for every snapshot, and evaluated from them
                 loaded = loaded if loaded is not None else InMemory.load(in_scope)
-                _write(snap, plan, snap.as_of, loaded.only(scope))
-                orgs |= {p.org_id for p in loaded.only(scope).people().values()}   # … and are counted now
+                these = loaded.only(scope)
+                _write(snap, plan, snap.as_of, these)
+                orgs |= {p.org_id for p in these.people().values()}   # … and are counted now
             else:
                 for chunk in _chunks(sorted(scope)):
                     _write(snap, plan, snap.as_of, Cadre.objects.filter(pk__in=chunk))

@@ -32,10 +32,14 @@ def _key(record: LearningRecord) -> tuple:
 _ENTRY = EntryKind.ENTRY.value
 
 
+def record_step(kind: str, credit_hours, credit_days) -> int:
+    """What a ledger row adds to a count of records: +1 an entry, -1 a reversal, 0 a row without credit."""
+    return (1 if kind == _ENTRY else -1) if credit_hours != 0 or credit_days != 0 else 0
+
+
 def _delta(record: LearningRecord) -> tuple[Decimal, int, int]:
-    counting = record.credit_hours != 0 or record.credit_days != 0
-    step = (1 if record.kind == _ENTRY else -1) if counting else 0
-    return Decimal(record.credit_hours), int(record.credit_days), step
+    return (Decimal(record.credit_hours), int(record.credit_days),
+            record_step(record.kind, record.credit_hours, record.credit_days))
 
 
 def apply_entries(records: Iterable[LearningRecord]) -> None:
