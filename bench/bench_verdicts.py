@@ -6,7 +6,9 @@
 
 What is timed (plan henan-2019-2022 at 2022-12-31 unless given):
 - the bare pass: ``SELECT cadre_id, SUM(credit_hours) … GROUP BY cadre_id`` over the whole ledger (the limit);
-- ``verdicts rebuild`` of one snapshot (every cadre), and its ratio to the bare pass;
+- ``verdicts rebuild`` of one snapshot (every cadre), and its ratio to the bare pass: in this process (one chunk
+  after another), then as a user runs it, ``ganxun verdicts rebuild --plan P --as-of D --jobs N`` as a command
+  (``--jobs`` 1 and the command's default, one process per core), each beside a bare pass of its own;
 - ``verdicts check`` of 200 random cadres;
 - one new record through ``record_append`` → its cadre re-evaluated in every current snapshot after the commit
   (``--writes`` samples; p50/p95 of the after-commit step, and of the whole write);
@@ -70,17 +72,49 @@ def writes(n: int, plan, as_of: date, day: date | None = None) -> dict:
     return {"after_commit": percentiles(after), "whole_write": percentiles(whole)}
 
 
+def cli_rebuilds(url: str, plan, as_of: date, jobs: list[str]) -> dict:
+    """``ganxun verdicts rebuild`` of one snapshot through the command line, for each ``--jobs`` value ("auto": the
+    command's default), each beside a bare pass just before it."""
+    import os
+    import subprocess
+
+    from django.db import connections
+
+    from common import DATA, ROOT
+
+    ganxun = str(Path(sys.executable).parent / "ganxun")
+    env = {**os.environ, "GANXUN_DATABASE_URL": url, "GANXUN_VAR_DIR": str(DATA), "GANXUN_MODE": "demo"}
+    found = {}
+    for jobs in jobs:
+        bare = min(bare_pass() for _ in range(2))
+        connections.close_all()
+        command = [ganxun, "verdicts", "rebuild", "--plan", plan.id, "--as-of", str(as_of)]
+        command += [] if jobs == "auto" else ["--jobs", jobs]
+        started = time.perf_counter()
+        done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+        took = time.perf_counter() - started
+        if done.returncode != 0:
+            raise SystemExit(f"{' '.join(command)} 失败：{done.stderr[-1000:]}")
+        found[f"jobs={jobs}"] = {"seconds": round(took, 2), "bare_pass_s": round(bare, 3), "to_bare": round(took / bare, 1)}
+        print(f"  {'ganxun verdicts rebuild --jobs ' + jobs:58s} {took:9.2f} s  ({took / bare:.1f}× a bare pass of "
+              f"{bare:.2f} s)")
+    return found
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("target", choices=TARGETS)
     parser.add_argument("--plan", default="henan-2019-2022")
     parser.add_argument("--as-of", default="2022-12-31")
+    parser.add_argument("--jobs", default="1,auto",
+                        help="the command's --jobs values to time, comma-separated (auto: its default); empty: none")
     parser.add_argument("--writes", type=int, default=20, help="single records written (after-commit latency)")
     parser.add_argument("--all-dates", action="store_true",
                         help="also keep the plan's other reporting dates in the store, as the nightly rebuild does, and "
                              "write records of today and of the plan's first year: a record re-evaluates the snapshots "
                              "of its day and later")
     opts = parser.parse_args()
+    opts.jobs = [j for j in opts.jobs.split(",") if j]
     with database(opts.target) as url:
         setup_django(url)
         from django.db import connection
@@ -102,6 +136,7 @@ def main() -> int:
             live = compliance_dashboard(admin, plan, as_of)
         with timer("verdicts rebuild, one snapshot"):
             [result] = rebuild(plan_id=plan.id, dates=[as_of])
+        command = cli_rebuilds(url, plan, as_of, opts.jobs)
         with timer("dashboard, from the store"):
             stored = compliance_dashboard(admin, plan, as_of)
         assert stored.total.cells.keys() == live.total.cells.keys()
@@ -126,7 +161,8 @@ def main() -> int:
                       f"{found['after_commit']['p50_ms']} ms, p95 {found['after_commit']['p95_ms']} ms")
         figures = {"bare_pass_s": round(bare, 3), **timer.figures, "rows": result.rows, "cadres": result.cadres,
                    "rebuild_to_bare": round(timer.figures["verdicts rebuild, one snapshot"] / bare, 1),
-                   "snapshots": VerdictSnapshot.objects.filter(state="current").count(), **write}
+                   "snapshots": VerdictSnapshot.objects.filter(state="current").count(), **write,
+                   "rebuild_command": command}
         print(f"  rebuild ÷ bare pass: {figures['rebuild_to_bare']}×; {result.rows} verdicts of {result.cadres} cadres")
         save("verdicts", opts.target, figures)
         import json

@@ -419,6 +419,50 @@ def test_kill_9_of_a_verdict_rebuild_leaves_the_store_consistent_and_a_rerun_suc
     _rebuilt_again(cluster, ready)
 
 
+PARALLEL_REBUILD = """
+import django
+django.setup()
+from django.core.management import call_command
+from ganxun.plans import store
+store.CHUNK = 2   # the seeded world in several chunks, so that it is written by other processes
+call_command("verdicts", "rebuild", "--jobs", "2")
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_kill_9_of_a_rebuild_in_several_processes_takes_its_processes_with_it(cluster):
+    """Only the command is killed, not its process group: the processes it forked die with it, as they would
+    under a supervisor that kills the one pid it knows, and the old snapshots serve on."""
+    ready = _current_snapshots(cluster)
+    forked = []
+
+    def start():
+        return subprocess.Popen([sys.executable, "-c", PARALLEL_REBUILD], env=cluster.env(), cwd=cluster.tmp,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+    def kill(process):
+        forked.extend(children(process.pid))
+        assert forked, "the rebuild forked its processes"
+        os.kill(process.pid, signal.SIGKILL)
+
+    rebuild_cut_off(cluster, start, kill)
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in forked) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    outlived = [pid for pid in forked if _alive(pid)]
+    for pid in outlived:   # not left behind when the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert not outlived, "a forked rebuild process outlived the command"
+    assert _current_snapshots(cluster) == ready
+    cluster.assert_clean()
+
+
 def test_kill_9_of_postgresql_during_a_verdict_rebuild_leaves_the_store_consistent_and_a_rerun_succeeds(cluster):
     ready = _current_snapshots(cluster)
     backends = []

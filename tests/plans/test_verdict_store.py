@@ -140,6 +140,8 @@ def test_verdicts_commands_refuse_bad_input(world, capsys):
     assert "规划 no-such-plan 不存在" in capsys.readouterr().err
     assert main(["verdicts", "rebuild", "--plan", PLAN, "--as-of", "2022-13-01"]) == 2
     assert "--as-of 应为 YYYY-MM-DD" in capsys.readouterr().err
+    assert main(["verdicts", "rebuild", "--plan", PLAN, "--jobs", "0"]) == 2
+    assert "--jobs 应为正整数" in capsys.readouterr().err
     assert not VerdictSnapshot.objects.exists()
 
 

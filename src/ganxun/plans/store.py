@@ -19,15 +19,21 @@ reported, and ``ganxun verdicts check`` exits 1 on it.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import json
+import os
 import random
-from decimal import Decimal
+import signal
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
+from multiprocessing import get_context
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Count, F, Max, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -105,20 +111,31 @@ def _ranges(ids: list[int]) -> Iterable[tuple[int, int]]:
 
 
 def rebuild(*, plan_id: str | None = None, today: date | None = None, dates: list[date] | None = None,
-            progress: Callable[[str], None] | None = None) -> list[RebuildResult]:
-    """Evaluate each published plan (or ``plan_id``) at its reporting dates (or ``dates``) into new snapshots."""
+            progress: Callable[[str], None] | None = None, jobs: int = 1) -> list[RebuildResult]:
+    """Evaluate each published plan (or ``plan_id``) at its reporting dates (or ``dates``) into new snapshots.
+
+    ``jobs`` > 1: each snapshot's chunks are evaluated by that many processes at once (``_parallel``), on
+    PostgreSQL and outside a transaction; elsewhere in this process, one chunk after another."""
     today = today or timezone.localdate()
     # what a dead rebuild left (one still running elsewhere — the nightly one beside a publication's — is left be)
     VerdictSnapshot.objects.exclude(state=SnapshotState.CURRENT).exclude(pk__in=_building()).delete()
     results = []
     for plan in _plans(plan_id):
         for as_of in dates or reporting_dates(plan, today):
-            results.append(_rebuild_one(plan, as_of))
+            results.append(_rebuild_one(plan, as_of, jobs))
             if progress:
                 r = results[-1]
                 progress(f"{plan.id} 第 {plan.version} 版 {as_of}：{r.cadres} 名干部，{r.rows} 条结论")
     refresh_marked()   # the writes made while it ran
     return results
+
+
+def default_jobs() -> int:
+    """The processes a rebuild from the command line uses: one per core, at most eight (past that, the database's
+    own cores are the limit), one where the chunks cannot run apart (SQLite: one writer at a time)."""
+    if connection.vendor != "postgresql":
+        return 1
+    return max(1, min(8, os.cpu_count() or 1))
 
 
 BUILDING_HOURS = 12   # a snapshot still "building" after this long was left by a rebuild that died
@@ -130,15 +147,16 @@ def _building() -> QuerySet[VerdictSnapshot]:
     return VerdictSnapshot.objects.filter(state=SnapshotState.BUILDING, started_at__gte=since).values("pk")
 
 
-def _rebuild_one(plan: Plan, as_of: date) -> RebuildResult:
+def _rebuild_one(plan: Plan, as_of: date, jobs: int = 1) -> RebuildResult:
     snapshot = VerdictSnapshot.objects.create(plan_id=plan.id, plan_version=plan.version, as_of=as_of)
     try:
         scope = compliance_scope(UNSCOPED_OPERATOR)
         ids = list(scope.order_by("pk").values_list("pk", flat=True))
-        rows = 0
-        for lo, hi in _ranges(ids):
-            with transaction.atomic():
-                rows += _write(snapshot, plan, as_of, scope.filter(pk__gte=lo, pk__lte=hi))
+        ranges = list(_ranges(ids))
+        if jobs > 1 and len(ranges) > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
+            rows = _parallel(snapshot, plan, as_of, ranges, jobs)
+        else:
+            rows = sum(_write_range(snapshot, plan, as_of, lo, hi) for lo, hi in ranges)
         with transaction.atomic():
             _sum_orgs(snapshot)
             VerdictSnapshot.objects.filter(plan_id=plan.id, plan_version=plan.version, as_of=as_of,
@@ -147,11 +165,62 @@ def _rebuild_one(plan: Plan, as_of: date) -> RebuildResult:
                 state=SnapshotState.CURRENT, cadres=len(ids), rows=rows, finished_at=timezone.now())
             # the planner has never seen the new snapshot's id: until it has, it takes the snapshot for a handful of
             # rows and reads one cadre's verdicts by scanning the whole snapshot (4 ms instead of 0.1 ms per query)
-            analyze_after_commit(rows, StoredVerdict, StoredFact, StoredOrgFact, threshold=0)
+            analyze_after_commit(rows, (StoredVerdict, ("snapshot", "cadre", "indicator", "verdict")),
+                                 (StoredFact, ("snapshot", "cadre", "org")), (StoredOrgFact, ("snapshot", "org", "key")),
+                                 threshold=0)
     except BaseException:
         VerdictSnapshot.objects.filter(pk=snapshot.pk).update(state=SnapshotState.FAILED)
         raise
     return RebuildResult(plan.id, plan.version, as_of, len(ids), rows)
+
+
+def _write_range(snapshot: VerdictSnapshot, plan: Plan, as_of: date, lo: int, hi: int) -> int:
+    """The cadres with ids ``lo``…``hi`` evaluated and written into ``snapshot``, in a transaction of their own."""
+    with transaction.atomic():
+        return _write(snapshot, plan, as_of, compliance_scope(UNSCOPED_OPERATOR).filter(pk__gte=lo, pk__lte=hi))
+
+
+_JOB: tuple | None = None   # (snapshot, plan, as_of): what the processes of a parallel rebuild inherit at the fork
+
+
+def _parallel(snapshot: VerdictSnapshot, plan: Plan, as_of: date, ranges: list[tuple[int, int]], jobs: int) -> int:
+    """The chunks written by ``jobs`` forked processes, each with its own connection and each chunk in its own
+    transaction, as the serial rebuild writes them. The first failure (a chunk's error, a process killed) stops
+    the rest and is raised here, where the snapshot is marked failed; a process dies with the rebuild that started
+    it (``_die_with_parent``), so a killed command leaves nothing running."""
+    global _JOB
+    _JOB = (snapshot, plan, as_of)
+    connections.close_all()   # a forked process must not share this process's socket to the database
+    try:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(ranges)), mp_context=get_context("fork"),
+                                 initializer=_die_with_parent) as pool:
+            futures = [pool.submit(_write_chunk, lo, hi) for lo, hi in ranges]
+            try:
+                return sum(f.result() for f in futures)
+            except BaseException:
+                for f in futures:
+                    f.cancel()
+                raise
+    finally:
+        _JOB = None
+
+
+def _write_chunk(lo: int, hi: int) -> int:
+    snapshot, plan, as_of = _JOB
+    try:
+        return _write_range(snapshot, plan, as_of, lo, hi)
+    finally:
+        connections.close_all()
+
+
+def _die_with_parent() -> None:
+    """In a rebuild's process: be killed when the process that forked it dies (Linux ``PR_SET_PDEATHSIG``)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):   # not Linux: the pool's own end-of-input check stops it
+        pass
+    connections.close_all()
 
 
 def _evaluate(plan: Plan, as_of: date, cadres: QuerySet[Cadre] | CadreSet) -> tuple[list[Verdict], dict[str, int]]:

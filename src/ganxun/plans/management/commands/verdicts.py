@@ -19,6 +19,8 @@ class Command(GanxunCommand):
         rebuild.add_argument("--plan", default=None, help="只重算该规划（默认全部已发布的规划）")
         rebuild.add_argument("--as-of", dest="as_of", action="append", default=None,
                              help="评估日期 YYYY-MM-DD（可重复；默认各年度末、规划期末和今天）")
+        rebuild.add_argument("--jobs", type=int, default=None,
+                             help="同时计算的进程数（默认每个 CPU 核一个、最多 8 个；SQLite 上总是 1 个）")
         check = sub.add_parser("check", help="抽样重新计算并与结论库比对")
         check.add_argument("--plan", default=None, help="只检查该规划")
         check.add_argument("--sample", type=int, default=200, help="随机抽取的干部数（默认 200）")
@@ -30,11 +32,16 @@ class Command(GanxunCommand):
         getattr(self, f"_{opts['action']}")(opts)
 
     def _rebuild(self, opts):
-        from ganxun.plans.store import rebuild
+        from ganxun.plans.store import default_jobs, rebuild
 
         dates = [parse_day("--as-of", d) for d in opts["as_of"]] if opts["as_of"] else None
+        jobs = opts["jobs"] if opts["jobs"] is not None else default_jobs()
+        if jobs < 1:
+            from ganxun.core.errors import DomainError
+
+            raise DomainError("--jobs 应为正整数（同时计算的进程数）", code="invalid")
         began = time.perf_counter()
-        results = rebuild(plan_id=opts["plan"], dates=dates, progress=lambda line: self.stderr.write(line))
+        results = rebuild(plan_id=opts["plan"], dates=dates, progress=lambda line: self.stderr.write(line), jobs=jobs)
         rows = sum(r.rows for r in results)
         self.stdout.write(f"已重算 {len(results)} 个快照，共 {rows} 条结论，用时 {time.perf_counter() - began:.1f} 秒")
 
