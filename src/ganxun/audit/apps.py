@@ -6,8 +6,6 @@ class AuditConfig(AppConfig):
     verbose_name = "审计"
 
     def ready(self):
-        from django.utils.module_loading import autodiscover_modules
-
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
@@ -17,6 +15,4 @@ class AuditConfig(AppConfig):
 
         connection_created.connect(register_sqlite_function, dispatch_uid="ganxun_audit_permit")
         post_migrate.connect(reinstall_after_migrate, sender=self, dispatch_uid="ganxun_audit_triggers")
-
-        # each app's presentation.py says how its audit rows read (ganxun.audit.presentation)
-        autodiscover_modules("presentation")
+        # each app's presentation.py (how its audit rows read) is read when first needed (ganxun.core.discovery)

@@ -13,9 +13,12 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from ganxun.core.discovery import discovery
+
 _labels: dict[str, dict[str, str]] = {}
 _values: dict[str, dict[str, Callable]] = {}
 _lines: dict[str, Callable[[dict], tuple[list[str], list[str]]]] = {}
+_discover = discovery("presentation")   # each app says how its rows read there (``core.discovery``)
 SUMMARIES = {"imported": "导入", "exported": "导出"}
 
 
@@ -54,6 +57,7 @@ def shown(value) -> str:
 
 
 def _value(subject_type: str, field: str, value) -> str:
+    _discover()
     fn = _values.get(subject_type, {}).get(field)
     if fn is not None and value not in (None, ""):
         try:
@@ -64,6 +68,7 @@ def _value(subject_type: str, field: str, value) -> str:
 
 
 def label_of(subject_type: str, field: str) -> str:
+    _discover()
     return _labels.get(subject_type, {}).get(field, field)
 
 
@@ -81,6 +86,7 @@ def changes(event, *, hide: frozenset = frozenset()) -> list[Change]:
 
 def lines(event, *, hide: frozenset = frozenset()) -> tuple[list[str], list[str]]:
     """``(before, after)`` lines of one row, as the 变更历史 tab and 操作日志 show them (less the fields in ``hide``)."""
+    _discover()
     extra = event.extra or {}
     fn = _lines.get(event.event_type)
     if fn is not None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ganxun.core.discovery import discovery
+
 # Every KIND the interface names (interfaces.md), with its label: a kind no app registers yet is refused
 # with a message that names the ones that work.
 CONTRACT_KINDS = {
@@ -55,6 +57,7 @@ class ExportKind:
 
 _imports: dict[str, ImportKind] = {}
 _exports: dict[str, ExportKind] = {}
+_discover = discovery("importers", "exporters")   # each app registers its kinds there (``core.discovery``)
 
 
 def register_import(kind: ImportKind) -> ImportKind:
@@ -68,22 +71,27 @@ def register_export(kind: ExportKind) -> ExportKind:
 
 
 def import_kinds() -> list[ImportKind]:
+    _discover()
     return sorted(_imports.values(), key=lambda k: (k.order, k.key))
 
 
 def export_kinds() -> list[ExportKind]:
+    _discover()
     return sorted(_exports.values(), key=lambda k: (k.order, k.key))
 
 
 def import_kind(key: str) -> ImportKind | None:
+    _discover()
     return _imports.get(key)
 
 
 def export_kind(key: str) -> ExportKind | None:
+    _discover()
     return _exports.get(key)
 
 
 def kind_label(key: str) -> str:
+    _discover()
     kind = _imports.get(key) or _exports.get(key)
     return kind.label if kind else CONTRACT_KINDS.get(key, key)
 

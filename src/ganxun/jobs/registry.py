@@ -8,6 +8,8 @@ where its page is (the import page shows its own jobs) and what it is called in 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ganxun.core.discovery import discovery
+
 
 @dataclass
 class JobOutcome:
@@ -34,6 +36,7 @@ class JobKind:
 
 
 _kinds: dict[str, JobKind] = {}
+_discover = discovery("background")   # each app registers the kinds it runs there (``core.discovery``)
 
 
 def register_job_kind(kind: JobKind) -> JobKind:
@@ -42,4 +45,5 @@ def register_job_kind(kind: JobKind) -> JobKind:
 
 
 def job_kind(key: str) -> JobKind | None:
+    _discover()
     return _kinds.get(key)

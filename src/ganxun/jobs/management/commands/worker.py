@@ -17,6 +17,9 @@ class Command(DbWorker):
         parser.set_defaults(reload=False, startup_delay=False, verbosity=0)
 
     def handle(self, *args, **options):
+        from ganxun.core.discovery import discover_all
+
+        discover_all()   # the job kinds and what they import, once, before the first job (core.discovery)
         interrupted = jobs_mark_interrupted()
         if interrupted:
             self.stderr.write(f"已将 {interrupted} 个中断的后台任务标记为“已中断”")
