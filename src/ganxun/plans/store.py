@@ -198,8 +198,7 @@ def _parallel(snapshot: VerdictSnapshot, plan: Plan, as_of: date, ranges: list[t
             try:
                 return sum(f.result() for f in futures)
             except BaseException:
-                for f in futures:
-                    f.cancel()
+                pool.shutdown(cancel_futures=True)   # the chunks not started yet are not written
                 raise
     finally:
         _JOB = None
@@ -218,7 +217,7 @@ def _die_with_parent() -> None:
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         libc.prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):   # not Linux: the pool's own end-of-input check stops it
+    except (OSError, AttributeError):   # not Linux (deployments are): a killed command's children are not stopped
         pass
     connections.close_all()
 
