@@ -76,10 +76,10 @@ def hammer(browsers: list[Client], seconds: float, marker: str) -> dict:
 WRITE_TITLE = "基准测试：看板负载期间写入"
 
 
-def while_writing(browsers: list[Client], seconds: float, rate: float) -> dict:
-    """The users as in ``hammer`` while records are written through ``record_append`` (a ledger write, taken into
-    the store after its commit) ``rate`` times a second: the page cannot be kept across a write and is worked out
-    again from the store. The records are removed afterwards."""
+def while_writing(measure, seconds: float, rate: float) -> dict:
+    """``measure()`` (the users as in ``hammer``, or wrk) while records are written through ``record_append`` (a
+    ledger write, taken into the store after its commit) ``rate`` times a second: the page cannot be kept across a
+    write and is worked out again from the store. The records are removed afterwards."""
     from django.db import transaction
 
     from ganxun.accounts.models import User
@@ -109,7 +109,7 @@ def while_writing(browsers: list[Client], seconds: float, rate: float) -> dict:
     writer = threading.Thread(target=write)
     writer.start()
     try:
-        figures = hammer(browsers, seconds, "干部指标结论取自达标结论库")
+        figures = measure()
     finally:
         done.set()
         writer.join()
@@ -198,9 +198,15 @@ def main() -> int:
             print(f"  结论库：{stored}")
             figures = {"users": opts.users, "bare_pass_s": round(bare, 3), "alone": alone, "stored": stored}
             if opts.writes_per_second:
-                busy = while_writing(browsers, opts.seconds, opts.writes_per_second)
+                busy = while_writing(lambda: hammer(browsers, opts.seconds, "干部指标结论取自达标结论库"),
+                                     opts.seconds, opts.writes_per_second)
                 print(f"  结论库，同时每秒写入 {opts.writes_per_second:g} 条学习记录：{busy}")
                 figures["stored_while_writing"] = busy
+                if shutil.which("wrk"):   # the requests from another process: no thread here waits on the writer's
+                    busy = while_writing(lambda: wrk(browsers, port, opts.seconds), opts.seconds,
+                                         opts.writes_per_second)
+                    print(f"  结论库，wrk 发出请求，同时每秒写入 {opts.writes_per_second:g} 条：{busy}")
+                    figures["stored_wrk_while_writing"] = busy
             if shutil.which("wrk"):
                 by_wrk = wrk(browsers, port, opts.seconds)
                 print(f"  结论库，wrk 发出请求（{opts.users} 个连接，每个用户一个会话）：{by_wrk}")

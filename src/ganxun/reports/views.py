@@ -8,6 +8,7 @@ import hashlib
 from pathlib import Path
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.core.cache import cache
@@ -24,7 +25,7 @@ from ganxun.plans.engine import VERDICT_LABELS, span_for
 from ganxun.plans.output import amount
 from ganxun.core.dates import parse_day
 from ganxun.core.errors import NotFound
-from ganxun.core.dbrouting import change_mark, reads_from_replica
+from ganxun.core.dbrouting import change_mark, reads_from_replica, wrote_recently
 from ganxun.core.kept import kept_once
 from ganxun.core.roles import role_of
 from ganxun.orgs.selectors import root_org_of, scope_of
@@ -210,12 +211,12 @@ def _dashboard_page(request, root_name, content):
     return render(request, "reports/dashboard.html", {"root_name": root_name, "content": mark_safe(content)})
 
 
-def _marked_key(request, mark: str) -> str:
-    """Where a page worked out at the database's ``mark`` is kept: everything else it rests on is what the asker may
-    see (their role and scope, as the boards are kept), what they ask, and today (the default date, the windows
-    still open)."""
+def _marked_key(request, mark: str | None) -> str:
+    """Where a page worked out at the database's ``mark`` is kept (with ``None``: the latest of them): everything
+    else it rests on is what the asker may see (their role and scope, as the boards are kept), what they ask, and
+    today (the default date, the windows still open)."""
     user = request.user
-    return "ganxun:dashboard-marked:" + hashlib.sha256(repr((
+    return ("ganxun:dashboard-marked:" if mark else "ganxun:dashboard-latest:") + hashlib.sha256(repr((
         _TEMPLATES, mark, role_of(user), scope_of(user).key, sorted(request.GET.lists()),
         timezone.localdate().isoformat(),
     )).encode()).hexdigest()
@@ -229,13 +230,20 @@ def dashboard(request):
     and sends the kept content, so that a city's page costs a few reads whatever its size.
 
     On PostgreSQL the page is also kept under the database's ``change_mark``: while nothing has been committed
-    since, the same request gets the same page with one read."""
+    since, the same request gets the same page with one read. After a commit the first to ask works the page out;
+    the others asking the same meanwhile get the page of the state before, when it is at most
+    ``GANXUN_REPLICA_MAX_LAG_SECONDS`` old (what a reader who has not written accepts from a replica too), or wait
+    for it; and within ``GANXUN_SHARED_PAGE_SECONDS`` of the latest page's reading nobody works it out again, so
+    that under a stream of writes the page is worked out about once a second, one at a time, not once per write.
+    A browser that has just written (``wrote_recently``) gets the page of the state after its write."""
     mark = change_mark() if request.GET.get("refresh") != "1" else None
     if mark is None:
         return _dashboard(request, None)
-    # the first to miss works the page out, the others asking the same (after the same write) wait for it
+    own = wrote_recently(request)
     found = kept_once(_marked_key(request, mark), lambda: _dashboard(request, mark), STORED_BOARD_SECONDS,
-                      keep=lambda found: not isinstance(found, HttpResponse))
+                      keep=lambda found: not isinstance(found, HttpResponse), latest=_marked_key(request, None),
+                      fresh_seconds=0.0 if own else settings.GANXUN_SHARED_PAGE_SECONDS,
+                      stale_seconds=0.0 if own else settings.GANXUN_REPLICA_MAX_LAG_SECONDS)
     return found if isinstance(found, HttpResponse) else _dashboard_page(request, *found)
 
 
