@@ -16,6 +16,7 @@ Everything that differs between deployments comes from environment variables:
   0600 file (default ``VAR_DIR/data-keys.json``, made by the first ``ganxun migrate``); see ``core.crypto``.
 """
 
+import importlib.util
 import ipaddress
 from datetime import timedelta
 from pathlib import Path
@@ -53,7 +54,6 @@ INSTALLED_APPS = [
     "treebeard",
     "axes",
     "django_htmx",
-    "ninja",
     "django_tasks",
     "django_tasks_db",
     "django_otp",
@@ -111,10 +111,16 @@ MIDDLEWARE = [
 ROOT_URLCONF = "ganxun.urls"
 WSGI_APPLICATION = "ganxun.wsgi.application"
 
+# django-ninja is not an installed app: importing it (and pydantic) costs every command and the worker 0.2 s at
+# start, and only the API needs it. Its API docs page and the files that page loads (Swagger UI) are found here
+# instead, without importing it, and ganxun.api.main renders that page itself (ninja renders its CDN page unless
+# "ninja" is in INSTALLED_APPS; an intranet cannot reach a CDN).
+_NINJA = Path(importlib.util.find_spec("ninja").submodule_search_locations[0])
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [_NINJA / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -246,6 +252,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [_NINJA / "static"]
 # Production collects static files under var/; the demo and tests serve them from the package.
 STATIC_ROOT = Path(env_str("GANXUN_STATIC_ROOT", str(VAR_DIR / "static"))) if PRODUCTION else None
 STORAGES = {

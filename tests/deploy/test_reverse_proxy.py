@@ -27,6 +27,11 @@ def test_the_pages_static_files_come_through_the_proxy(deployment):
 
     assert stylesheet.status == 200
     assert stylesheet.header("Content-Type").startswith("text/css") and ".btn" in stylesheet.body
+    # the API docs' Swagger UI too, shipped in django-ninja (which is not an installed app)
+    docs = deployment.user().get("/api/v1/docs")
+    assert docs.status == 200 and "/static/ninja/swagger-ui-bundle.js" in docs.body and "//cdn" not in docs.body
+    script = deployment.user().get("/static/ninja/swagger-ui-bundle.js")
+    assert script.status == 200 and "SwaggerUIBundle" in script.body
 
 
 def test_plain_http_to_the_proxy_is_sent_to_https(deployment):

@@ -32,6 +32,10 @@ def test_api_docs_use_the_shipped_swagger_files(client, db):
     body = client.get("/api/v1/docs").content.decode()
     assert "swagger-ui-bundle.js" in body
     assert not EXTERNAL.search(body)
+    assets = re.findall(r'(?:src|href)="(/static/ninja/[^"]+)"', body)
+    assert any(a.endswith("swagger-ui-bundle.js") for a in assets) and any(a.endswith(".css") for a in assets)
+    for asset in assets:   # served from the package, though django-ninja is not an installed app
+        assert client.get(asset).status_code == 200, asset
     spec = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/cadres/{person_code}" in spec["paths"]
 

@@ -1,11 +1,14 @@
 """The ninja API at /api/v1. Each app contributes its routers (``<app>/api.py``); errors share one shape."""
 
 import logging
+from pathlib import Path
 
+import ninja
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
+from ninja.openapi.docs import Swagger
 
 from ganxun.api.auth import ActiveSession, BearerToken
 from ganxun.core.apierrors import error_body
@@ -14,6 +17,13 @@ from ganxun.core.errors import DomainError
 
 log = logging.getLogger("ganxun.api")
 
+class ShippedSwagger(Swagger):
+    """The API docs page with the Swagger UI files shipped in django-ninja. ninja renders its CDN page unless
+    "ninja" is in ``INSTALLED_APPS``, which it is not (settings: its import would cost every command); its page
+    that loads the shipped files is rendered in its stead."""
+    template_cdn = str(Path(ninja.__file__).parent / "templates" / "ninja" / "swagger.html")
+
+
 api = NinjaAPI(
     title="干训 ganxun API",
     version="1.0",
@@ -21,6 +31,7 @@ api = NinjaAPI(
     auth=[BearerToken(), ActiveSession()],
     urls_namespace="api",
     docs_url="/docs",
+    docs=ShippedSwagger(),
     openapi_url="/openapi.json",
 )
 

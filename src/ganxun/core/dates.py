@@ -6,10 +6,6 @@ parameter and the range, on the API (422), the pages (a warning, or 400 for a do
 """
 
 from datetime import date
-from typing import Annotated
-
-from pydantic import AfterValidator
-from pydantic_core import PydanticCustomError
 
 from ganxun.core.errors import DomainError
 
@@ -42,13 +38,3 @@ def day_or_error(name: str, text: str) -> date:
         raise DomainError(problem, code="invalid_date", extra={"parameter": name, "earliest": EARLIEST_DAY.isoformat(),
                                                                "latest": LATEST_DAY.isoformat()})
     return day
-
-
-def _in_bounds(day: date) -> date:
-    if not EARLIEST_DAY <= day <= LATEST_DAY:
-        raise PydanticCustomError("date_out_of_range", "日期超出可接受的范围（{range}）", {"range": DAY_RANGE})
-    return day
-
-
-# A date of the API's parameters and bodies (pydantic): outside the bounds it is a 422 naming the field.
-BoundedDate = Annotated[date, AfterValidator(_in_bounds)]
