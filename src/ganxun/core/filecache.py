@@ -46,6 +46,8 @@ class FileCache(FileBasedCache):
                 except FileExistsError:
                     if self.has_key(key, version):   # an expired one is removed here, and the link tried again
                         return False
+                except OSError:   # a file system without hard links: Django's look-then-set
+                    return super().add(key, value, timeout, version)
             return False
         finally:
             os.remove(tmp_path)
